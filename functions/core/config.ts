@@ -1,0 +1,158 @@
+import { z } from 'zod';
+import { ConfigError } from './errors.ts';
+import { BUILT_IN_LAYOUTS, DEFAULT_TTL, type Layout } from './layout.ts';
+import { canonicalName, isWithinDomain, type ObservedEndpoint } from './model.ts';
+import { notificationDestinationSchema } from './notification-config.ts';
+import { POLICIES } from './plan.ts';
+
+const domainSchema = z
+  .string()
+  .transform(canonicalName)
+  .refine(
+    (name) => /^(?=.{1,253}$)([a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9_]([a-z0-9-]{0,61}[a-z0-9])?)+$/.test(name),
+    {
+      message: 'must be a DNS name with at least two labels',
+    },
+  );
+
+const layoutSchema = z
+  .object({
+    records: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^(\*|@|[a-z0-9*_{}.-]+)$/, 'must be a relative name such as *, *.{zone} or @'),
+            from: z.enum(['regional', 'zonal']),
+          })
+          .strict(),
+      )
+      .min(1),
+    collapseSingleZone: z.boolean().default(false),
+  })
+  .strict();
+
+const mappingSchema = z
+  .object({
+    /** Service the endpoint connects to: exact name or glob (`*`, `?`). */
+    service: z.string().min(1),
+    domain: domainSchema,
+    layout: z.string().default('zonal'),
+    cloud: z.enum(['aws', 'azure', 'gcp']).optional(),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    /** Fixed per deployment; written into every zone's ownership registry. */
+    owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)'),
+    policy: z.enum(POLICIES).default('sync'),
+    ttl: z.number().int().min(1).max(86_400).default(DEFAULT_TTL),
+    adoptExisting: z.boolean().default(false),
+    /** Domains a `linkdns:domain` tag may point at (the domain itself or below it). Empty: tags cannot choose. */
+    allowedDomains: z.array(domainSchema).default([]),
+    tagKeys: z
+      .object({
+        domain: z.string().default('linkdns:domain'),
+        layout: z.string().default('linkdns:layout'),
+        zone: z.string().default('linkdns-zone'),
+      })
+      .strict()
+      .default({ domain: 'linkdns:domain', layout: 'linkdns:layout', zone: 'linkdns-zone' }),
+    layouts: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/), layoutSchema).default({}),
+    mappings: z.array(mappingSchema).default([]),
+    zones: z
+      .object({
+        /** Create a missing private zone (opt-in). */
+        create: z.boolean().default(false),
+        /** Extra VPCs / VNets / networks to associate with created zones (hub or peered networks). */
+        extraNetworks: z.array(z.string().min(1)).default([]),
+      })
+      .strict()
+      .default({ create: false, extraNetworks: [] }),
+    /** Azure: Private Link service alias (glob) → zone label (`az1`), overriding the alias naming pattern. */
+    zoneOverrides: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/)).default({}),
+    notifications: z.array(notificationDestinationSchema).default([]),
+  })
+  .strict();
+
+export type LinkdnsConfig = z.infer<typeof configSchema>;
+
+/**
+ * Parses and validates configuration, reporting every problem at once.
+ *
+ * @param source names the file or variable in error messages
+ * @throws ConfigError listing each problem with its path
+ */
+export function parseConfig(input: unknown, source = 'configuration'): LinkdnsConfig {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new ConfigError(source, [`not valid JSON: ${(error as Error).message}`]);
+    }
+  }
+  const parsed = configSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new ConfigError(
+      source,
+      parsed.error.issues.map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`),
+    );
+  }
+  const problems = parsed.data.mappings.flatMap((mapping, index) =>
+    layoutByName(parsed.data, mapping.layout) ? [] : [`mappings.${index}.layout: unknown layout "${mapping.layout}"`],
+  );
+  if (problems.length > 0) throw new ConfigError(source, problems);
+  return parsed.data;
+}
+
+export function layoutByName(config: LinkdnsConfig, name: string): Layout | undefined {
+  const custom = config.layouts[name];
+  if (custom) return { name, records: custom.records, collapseSingleZone: custom.collapseSingleZone };
+  return BUILT_IN_LAYOUTS[name];
+}
+
+export type MappingDecision =
+  | { readonly managed: true; readonly domain: string; readonly layout: Layout; readonly via: 'tag' | 'mapping' }
+  | { readonly managed: false; readonly reason: string };
+
+/**
+ * Decides whether linkdns manages an endpoint, and for which domain and layout. A `linkdns:domain` tag wins over
+ * service mappings but must fall under `allowedDomains`: a tag must never point linkdns at an arbitrary zone.
+ */
+export function resolveMapping(endpoint: ObservedEndpoint, config: LinkdnsConfig): MappingDecision {
+  const taggedDomain = endpoint.tags[config.tagKeys.domain];
+  const taggedLayout = endpoint.tags[config.tagKeys.layout];
+  if (taggedDomain !== undefined) {
+    const domain = canonicalName(taggedDomain);
+    if (!config.allowedDomains.some((allowed) => isWithinDomain(domain, allowed))) {
+      return { managed: false, reason: `tag ${config.tagKeys.domain}=${domain} is not under allowedDomains` };
+    }
+    const layoutName = taggedLayout ?? 'zonal';
+    const layout = layoutByName(config, layoutName);
+    if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${layoutName} names no layout` };
+    return { managed: true, domain, layout, via: 'tag' };
+  }
+  const mapping = config.mappings.find(
+    (candidate) =>
+      (!candidate.cloud || candidate.cloud === endpoint.cloud) && globMatches(candidate.service, endpoint.service),
+  );
+  if (!mapping) return { managed: false, reason: `no mapping matches service ${endpoint.service}` };
+  const layout = layoutByName(config, taggedLayout ?? mapping.layout);
+  if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${taggedLayout} names no layout` };
+  return { managed: true, domain: mapping.domain, layout, via: 'mapping' };
+}
+
+/** Domains whose zones linkdns may manage: mapped domains and everything under the tag allowlist. */
+export function managedDomains(config: LinkdnsConfig): string[] {
+  return [...new Set([...config.mappings.map((mapping) => mapping.domain), ...config.allowedDomains])].sort();
+}
+
+/** Case-insensitive glob: `*` any run of characters, `?` one character. */
+export function globMatches(pattern: string, value: string): boolean {
+  const source = pattern
+    .split('')
+    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
+    .join('');
+  return new RegExp(`^${source}$`, 'i').test(value);
+}

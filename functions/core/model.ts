@@ -1,0 +1,96 @@
+/**
+ * The cloud-neutral values that flow through linkdns: what an endpoint looks like once observed,
+ * and what a DNS record set looks like. Adapters translate to and from these; the core sees nothing else.
+ */
+
+export type Cloud = 'aws' | 'azure' | 'gcp';
+
+/**
+ * Normalised lifecycle of an endpoint. Adapters map the cloud's own states onto these
+ * (AWS `pendingAcceptance`, Azure connection `Pending`, …) and keep the original in {@link ObservedEndpoint.rawState}.
+ */
+export type EndpointState =
+  | 'available'
+  | 'pending'
+  | 'pendingAcceptance'
+  | 'rejected'
+  | 'failed'
+  | 'deleting'
+  | 'deleted'
+  | 'expired'
+  | 'unknown';
+
+/**
+ * States whose endpoint contributes records. Pending ones do: their DNS names and IPs already exist and
+ * no consumer-side event fires when the provider accepts the connection, so waiting would leave clients
+ * without DNS until the next scheduled run. Rejected, failed and vanishing ones do not: their records go.
+ */
+export const CONTRIBUTING_STATES: ReadonlySet<EndpointState> = new Set(['available', 'pending', 'pendingAcceptance']);
+
+/** How an endpoint is reached: DNS names (AWS → CNAME records) or IP addresses (Azure, GCP → A records). */
+export type TargetKind = 'name' | 'ip';
+
+export interface ObservedEndpoint {
+  readonly cloud: Cloud;
+  /** Provider id: `vpce-…`, an Azure resource id, a GCP forwarding rule self link. */
+  readonly id: string;
+  readonly state: EndpointState;
+  readonly rawState?: string;
+  /** Network the endpoint lives in and whose private zone must answer: VPC id, VNet resource id, VPC network. */
+  readonly scope: string;
+  /** What the endpoint connects to: AWS service name, Azure Private Link service alias, GCP service attachment. */
+  readonly service: string;
+  readonly targetKind: TargetKind;
+  /** Regional DNS name (one) or the endpoint's IPs. */
+  readonly regional: readonly string[];
+  /** Per-zone DNS names or IPs keyed by zone label as it appears in record names (`use1-az1`, `az2`, `us-central1-a`). */
+  readonly zonal: Readonly<Record<string, readonly string[]>>;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'SRV' | 'NS' | 'SOA' | 'PTR' | 'CAA';
+
+/** A record set: fully qualified lowercase name without trailing dot, type, TTL, sorted values. */
+export interface RecordSet {
+  readonly name: string;
+  readonly type: RecordType;
+  readonly ttl: number;
+  readonly values: readonly string[];
+}
+
+/** Normalises a DNS name: lowercase, no trailing dot. */
+export function canonicalName(name: string): string {
+  return name.trim().toLowerCase().replace(/\.$/, '');
+}
+
+/** Builds a record set with canonical name, values sorted and de-duplicated (CNAME targets canonicalised too). */
+export function recordSet(name: string, type: RecordType, ttl: number, values: Iterable<string>): RecordSet {
+  const normalised = [...values].map((value) => (type === 'CNAME' ? canonicalName(value) : value));
+  return { name: canonicalName(name), type, ttl, values: [...new Set(normalised)].sort() };
+}
+
+export function recordKey(record: Pick<RecordSet, 'name' | 'type'>): string {
+  return `${record.name} ${record.type}`;
+}
+
+export function sameRecord(a: RecordSet, b: RecordSet): boolean {
+  return (
+    a.name === b.name &&
+    a.type === b.type &&
+    a.ttl === b.ttl &&
+    a.values.length === b.values.length &&
+    a.values.every((value, index) => value === b.values[index])
+  );
+}
+
+/** Sort order used everywhere output is printed: by name, then type. */
+export function compareRecords(a: Pick<RecordSet, 'name' | 'type'>, b: Pick<RecordSet, 'name' | 'type'>): number {
+  return a.name === b.name ? a.type.localeCompare(b.type) : a.name.localeCompare(b.name);
+}
+
+/** True when `name` is `domain` or a name below it (label boundary, not string suffix). */
+export function isWithinDomain(name: string, domain: string): boolean {
+  const n = canonicalName(name);
+  const d = canonicalName(domain);
+  return n === d || n.endsWith(`.${d}`);
+}

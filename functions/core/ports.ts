@@ -1,0 +1,73 @@
+import type { ObservedEndpoint, RecordSet } from './model.ts';
+import type { Changes } from './plan.ts';
+import type { Registry } from './registry.ts';
+import type { RunReport } from './report.ts';
+
+/**
+ * The ports adapters implement. Each is deliberately tiny so the same core runs against the real cloud,
+ * the local clouds in `local/`, or an in-memory fake.
+ */
+
+/** Reads endpoints: where records come from. */
+export interface EndpointSource {
+  /** One endpoint by id; `undefined` once it no longer exists. */
+  getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined>;
+  /** Endpoints in a network scope (VPC, VNet, network), or every endpoint in reach when `scope` is omitted. */
+  listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]>;
+}
+
+/** A private zone, always addressed by the provider's id: several private zones may share a name. */
+export interface ZoneRef {
+  readonly id: string;
+  readonly domain: string;
+}
+
+/** Finds private zones. Never returns a public zone. */
+export interface ZoneDirectory {
+  /**
+   * The private zone named `domain` that `scope` resolves through; `undefined` when there is none.
+   * With `create`, a missing zone is created (tagged as linkdns's) and associated with `scope` and the configured
+   * extra networks.
+   */
+  findZone(
+    domain: string,
+    scope: string,
+    options: { create: boolean; signal?: AbortSignal },
+  ): Promise<ZoneRef | undefined>;
+  /** Private zones named one of `domains` or below one of them. */
+  listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]>;
+}
+
+/** What an adapter needs to re-check ownership before it writes (the second line of defence). */
+export interface OwnershipGuard {
+  readonly owner: string;
+  /** The registry as read when the changes were planned. */
+  readonly registry: Registry | undefined;
+  readonly adoptExisting: boolean;
+}
+
+/** Reads and changes the records of one zone. */
+export interface ZoneRecords {
+  /** Every record set in the zone, names canonical (lowercase, no trailing dot, `*` unescaped). */
+  readRecords(zone: ZoneRef, signal?: AbortSignal): Promise<RecordSet[]>;
+  /**
+   * Applies the changes atomically where the provider allows, as compare-and-swap against `update.old` and
+   * `delete`. Throws `ConcurrentChangeError` when the zone changed since it was read, `OwnershipError` when a change
+   * touches a record the guard does not show as linkdns's.
+   */
+  applyChanges(zone: ZoneRef, changes: Changes, guard: OwnershipGuard, signal?: AbortSignal): Promise<void>;
+}
+
+export type DnsProvider = ZoneDirectory & ZoneRecords;
+
+/** Tells people what happened. Failures are the notifier's to log; they never fail the DNS work. */
+export interface Notifier {
+  notify(report: RunReport, signal?: AbortSignal): Promise<void>;
+}
+
+/** One line per change, so operators can follow what linkdns did from the logs. */
+export interface ChangeLog {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
+}

@@ -1,0 +1,332 @@
+import { type LinkdnsConfig, managedDomains, resolveMapping } from './config.ts';
+import { ConcurrentChangeError, LayoutError, VerificationError, ZoneNotFoundError } from './errors.ts';
+import { desiredRecords, type Layout } from './layout.ts';
+import { CONTRIBUTING_STATES, canonicalName, type ObservedEndpoint, type RecordSet } from './model.ts';
+import { hasChanges, NO_CHANGES, planZoneChanges, type ZonePlan } from './plan.ts';
+import type { ChangeLog, DnsProvider, EndpointSource, ZoneRef } from './ports.ts';
+import { readRegistry } from './registry.ts';
+import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
+
+/** One unit of reconciliation: every endpoint of `scope` mapped to `domain` decides the zone's records. */
+export interface ReconcileTarget {
+  readonly domain: string;
+  readonly scope: string;
+}
+
+export interface ReconcileDeps {
+  readonly endpoints: EndpointSource;
+  readonly dns: DnsProvider;
+  readonly config: LinkdnsConfig;
+  readonly log?: ChangeLog;
+  /** Injected clock, so the core never reads the time itself. */
+  readonly now?: () => Date;
+}
+
+export interface ReconcileOptions {
+  /** Plan and report, change nothing (`--dry-run`, detect-only repairs). */
+  readonly dryRun?: boolean;
+  /** Attempts when the zone changes between read and write (compare-and-swap failures). Default 3. */
+  readonly maxAttempts?: number;
+  /** Re-read the zone after applying and check that nothing is left to change. Default true. */
+  readonly verify?: boolean;
+  readonly signal?: AbortSignal;
+  /** Endpoints already listed for this scope (a repair run lists once per scope, not once per zone). */
+  readonly knownEndpoints?: readonly ObservedEndpoint[];
+  /** Called after each zone, for progress lines on long runs. */
+  readonly onZone?: (report: ZoneReport, index: number, total: number) => void;
+}
+
+const silentLog: ChangeLog = { info() {}, warn() {}, error() {} };
+
+/**
+ * Makes one zone right: observe the endpoints of the scope, compute the desired records, plan against the zone,
+ * apply as compare-and-swap (re-reading and re-planning when another writer got there first), verify.
+ * Never throws for zone-level problems: they are returned in the report so one zone cannot stop the others.
+ */
+export async function reconcileDomain(
+  target: ReconcileTarget,
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
+): Promise<ZoneReport> {
+  const log = deps.log ?? silentLog;
+  const base = { domain: target.domain, scope: target.scope };
+  let attempts = 0;
+  let zone: ZoneRef | undefined;
+  let contributing: string[] = [];
+  try {
+    const endpoints = options.knownEndpoints ?? (await deps.endpoints.listEndpoints(target.scope, options.signal));
+    const mine = endpointsForDomain(endpoints, target, deps.config);
+    contributing = mine.endpoints.filter((endpoint) => CONTRIBUTING_STATES.has(endpoint.state)).map((e) => e.id);
+    const desired = mine.layout
+      ? desiredRecords({ domain: target.domain, layout: mine.layout, endpoints: mine.endpoints, ttl: deps.config.ttl })
+      : [];
+
+    zone = await deps.dns.findZone(target.domain, target.scope, {
+      create: deps.config.zones.create && desired.length > 0 && !options.dryRun,
+      signal: options.signal,
+    });
+    if (!zone) {
+      if (desired.length === 0)
+        return { ...base, outcome: 'unchanged', changes: NO_CHANGES, conflicts: [], endpoints: contributing, attempts };
+      throw new ZoneNotFoundError(
+        `No private zone ${target.domain} is associated with ${target.scope}` +
+          (deps.config.zones.create ? '' : ' (zone creation is not enabled: set zones.create to opt in)'),
+      );
+    }
+
+    const maxAttempts = options.maxAttempts ?? 3;
+    for (;;) {
+      attempts += 1;
+      const current = await deps.dns.readRecords(zone, options.signal);
+      const plan = plan_(target, deps.config, desired, current, contributing);
+      for (const conflict of plan.conflicts) {
+        log.warn('record conflict', {
+          domain: target.domain,
+          scope: target.scope,
+          ...conflict,
+          found: conflict.found?.length,
+        });
+      }
+      if (!hasChanges(plan.changes)) {
+        return {
+          ...base,
+          zoneId: zone.id,
+          outcome: plan.conflicts.length > 0 ? 'conflict' : 'unchanged',
+          changes: NO_CHANGES,
+          conflicts: plan.conflicts,
+          endpoints: contributing,
+          attempts,
+        };
+      }
+      if (options.dryRun) {
+        logChanges(log, 'would change', target, zone, plan);
+        return {
+          ...base,
+          zoneId: zone.id,
+          outcome: 'drift',
+          changes: plan.changes,
+          conflicts: plan.conflicts,
+          endpoints: contributing,
+          attempts,
+        };
+      }
+      try {
+        await deps.dns.applyChanges(
+          zone,
+          plan.changes,
+          {
+            owner: deps.config.owner,
+            registry: readRegistry(current, target.domain),
+            adoptExisting: deps.config.adoptExisting,
+          },
+          options.signal,
+        );
+      } catch (error) {
+        if (error instanceof ConcurrentChangeError && attempts < maxAttempts) {
+          log.warn('zone changed while applying; re-reading', {
+            domain: target.domain,
+            zoneId: zone.id,
+            attempt: attempts,
+          });
+          continue;
+        }
+        throw error;
+      }
+      logChanges(log, 'changed', target, zone, plan);
+      if (options.verify ?? true) await verifyZone(target, deps, zone, desired, contributing, options.signal);
+      return {
+        ...base,
+        zoneId: zone.id,
+        outcome: 'changed',
+        changes: plan.changes,
+        conflicts: plan.conflicts,
+        endpoints: contributing,
+        attempts,
+      };
+    }
+  } catch (error) {
+    log.error('reconcile failed', { domain: target.domain, scope: target.scope, error: summarizeError(error) });
+    return {
+      ...base,
+      ...(zone ? { zoneId: zone.id } : {}),
+      outcome: 'failed',
+      changes: NO_CHANGES,
+      conflicts: [],
+      endpoints: contributing,
+      attempts,
+      error: summarizeError(error),
+    };
+  }
+}
+
+function plan_(
+  target: ReconcileTarget,
+  config: LinkdnsConfig,
+  desired: readonly RecordSet[],
+  current: readonly RecordSet[],
+  endpoints: readonly string[],
+): ZonePlan {
+  return planZoneChanges({
+    domain: target.domain,
+    scope: target.scope,
+    owner: config.owner,
+    desired,
+    current,
+    endpoints,
+    policy: config.policy,
+    adoptExisting: config.adoptExisting,
+  });
+}
+
+async function verifyZone(
+  target: ReconcileTarget,
+  deps: ReconcileDeps,
+  zone: ZoneRef,
+  desired: readonly RecordSet[],
+  endpoints: readonly string[],
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  const after = await deps.dns.readRecords(zone, signal);
+  const left = plan_(target, deps.config, desired, after, endpoints);
+  if (hasChanges(left.changes)) {
+    throw new VerificationError(
+      `Zone ${target.domain} (${zone.id}) still differs after applying: ${JSON.stringify(left.changes)}`,
+      { retryable: true },
+    );
+  }
+}
+
+function logChanges(log: ChangeLog, verb: string, target: ReconcileTarget, zone: ZoneRef, plan: ZonePlan): void {
+  const context = { domain: target.domain, scope: target.scope, zoneId: zone.id };
+  for (const record of plan.changes.create)
+    log.info(`${verb}: create ${record.name} ${record.type}`, { ...context, values: record.values, ttl: record.ttl });
+  for (const change of plan.changes.update) {
+    log.info(`${verb}: update ${change.new.name} ${change.new.type}`, {
+      ...context,
+      from: change.old.values,
+      to: change.new.values,
+      ttl: change.new.ttl,
+    });
+  }
+  for (const record of plan.changes.delete)
+    log.info(`${verb}: delete ${record.name} ${record.type}`, { ...context, values: record.values });
+}
+
+/** The endpoints of a scope that map to the target's domain, and the layout they agree on. */
+export function endpointsForDomain(
+  endpoints: readonly ObservedEndpoint[],
+  target: ReconcileTarget,
+  config: LinkdnsConfig,
+): { endpoints: ObservedEndpoint[]; layout?: Layout } {
+  const matched: ObservedEndpoint[] = [];
+  let layout: Layout | undefined;
+  for (const endpoint of endpoints) {
+    if (endpoint.scope !== target.scope) continue;
+    const decision = resolveMapping(endpoint, config);
+    if (!decision.managed || decision.domain !== canonicalName(target.domain)) continue;
+    if (layout && layout.name !== decision.layout.name) {
+      throw new LayoutError(
+        `Endpoints of ${target.domain} disagree on the layout (${layout.name}, ${decision.layout.name})`,
+      );
+    }
+    layout = decision.layout;
+    matched.push(endpoint);
+  }
+  return layout ? { endpoints: matched, layout } : { endpoints: matched };
+}
+
+/**
+ * What an endpoint event asks to reconcile. Events are hints: each id is re-read. A live, mapped endpoint names its
+ * own (domain, scope); one that vanished, stopped contributing or lost its mapping is looked up in the ownership
+ * registries of the managed zones, which remember which domain it fed.
+ */
+export async function targetsForEndpoints(
+  endpointIds: readonly string[],
+  deps: ReconcileDeps,
+  signal?: AbortSignal,
+): Promise<ReconcileTarget[]> {
+  const targets = new Map<string, ReconcileTarget>();
+  const add = (target: ReconcileTarget) => targets.set(`${target.domain} ${target.scope}`, target);
+  const lookUpInRegistries: string[] = [];
+  for (const id of endpointIds) {
+    const endpoint = await deps.endpoints.getEndpoint(id, signal);
+    const decision = endpoint ? resolveMapping(endpoint, deps.config) : undefined;
+    if (endpoint && decision?.managed) add({ domain: decision.domain, scope: endpoint.scope });
+    if (!endpoint || !decision?.managed || !CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push(id);
+  }
+  if (lookUpInRegistries.length > 0) {
+    for (const target of await registryTargets(deps, signal, (endpoints) =>
+      endpoints.some((id) => lookUpInRegistries.includes(id)),
+    )) {
+      add(target);
+    }
+  }
+  return [...targets.values()];
+}
+
+/** Targets recorded in the ownership registries of the managed zones, optionally only those listing some endpoints. */
+export async function registryTargets(
+  deps: ReconcileDeps,
+  signal?: AbortSignal,
+  listsEndpoints: (endpoints: readonly string[]) => boolean = () => true,
+): Promise<ReconcileTarget[]> {
+  const targets: ReconcileTarget[] = [];
+  for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
+    const registry = readRegistry(await deps.dns.readRecords(zone, signal), zone.domain);
+    if (registry && registry.owner === deps.config.owner && listsEndpoints(registry.endpoints)) {
+      targets.push({ domain: zone.domain, scope: registry.scope });
+    }
+  }
+  return targets;
+}
+
+/**
+ * Reconciles targets one zone at a time, isolating failures, and returns one report for the run.
+ */
+export async function reconcileTargets(
+  trigger: Trigger,
+  targets: readonly ReconcileTarget[],
+  deps: ReconcileDeps,
+  options: ReconcileOptions & { endpointsByScope?: ReadonlyMap<string, readonly ObservedEndpoint[]> } = {},
+): Promise<RunReport> {
+  const now = deps.now ?? (() => new Date());
+  const startedAt = now().toISOString();
+  const zones: ZoneReport[] = [];
+  for (const [index, target] of targets.entries()) {
+    options.signal?.throwIfAborted();
+    const knownEndpoints = options.endpointsByScope?.get(target.scope);
+    const report = await reconcileDomain(target, deps, knownEndpoints ? { ...options, knownEndpoints } : options);
+    zones.push(report);
+    options.onZone?.(report, index, targets.length);
+  }
+  return { trigger, dryRun: options.dryRun ?? false, startedAt, finishedAt: now().toISOString(), zones };
+}
+
+/**
+ * The scheduled repair: every (domain, scope) that a managed endpoint maps to, plus every one an ownership registry
+ * lists (so records of endpoints that vanished while no event arrived are found and cleaned up).
+ */
+export async function repairAll(
+  trigger: Trigger,
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
+): Promise<RunReport> {
+  const endpoints = await deps.endpoints.listEndpoints(undefined, options.signal);
+  const targets = new Map<string, ReconcileTarget>();
+  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
+  for (const endpoint of endpoints) {
+    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
+    const decision = resolveMapping(endpoint, deps.config);
+    if (decision.managed)
+      targets.set(`${decision.domain} ${endpoint.scope}`, { domain: decision.domain, scope: endpoint.scope });
+  }
+  for (const target of await registryTargets(deps, options.signal))
+    targets.set(`${target.domain} ${target.scope}`, target);
+  const ordered = [...targets.values()].sort(
+    (a, b) => a.domain.localeCompare(b.domain) || a.scope.localeCompare(b.scope),
+  );
+  return reconcileTargets(trigger, ordered, deps, {
+    ...options,
+    endpointsByScope: new Map(ordered.map((target) => [target.scope, endpointsByScope.get(target.scope) ?? []])),
+  });
+}

@@ -1,0 +1,99 @@
+import { InvalidInputError } from './errors.ts';
+import { absoluteName } from './layout.ts';
+import { canonicalName, type RecordSet, type RecordType, recordKey, recordSet } from './model.ts';
+
+/**
+ * The ownership registry: one TXT record set per zone, `_linkdns.<zone>`, listing the owner, the network scope,
+ * the endpoints that contributed and the records linkdns wrote.
+ *
+ * Why one record per zone and not one TXT per record as external-dns does: a CNAME cannot share its name with any
+ * other record (RFC 1034 §3.6.2), so no TXT can sit at `*.<zone>` beside the wildcard CNAME, and a prefixed TXT per
+ * record doubles the writes. The registry changes in the same batch as the records it lists, so on Route 53 the
+ * pair is atomic and the registry doubles as the compare-and-swap token for the whole zone.
+ *
+ * Each value is one TXT string (at most 255 characters):
+ * ```
+ * heritage=linkdns,owner=<owner>,scope=<scope>
+ * endpoint=<endpoint id>
+ * record=<TYPE>:<relative name>
+ * ```
+ */
+export interface Registry {
+  readonly owner: string;
+  readonly scope: string;
+  readonly endpoints: readonly string[];
+  readonly records: readonly { readonly name: string; readonly type: RecordType }[];
+}
+
+export const REGISTRY_LABEL = '_linkdns';
+const HERITAGE = 'heritage=linkdns';
+const MAX_TXT_STRING = 255;
+
+export function registryName(domain: string): string {
+  return `${REGISTRY_LABEL}.${canonicalName(domain)}`;
+}
+
+export function isRegistryRecord(record: RecordSet, domain: string): boolean {
+  return record.type === 'TXT' && record.name === registryName(domain);
+}
+
+/** Reads the registry from the zone's records; `undefined` when the zone has none. */
+export function readRegistry(records: readonly RecordSet[], domain: string): Registry | undefined {
+  const record = records.find((candidate) => isRegistryRecord(candidate, domain));
+  return record ? parseRegistry(record, domain) : undefined;
+}
+
+export function parseRegistry(record: RecordSet, domain: string): Registry | undefined {
+  const header = record.values.find((value) => value.startsWith(`${HERITAGE},`));
+  if (!header) return undefined;
+  const fields = new Map(
+    header.split(',').map((pair) => {
+      const at = pair.indexOf('=');
+      return [pair.slice(0, at), pair.slice(at + 1)] as const;
+    }),
+  );
+  const endpoints: string[] = [];
+  const owned: { name: string; type: RecordType }[] = [];
+  for (const value of record.values) {
+    if (value.startsWith('endpoint=')) endpoints.push(value.slice('endpoint='.length));
+    if (value.startsWith('record=')) {
+      const body = value.slice('record='.length);
+      const colon = body.indexOf(':');
+      owned.push({
+        type: body.slice(0, colon) as RecordType,
+        name: canonicalName(absoluteName(body.slice(colon + 1), domain)),
+      });
+    }
+  }
+  return { owner: fields.get('owner') ?? '', scope: fields.get('scope') ?? '', endpoints, records: owned };
+}
+
+/** Serialises a registry as the TXT record set to write; empty registries serialise to `undefined`. */
+export function registryRecord(registry: Registry, domain: string, ttl: number): RecordSet | undefined {
+  if (registry.records.length === 0) return undefined;
+  const zone = canonicalName(domain);
+  const values = [
+    `${HERITAGE},owner=${registry.owner},scope=${registry.scope}`,
+    ...registry.endpoints.map((id) => `endpoint=${id}`),
+    ...registry.records.map((record) => `record=${record.type}:${relativeName(record.name, zone)}`),
+  ];
+  const tooLong = values.find((value) => value.length > MAX_TXT_STRING);
+  if (tooLong) {
+    throw new InvalidInputError(`Registry entry longer than ${MAX_TXT_STRING} characters: ${tooLong.slice(0, 80)}…`);
+  }
+  return recordSet(registryName(zone), 'TXT', ttl, values);
+}
+
+export function ownsRecord(
+  registry: Registry | undefined,
+  owner: string,
+  record: Pick<RecordSet, 'name' | 'type'>,
+): boolean {
+  if (!registry || registry.owner !== owner) return false;
+  const key = recordKey(record);
+  return registry.records.some((owned) => recordKey(owned) === key);
+}
+
+function relativeName(name: string, zone: string): string {
+  return name === zone ? '@' : name.slice(0, -(zone.length + 1));
+}

@@ -1,0 +1,78 @@
+import type { Changes, Conflict } from './plan.ts';
+
+/** What started a run: a cloud event, the schedule, a zone edit, or a person at the CLI. */
+export interface Trigger {
+  readonly kind: 'endpoint-event' | 'zone-event' | 'schedule' | 'cli';
+  /** Event id (CloudTrail eventID, Event Grid id) or a run id; used to de-duplicate notifications. */
+  readonly id: string;
+  readonly description: string;
+}
+
+export type ZoneOutcome = 'unchanged' | 'changed' | 'drift' | 'conflict' | 'failed';
+
+export interface ErrorSummary {
+  readonly name: string;
+  readonly message: string;
+  readonly retryable: boolean;
+}
+
+/** The result of reconciling one (domain, scope). */
+export interface ZoneReport {
+  readonly domain: string;
+  readonly scope: string;
+  readonly zoneId?: string;
+  /**
+   * `changed`: changes were applied. `drift`: changes are needed but were not applied (dry run, detect-only).
+   * `conflict`: nothing to change but records linkdns would write are held by someone else.
+   */
+  readonly outcome: ZoneOutcome;
+  readonly changes: Changes;
+  readonly conflicts: readonly Conflict[];
+  readonly endpoints: readonly string[];
+  readonly attempts: number;
+  readonly error?: ErrorSummary;
+}
+
+export interface RunReport {
+  readonly trigger: Trigger;
+  readonly dryRun: boolean;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly zones: readonly ZoneReport[];
+}
+
+export function summarizeError(error: unknown): ErrorSummary {
+  if (error instanceof Error) {
+    return {
+      name: error.name,
+      message: error.message,
+      retryable: 'retryable' in error && (error as { retryable?: unknown }).retryable === true,
+    };
+  }
+  return { name: 'Error', message: String(error), retryable: false };
+}
+
+/** Counts for logs, metrics and notifications. */
+export function summarizeRun(report: RunReport): {
+  zones: number;
+  unchanged: number;
+  changed: number;
+  drift: number;
+  conflicts: number;
+  failed: number;
+  recordChanges: number;
+} {
+  const count = (outcome: ZoneOutcome) => report.zones.filter((zone) => zone.outcome === outcome).length;
+  return {
+    zones: report.zones.length,
+    unchanged: count('unchanged'),
+    changed: count('changed'),
+    drift: count('drift'),
+    conflicts: report.zones.reduce((sum, zone) => sum + zone.conflicts.length, 0),
+    failed: count('failed'),
+    recordChanges: report.zones.reduce(
+      (sum, zone) => sum + zone.changes.create.length + zone.changes.update.length + zone.changes.delete.length,
+      0,
+    ),
+  };
+}
