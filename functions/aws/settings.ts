@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.ts';
+
+/**
+ * Settings the AWS functions read from their environment, once, at cold start. The CDK construct sets them
+ * (infra/); every problem is reported at once, naming the variable.
+ */
+const settingsSchema = z
+  .object({
+    LINKDNS_CONFIG: z.string().min(1).optional(),
+    LINKDNS_CONFIG_PARAMETER: z.string().min(1).optional(),
+    AWS_REGION: z.string().min(1, 'is required (Lambda sets it; set it for local runs)'),
+    LINKDNS_REPAIR_MODE: z.enum(['repair', 'detect-only']).default('repair'),
+    LINKDNS_ROUTE53_RATE: z.coerce.number().positive().max(50).default(5),
+    LINKDNS_WRITER_ROLE_ARNS: z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((arn) => arn.trim())
+          .filter(Boolean),
+      ),
+    LINKDNS_ASSUME_ROLE_NAME: z.string().min(1).optional(),
+    /** Points the SDK clients at a local AWS (`npm start`, `linkdns --local`); never set in a deployment. */
+    LINKDNS_AWS_ENDPOINT: z.url().optional(),
+  })
+  .refine((settings) => (settings.LINKDNS_CONFIG === undefined) !== (settings.LINKDNS_CONFIG_PARAMETER === undefined), {
+    message: 'set exactly one of LINKDNS_CONFIG (JSON) and LINKDNS_CONFIG_PARAMETER (SSM parameter name)',
+    path: ['LINKDNS_CONFIG'],
+  });
+
+export type AwsSettings = z.infer<typeof settingsSchema>;
+
+/** @throws ConfigError listing every invalid or missing variable */
+export function readAwsSettings(env: Readonly<Record<string, string | undefined>>): AwsSettings {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(
+      'the environment',
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  return parsed.data;
+}
