@@ -1,15 +1,19 @@
 import { isLinkdnsError } from '../core/errors.ts';
 import type { Command } from './command.ts';
+import { EXPORT_USAGE, exportCommand } from './export.ts';
 import { RECORDS_USAGE, recordsCommand } from './records.ts';
+import { VERIFY_USAGE, verifyCommand } from './verify.ts';
 
 const COMMANDS: Readonly<Record<string, Command>> = {
   records: recordsCommand,
+  export: exportCommand,
+  verify: verifyCommand,
 };
 
 const USAGE = `linkdns — keeps private DNS right for private endpoints
 
 Usage:
-  ${RECORDS_USAGE.split('\n').join('\n  ')}
+  ${[RECORDS_USAGE, EXPORT_USAGE, VERIFY_USAGE].map((usage) => usage.split('\n').join('\n  ')).join('\n  ')}
 
 Run \`linkdns <command> --help\` for a command's options.`;
 

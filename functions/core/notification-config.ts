@@ -21,13 +21,16 @@ export const notificationDestinationSchema = z
     url: secretRefSchema,
     /** Standard Webhooks signing secret (`whsec_…`); required for `webhook`. */
     signingSecret: secretRefSchema.optional(),
-    /** `changes`: anything changed, drifted, conflicted or failed; `drift`: drift repairs only; `errors`: failures only. */
+    /**
+     * `changes`: anything changed, drifted, conflicted or failed; `drift`: drift detected, and what a repair (scheduled
+     * run, zone-edit event) changed or found in conflict; `errors`: what needs a person — failures and conflicts.
+     */
     filter: notificationFilterSchema.default('changes'),
-    /** Also send a message for runs that changed nothing. */
+    /** Also send a message ("no changes") for runs where every zone was already right. */
     notifyUnchanged: z.boolean().default(false),
-    /** Hosts allowed although they resolve to loopback, link-local or private ranges (SSRF guard). */
+    /** Hostnames (exact, case-insensitive) allowed although they resolve to loopback, link-local or private ranges. */
     allowPrivateHosts: z.array(z.string().min(1)).default([]),
-    /** Allow plain http (only sensible together with allowPrivateHosts, e.g. for local receivers). */
+    /** Allow plain http to the hosts in allowPrivateHosts (e.g. a receiver inside the VPC); never to other hosts. */
     allowHttp: z.boolean().default(false),
   })
   .strict()
@@ -37,6 +40,13 @@ export const notificationDestinationSchema = z
         code: 'custom',
         message: 'a webhook destination needs signingSecret',
         path: ['signingSecret'],
+      });
+    }
+    if (destination.allowHttp && destination.allowPrivateHosts.length === 0) {
+      context.addIssue({
+        code: 'custom',
+        message: 'allowHttp applies only to hosts in allowPrivateHosts; list the private receiver there',
+        path: ['allowHttp'],
       });
     }
   });

@@ -1,0 +1,41 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy from '@middy/core';
+import { repairAll } from '../../core/reconcile.ts';
+import type { RunReport } from '../../core/report.ts';
+import { type AwsRuntime, finishRun } from '../runtime.ts';
+import { lazyRuntime } from './lazy-runtime.ts';
+
+/**
+ * The scheduled drift repair: every managed (domain, VPC), found from the endpoints and from the ownership
+ * registries, reconciled one zone at a time. `LINKDNS_REPAIR_MODE=detect-only` reports drift and changes nothing.
+ */
+export async function handleScheduledRepair(
+  event: { id?: string; time?: string } | undefined,
+  runtime: AwsRuntime,
+  signal?: AbortSignal,
+): Promise<RunReport> {
+  const dryRun = runtime.settings.LINKDNS_REPAIR_MODE === 'detect-only';
+  const trigger = {
+    kind: 'schedule' as const,
+    id: event?.id ?? `schedule-${new Date().toISOString()}`,
+    description: `scheduled ${dryRun ? 'drift detection' : 'repair'}${event?.time ? ` at ${event.time}` : ''}`,
+  };
+  const report = await repairAll(trigger, runtime.deps, {
+    dryRun,
+    ...(signal ? { signal } : {}),
+    onZone: (zone, index, total) => {
+      if (zone.outcome !== 'unchanged') runtime.logger.info(`zone ${index + 1}/${total} ${zone.outcome}`, { zone });
+    },
+  });
+  return finishRun(runtime, report, signal);
+}
+
+const { logger, metrics, runtime } = lazyRuntime();
+
+export const handler = middy({ timeoutEarlyInMillis: 5_000 })
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event: unknown, _context, { signal }) =>
+    handleScheduledRepair(event as { id?: string; time?: string } | undefined, await runtime(), signal),
+  );

@@ -1,0 +1,84 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { GetHostedZoneCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import middy from '@middy/core';
+import { managedDomains } from '../../core/config.ts';
+import { canonicalName, isWithinDomain } from '../../core/model.ts';
+import { type ReconcileTarget, reconcileTargets, repairAll } from '../../core/reconcile.ts';
+import { readRegistry } from '../../core/registry.ts';
+import type { RunReport } from '../../core/report.ts';
+import { parseZoneEvent, type ZoneEvent } from '../cloudtrail-events.ts';
+import { CHANGE_COMMENT_PREFIX } from '../route53-zones.ts';
+import { type AwsRuntime, finishRun, rejectEvent } from '../runtime.ts';
+import { lazyRuntime } from './lazy-runtime.ts';
+
+/**
+ * Someone changed a Route 53 zone (CloudTrail `ChangeResourceRecordSets`, `DeleteHostedZone`,
+ * `DisassociateVPCFromHostedZone`): repair at once instead of at the next schedule.
+ *
+ * linkdns's own writes are skipped by principal: CloudTrail names the role that made the call
+ * (`userIdentity.sessionContext.sessionIssuer.arn`), and the construct passes the functions' roles in
+ * `LINKDNS_WRITER_ROLE_ARNS`. The change-batch comment linkdns writes is a second marker (it also covers
+ * `linkdns apply` run by a person). Even without either, there would be no loop: the repair of an own write finds
+ * nothing to change and writes nothing, so no further event follows.
+ */
+export async function handleZoneEvent(
+  event: unknown,
+  runtime: AwsRuntime,
+  signal?: AbortSignal,
+): Promise<RunReport | { rejected: string } | { ignored: string }> {
+  let parsed: ZoneEvent;
+  try {
+    parsed = parseZoneEvent(event);
+  } catch (error) {
+    return rejectEvent(runtime, error);
+  }
+  const ignored = reasonToIgnore(parsed, runtime);
+  if (ignored) {
+    runtime.logger.info('zone event ignored', { trigger: parsed.trigger, reason: ignored });
+    return { ignored };
+  }
+  const options = signal ? { signal } : {};
+  if (parsed.eventName !== 'ChangeResourceRecordSets') {
+    // The zone itself is gone or no longer visible from a VPC: which domains it served can no longer be read from
+    // it, so repair everything linkdns manages (rare, and the same work as a scheduled run).
+    return finishRun(runtime, await repairAll(parsed.trigger, runtime.deps, options), signal);
+  }
+  const targets = await zoneTargets(runtime, parsed.hostedZoneId, signal);
+  if (targets.length === 0) return { ignored: `zone ${parsed.hostedZoneId} is not managed by linkdns` };
+  return finishRun(runtime, await reconcileTargets(parsed.trigger, targets, runtime.deps, options), signal);
+}
+
+function reasonToIgnore(event: ZoneEvent, runtime: AwsRuntime): string | undefined {
+  if (event.failedCall) return 'the API call failed, nothing changed';
+  if (event.principalArn && runtime.settings.LINKDNS_WRITER_ROLE_ARNS.includes(event.principalArn)) {
+    return `change made by linkdns itself (${event.principalArn})`;
+  }
+  if (event.comment?.startsWith(CHANGE_COMMENT_PREFIX)) return 'change made by linkdns itself (change comment)';
+  return undefined;
+}
+
+/** The (domain, VPC) pairs a changed zone serves, if it is a private zone under a managed domain. */
+async function zoneTargets(
+  runtime: AwsRuntime,
+  hostedZoneId: string,
+  signal?: AbortSignal,
+): Promise<ReconcileTarget[]> {
+  const { HostedZone, VPCs } = await (runtime.route53 as Pick<Route53Client, 'send'>).send(
+    new GetHostedZoneCommand({ Id: hostedZoneId }),
+    { abortSignal: signal },
+  );
+  if (!HostedZone?.Config?.PrivateZone) return [];
+  const domain = canonicalName(HostedZone.Name ?? '');
+  if (!managedDomains(runtime.config).some((managed) => isWithinDomain(domain, managed))) return [];
+  const registry = readRegistry(await runtime.deps.dns.readRecords({ id: hostedZoneId, domain }, signal), domain);
+  if (registry?.owner === runtime.config.owner) return [{ domain, scope: registry.scope }];
+  return (VPCs ?? []).flatMap((vpc) => (vpc.VPCId ? [{ domain, scope: vpc.VPCId }] : []));
+}
+
+const { logger, metrics, runtime } = lazyRuntime();
+
+export const handler = middy({ timeoutEarlyInMillis: 2_000 })
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics))
+  .handler(async (event: unknown, _context, { signal }) => handleZoneEvent(event, await runtime(), signal));

@@ -1,0 +1,164 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
+import { InvalidInputError, LinkdnsError } from '../core/errors.ts';
+import type { ChangeLog, Notifier } from '../core/ports.ts';
+import type { ReconcileDeps } from '../core/reconcile.ts';
+import type { RunReport } from '../core/report.ts';
+import { createNotifier, type NotifierDeps } from '../notify/notifier.ts';
+import { awsSecretResolver, type SecretResolver } from '../notify/secrets.ts';
+import { Ec2EndpointSource } from './ec2-endpoint-source.ts';
+import { Route53Zones } from './route53-zones.ts';
+import { publishRunMetrics } from './run-metrics.ts';
+import type { AwsSettings } from './settings.ts';
+
+/** Everything an AWS handler needs, built once per cold start from the settings. */
+export interface AwsRuntime {
+  readonly settings: AwsSettings;
+  readonly config: LinkdnsConfig;
+  readonly deps: ReconcileDeps;
+  readonly route53: Route53Client;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly notifier: Notifier;
+}
+
+export interface AwsRuntimeOptions {
+  readonly logger?: Logger;
+  readonly metrics?: Metrics;
+  /** Static credentials, for the local AWS; the default credential chain otherwise. */
+  readonly credentials?: { accessKeyId: string; secretAccessKey: string };
+  /** Replaces the notifier built from the configuration's destinations. */
+  readonly notifier?: Notifier;
+  /** Where notification secrets come from. Default: SSM Parameter Store / Secrets Manager via Powertools. */
+  readonly secrets?: SecretResolver;
+  /** Notification delivery settings (tests shorten the backoff). */
+  readonly delivery?: NotifierDeps['delivery'];
+  /** Overrides for the Route 53 adapter (tests use short backoffs). */
+  readonly route53Options?: Partial<ConstructorParameters<typeof Route53Zones>[1]>;
+}
+
+/** A run finished with failures that a retry may fix; thrown so Lambda retries and, after that, the DLQ keeps it. */
+export class RetryableRunError extends LinkdnsError {
+  constructor(message: string) {
+    super(message, { retryable: true });
+  }
+}
+
+export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntimeOptions = {}): Promise<AwsRuntime> {
+  const logger = options.logger ?? new Logger({ serviceName: 'linkdns' });
+  const metrics = options.metrics ?? new Metrics({ namespace: 'linkdns', serviceName: 'linkdns' });
+  const clientOptions = {
+    ...(settings.LINKDNS_AWS_ENDPOINT ? { endpoint: settings.LINKDNS_AWS_ENDPOINT } : {}),
+    ...(options.credentials ? { credentials: options.credentials } : {}),
+  };
+  const config = await loadConfig(settings, new SSMClient({ region: settings.AWS_REGION, ...clientOptions }));
+  // Route 53 is a global service whose control plane lives in us-east-1.
+  const route53 = new Route53Client({ region: 'us-east-1', ...clientOptions });
+  const ec2 = new EC2Client({ region: settings.AWS_REGION, ...clientOptions });
+  const dns = new Route53Zones(route53, {
+    region: settings.AWS_REGION,
+    owner: config.owner,
+    extraVpcs: config.zones.extraNetworks,
+    requestsPerSecond: settings.LINKDNS_ROUTE53_RATE,
+    ...options.route53Options,
+  });
+  const endpoints = new Ec2EndpointSource(ec2, {
+    ...(settings.LINKDNS_ASSUME_ROLE_NAME
+      ? { clientForAccount: crossAccountEc2(settings, settings.LINKDNS_ASSUME_ROLE_NAME, clientOptions) }
+      : {}),
+  });
+  const log = changeLogOf(logger);
+  const notifier =
+    options.notifier ??
+    createNotifier(config.notifications, {
+      secrets: options.secrets ?? awsSecretResolver({ env: process.env }),
+      log,
+      metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
+      ...(options.delivery ? { delivery: options.delivery } : {}),
+    });
+  return { settings, config, route53, logger, metrics, notifier, deps: { dns, endpoints, config, log } };
+}
+
+async function loadConfig(settings: AwsSettings, ssm: SSMClient): Promise<LinkdnsConfig> {
+  if (settings.LINKDNS_CONFIG !== undefined) return parseConfig(settings.LINKDNS_CONFIG, 'LINKDNS_CONFIG');
+  const name = settings.LINKDNS_CONFIG_PARAMETER as string;
+  const result = await ssm.send(new GetParameterCommand({ Name: name }));
+  return parseConfig(result.Parameter?.Value ?? '', `SSM parameter ${name}`);
+}
+
+/**
+ * EC2 clients for endpoints in other accounts of an organisation: assume the spoke role (infra's
+ * `PrivateLinkDnsSpoke`) by name in the event's account. Credentials are cached until shortly before expiry.
+ */
+function crossAccountEc2(
+  settings: AwsSettings,
+  roleName: string,
+  clientOptions: { endpoint?: string },
+): (account: string) => EC2Client {
+  const sts = new STSClient({ region: settings.AWS_REGION, ...clientOptions });
+  const clients = new Map<string, EC2Client>();
+  return (account) => {
+    const cached = clients.get(account);
+    if (cached) return cached;
+    const client = new EC2Client({
+      region: settings.AWS_REGION,
+      ...clientOptions,
+      credentials: async () => {
+        const { Credentials } = await sts.send(
+          new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${account}:role/${roleName}`, RoleSessionName: 'linkdns' }),
+        );
+        if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey) {
+          throw new LinkdnsError(`AssumeRole into ${account} returned no credentials`, { retryable: true });
+        }
+        return {
+          accessKeyId: Credentials.AccessKeyId,
+          secretAccessKey: Credentials.SecretAccessKey,
+          ...(Credentials.SessionToken ? { sessionToken: Credentials.SessionToken } : {}),
+          ...(Credentials.Expiration ? { expiration: Credentials.Expiration } : {}),
+        };
+      },
+    });
+    clients.set(account, client);
+    return client;
+  };
+}
+
+/**
+ * Ends a run: one log line with the summary, metrics, one notification. Throws {@link RetryableRunError} when a zone
+ * failed for a reason a retry may fix, so the platform retries; the notification has been sent by then.
+ */
+export async function finishRun(runtime: AwsRuntime, report: RunReport, signal?: AbortSignal): Promise<RunReport> {
+  publishRunMetrics(runtime.metrics, report);
+  runtime.logger.info('run finished', { trigger: report.trigger, dryRun: report.dryRun, zones: report.zones });
+  await runtime.notifier.notify(report, signal);
+  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
+  if (retryable.length > 0) {
+    throw new RetryableRunError(
+      `${retryable.length} zone(s) failed with retryable errors: ${retryable.map((zone) => `${zone.domain}: ${zone.error?.message}`).join('; ')}`,
+    );
+  }
+  return report;
+}
+
+/** Rejected input is logged and counted, not retried: the same event would fail the same way. */
+export function rejectEvent(runtime: AwsRuntime, error: unknown): { rejected: string } {
+  if (!(error instanceof InvalidInputError)) throw error;
+  const message = error instanceof Error ? error.message : String(error);
+  runtime.logger.error('event rejected', { error: message });
+  runtime.metrics.addMetric('EventsRejected', MetricUnit.Count, 1);
+  return { rejected: message };
+}
+
+/** The core's change log on top of the Powertools logger: one structured line per change. */
+export function changeLogOf(logger: Logger): ChangeLog {
+  return {
+    info: (message, attributes) => logger.info(message, { ...attributes }),
+    warn: (message, attributes) => logger.warn(message, { ...attributes }),
+    error: (message, attributes) => logger.error(message, { ...attributes }),
+  };
+}

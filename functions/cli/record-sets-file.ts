@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { InvalidInputError } from '../core/errors.ts';
+import { type RecordSet, type RecordType, recordSet } from '../core/model.ts';
+
+const RECORD_TYPES = [
+  'A',
+  'AAAA',
+  'CNAME',
+  'TXT',
+  'MX',
+  'SRV',
+  'NS',
+  'SOA',
+  'PTR',
+  'CAA',
+] as const satisfies readonly RecordType[];
+
+const recordSetsSchema = z.array(
+  z.object({
+    name: z.string().min(1),
+    type: z.enum(RECORD_TYPES),
+    ttl: z.number().int().min(0).max(2_147_483_647),
+    values: z.array(z.string()).min(1),
+  }),
+);
+
+/**
+ * Reads record sets as `linkdns records --json` prints them: `[{ "name", "type", "ttl", "values" }]`.
+ * Names and CNAME targets are canonicalised (lowercase, no trailing dot); every problem is reported at once.
+ */
+export function parseRecordSets(json: unknown, source: string): RecordSet[] {
+  const parsed = recordSetsSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map(
+      (issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
+    );
+    throw new InvalidInputError(
+      `${source}: expected record sets as printed by \`linkdns records --json\`:\n${problems.join('\n')}`,
+    );
+  }
+  return parsed.data.map((record) => recordSet(record.name, record.type, record.ttl, record.values));
+}
+
+/** {@link parseRecordSets} on a file, with errors naming the file. */
+export async function readRecordSetsFile(file: string): Promise<RecordSet[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseRecordSets(json, file);
+}

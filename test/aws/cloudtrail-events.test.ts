@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseEndpointEvent, parseZoneEvent } from '../../functions/aws/cloudtrail-events.ts';
+import { InvalidInputError } from '../../functions/core/errors.ts';
+
+const fixture = (name: string) => JSON.parse(readFileSync(`events/aws/${name}`, 'utf8'));
+
+describe('parseEndpointEvent', () => {
+  it.each([
+    ['create-vpc-endpoint.json', 'CreateVpcEndpoint'],
+    ['modify-vpc-endpoint.json', 'ModifyVpcEndpoint'],
+    ['delete-vpc-endpoints.json', 'DeleteVpcEndpoints'],
+  ])('finds the endpoint id in %s', (file, eventName) => {
+    const parsed = parseEndpointEvent(fixture(file));
+
+    expect(parsed.endpointIds).toEqual(['vpce-0f1e2d3c4b5a69788']);
+    expect(parsed.trigger.description).toContain(eventName);
+    expect(parsed.account).toBe('111122223333');
+  });
+
+  it('collects several ids from a DeleteVpcEndpoints batch, whatever the nesting', () => {
+    const event = fixture('delete-vpc-endpoints.json');
+    event.detail.requestParameters = {
+      DeleteVpcEndpointsRequest: {
+        VpcEndpointId: [
+          { tag: 1, content: 'vpce-0aaaaaaaaaaaaaaaa' },
+          { tag: 2, content: 'vpce-1bbbbbbb' },
+        ],
+      },
+    };
+
+    expect(parseEndpointEvent(event).endpointIds).toEqual(['vpce-0aaaaaaaaaaaaaaaa', 'vpce-1bbbbbbb']);
+  });
+
+  it('reads an SNS endpoint connection notification', () => {
+    const event = {
+      Records: [
+        {
+          EventSource: 'aws:sns',
+          Sns: {
+            MessageId: 'm-1',
+            Message: JSON.stringify({
+              endpointId: 'vpce-0f1e2d3c4b5a69788',
+              endpointState: 'available',
+              notificationType: 'VpcEndpointConnection',
+            }),
+          },
+        },
+      ],
+    };
+
+    expect(parseEndpointEvent(event).endpointIds).toEqual(['vpce-0f1e2d3c4b5a69788']);
+  });
+
+  it.each([
+    ['not an object', 'hello', /Not a VPC endpoint CloudTrail event/],
+    ['another service', { ...fixture('create-vpc-endpoint.json'), source: 'aws.s3' }, /source/],
+    [
+      'another API call',
+      (() => {
+        const e = fixture('create-vpc-endpoint.json');
+        e.detail.eventName = 'RunInstances';
+        return e;
+      })(),
+      /eventName/,
+    ],
+    [
+      'no endpoint id',
+      (() => {
+        const e = fixture('modify-vpc-endpoint.json');
+        e.detail.requestParameters = {};
+        return e;
+      })(),
+      /names no VPC endpoint/,
+    ],
+  ])('rejects %s with a clear error', (_name, event, message) => {
+    expect(() => parseEndpointEvent(event)).toThrow(InvalidInputError);
+    expect(() => parseEndpointEvent(event)).toThrow(message);
+  });
+
+  it('does not mistake a service id for an endpoint id', () => {
+    const event = fixture('modify-vpc-endpoint.json');
+    event.detail.requestParameters = { ModifyVpcEndpointRequest: { ServiceName: 'vpce-svc-01234567890abcdef' } };
+
+    expect(() => parseEndpointEvent(event)).toThrow(/names no VPC endpoint/);
+  });
+});
+
+describe('parseZoneEvent', () => {
+  it('reads the zone id, the principal and the change comment', () => {
+    const parsed = parseZoneEvent(fixture('change-resource-record-sets.json'));
+
+    expect(parsed).toMatchObject({
+      eventName: 'ChangeResourceRecordSets',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      principalArn: 'arn:aws:iam::111122223333:user/alice',
+      failedCall: false,
+    });
+  });
+
+  it('rejects an endpoint event', () => {
+    expect(() => parseZoneEvent(fixture('create-vpc-endpoint.json'))).toThrow(/Not a Route 53 CloudTrail event/);
+  });
+});

@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { REDACTED, redactDeep, secretRedactor } from '../../functions/notify/redaction.ts';
+
+const TEAMS_URL =
+  'https://prod-12.westeurope.logic.azure.com:443/workflows/0a1b2c3d4e5f/triggers/manual/paths/invoke?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789';
+const SLACK_URL = 'https://hooks.slack.com/services/T0001/B0002/xoxbSecretToken0123';
+const SIGNING = 'whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=';
+
+describe('secretRedactor', () => {
+  const redact = secretRedactor([TEAMS_URL, SLACK_URL, SIGNING]);
+
+  it.each([
+    ['a whole URL', `request to ${SLACK_URL} failed`, 'request to https://hooks.slack.com/[redacted] failed'],
+    ['a path alone', 'POST /services/T0001/B0002/xoxbSecretToken0123 → 500', `POST ${REDACTED} → 500`],
+    ['a query signature alone', 'sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 rejected', `sig=${REDACTED} rejected`],
+    ['a URL-encoded URL', `url=${encodeURIComponent(SLACK_URL)}`, `url=${REDACTED}`],
+    ['the signing secret', `key ${SIGNING}`, `key ${REDACTED}`],
+    ['the signing secret without prefix', `key ${SIGNING.slice(6)}`, `key ${REDACTED}`],
+    ['any other URL down to its origin', 'see https://example.com/a/b?c=d', 'see https://example.com/[redacted]'],
+    ['credentials in a URL', 'http://user:pw@host.example/x', 'http://host.example/[redacted]'],
+    ['nothing in harmless text', 'connect ECONNREFUSED 127.0.0.1:443', 'connect ECONNREFUSED 127.0.0.1:443'],
+  ])('removes %s', (_name, text, expected) => {
+    expect(redact(text)).toBe(expected);
+  });
+
+  it('applies to every string inside log attributes', () => {
+    expect(redactDeep({ error: { message: `bad ${SLACK_URL}`, list: [SIGNING], n: 3 } }, redact)).toEqual({
+      error: { message: 'bad https://hooks.slack.com/[redacted]', list: [REDACTED], n: 3 },
+    });
+  });
+});

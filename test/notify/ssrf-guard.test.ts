@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import { UnsafeDestinationError } from '../../functions/notify/errors.ts';
+import { type HostLookup, nonPublicRange, resolveSafeDestination } from '../../functions/notify/ssrf-guard.ts';
+
+const strict = { allowHttp: false, allowPrivateHosts: [] };
+const to =
+  (...addresses: string[]): HostLookup =>
+  async () =>
+    addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+const noLookup: HostLookup = async () => {
+  throw new Error('lookup must not be called for an IP literal');
+};
+
+describe('nonPublicRange', () => {
+  it.each([
+    ['127.0.0.1', 'loopback'],
+    ['127.255.0.9', 'loopback'],
+    ['::1', 'loopback'],
+    ['169.254.169.254', 'link-local'],
+    ['169.254.0.1', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['febf:ffff::1', 'link-local'],
+    ['10.0.0.1', 'private'],
+    ['172.16.0.1', 'private'],
+    ['172.31.255.255', 'private'],
+    ['192.168.1.1', 'private'],
+    ['fc00::1', 'private (unique local)'],
+    ['fd12:3456::1', 'private (unique local)'],
+    ['100.64.0.1', 'shared address space (CGNAT)'],
+    ['100.127.255.255', 'shared address space (CGNAT)'],
+    ['0.0.0.0', 'unspecified'],
+    ['::', 'unspecified'],
+    ['::ffff:10.0.0.1', 'private'],
+    ['::ffff:a9fe:a9fe', 'link-local'],
+    ['64:ff9b::a9fe:a9fe', 'link-local'],
+    ['64:ff9b::10.0.0.1', 'private'],
+    ['224.0.0.251', 'multicast'],
+    ['255.255.255.255', 'reserved'],
+    ['not-an-ip', 'not an IP address'],
+  ])('%s is %s', (address, range) => {
+    expect(nonPublicRange(address)).toBe(range);
+  });
+
+  it.each([
+    '8.8.8.8',
+    '172.32.0.1',
+    '172.15.255.255',
+    '100.128.0.1',
+    '100.63.255.255',
+    '169.253.255.255',
+    '2606:4700:4700::1111',
+    '64:ff9b::808:808',
+  ])('%s is public', (address) => {
+    expect(nonPublicRange(address)).toBeUndefined();
+  });
+});
+
+describe('resolveSafeDestination', () => {
+  it('returns the checked address to connect to', async () => {
+    // Act
+    const target = await resolveSafeDestination(
+      'https://hooks.slack.com/services/T/B/x',
+      'ops',
+      strict,
+      to('34.1.2.3'),
+    );
+
+    // Assess
+    expect(target).toMatchObject({ hostname: 'hooks.slack.com', address: '34.1.2.3', family: 4 });
+  });
+
+  it('refuses a name when any of its addresses is not public', async () => {
+    // Act / Assess
+    await expect(
+      resolveSafeDestination('https://hooks.example.test/x', 'ops', strict, to('34.1.2.3', '10.1.1.1')),
+    ).rejects.toThrow(/resolves to 10\.1\.1\.1 \(private\)/);
+  });
+
+  it.each([
+    ['https://169.254.169.254/latest/meta-data', /169\.254\.169\.254 \(link-local\)/],
+    ['https://[::1]/', /::1 \(loopback\)/],
+    ['https://[::ffff:127.0.0.1]/', /loopback/],
+    ['https://2130706433/', /127\.0\.0\.1 \(loopback\)/],
+    ['https://0x7f.1/', /127\.0\.0\.1 \(loopback\)/],
+  ])('refuses the IP literal in %s without a lookup', async (url, message) => {
+    await expect(resolveSafeDestination(url, 'ops', strict, noLookup)).rejects.toThrow(message);
+  });
+
+  it.each([
+    ['http://hooks.example.com/x', /uses http: — only https is allowed \(plain http needs allowHttp/],
+    ['ftp://hooks.example.com/x', /uses ftp: — only https is allowed$/],
+    ['file:///etc/passwd', /uses file:/],
+    ['not a url', /is not a valid URL/],
+  ])('refuses %s', async (url, message) => {
+    await expect(resolveSafeDestination(url, 'ops', strict, to('34.1.2.3'))).rejects.toThrow(message);
+  });
+
+  it('names the destination and host in errors but never the path or query of the URL', async () => {
+    // Act
+    const error = await resolveSafeDestination(
+      'https://hooks.example.test/services/T0/B0/SECRETTOKEN?sig=SECRETSIG',
+      'ops',
+      strict,
+      to('10.0.0.1'),
+    ).catch((caught: unknown) => caught);
+
+    // Assess
+    expect(error).toBeInstanceOf(UnsafeDestinationError);
+    expect((error as Error).message).toContain('hooks.example.test');
+    expect((error as Error).message).toContain('"ops"');
+    expect((error as Error).message).not.toMatch(/SECRET/);
+  });
+
+  it('lets an allowlisted host resolve privately, and allowHttp permit http', async () => {
+    // Act
+    const target = await resolveSafeDestination(
+      'http://Receiver.Internal:8080/hook',
+      'ops',
+      { allowHttp: true, allowPrivateHosts: ['receiver.internal'] },
+      to('10.20.30.40'),
+    );
+
+    // Assess
+    expect(target).toMatchObject({ hostname: 'receiver.internal', address: '10.20.30.40' });
+  });
+
+  it('refuses plain http to a host that is not allowlisted even with allowHttp', async () => {
+    await expect(
+      resolveSafeDestination(
+        'http://hooks.example.com/x',
+        'ops',
+        { allowHttp: true, allowPrivateHosts: ['receiver.internal'] },
+        to('34.1.2.3'),
+      ),
+    ).rejects.toThrow(/only https is allowed/);
+  });
+
+  it('refuses a name that resolves to nothing', async () => {
+    await expect(resolveSafeDestination('https://void.example.test/', 'ops', strict, to())).rejects.toThrow(
+      /resolves to no address/,
+    );
+  });
+});
