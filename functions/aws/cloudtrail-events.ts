@@ -65,6 +65,7 @@ export interface EndpointEvent {
   readonly endpointIds: readonly string[];
   /** Account the endpoint lives in (multi-account deployments read it through a role there). */
   readonly account?: string;
+  readonly region?: string;
   /** The API call failed (CloudTrail `errorCode`): nothing changed, but looking again is harmless. */
   readonly failedCall: boolean;
 }
@@ -104,6 +105,7 @@ export function parseEndpointEvent(event: unknown): EndpointEvent {
     },
     endpointIds: ids,
     ...(parsed.data.account ? { account: parsed.data.account } : {}),
+    ...(parsed.data.region ? { region: parsed.data.region } : {}),
     failedCall: detail.errorCode !== undefined,
   };
 }

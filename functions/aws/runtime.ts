@@ -58,16 +58,21 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
   };
   const config = await loadConfig(settings, new SSMClient({ region: settings.AWS_REGION, ...clientOptions }));
   // Route 53 is a global service whose control plane lives in us-east-1.
-  const route53 = new Route53Client({ region: 'us-east-1', ...clientOptions });
+  // One attempt per SDK call: the adapter's own backoff is the only retry loop, so its rate limiter counts every request.
+  const route53 = new Route53Client({ region: 'us-east-1', maxAttempts: 1, ...clientOptions });
   const ec2 = new EC2Client({ region: settings.AWS_REGION, ...clientOptions });
   const dns = new Route53Zones(route53, {
     region: settings.AWS_REGION,
     owner: config.owner,
     extraVpcs: config.zones.extraNetworks,
     requestsPerSecond: settings.LINKDNS_ROUTE53_RATE,
+    managedZoneIds: settings.LINKDNS_MANAGED_ZONE_IDS,
     ...options.route53Options,
   });
   const endpoints = new Ec2EndpointSource(ec2, {
+    ...(settings.LINKDNS_ACCOUNT_ID ? { accountId: settings.LINKDNS_ACCOUNT_ID } : {}),
+    spokeAccounts: settings.LINKDNS_SPOKE_ACCOUNTS,
+    region: settings.AWS_REGION,
     ...(settings.LINKDNS_ASSUME_ROLE_NAME
       ? { clientForAccount: crossAccountEc2(settings, settings.LINKDNS_ASSUME_ROLE_NAME, clientOptions) }
       : {}),

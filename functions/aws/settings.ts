@@ -5,6 +5,16 @@ import { ConfigError } from '../core/errors.ts';
  * Settings the AWS functions read from their environment, once, at cold start. The CDK construct sets them
  * (infra/); every problem is reported at once, naming the variable.
  */
+const commaList = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean),
+  );
+
 const settingsSchema = z
   .object({
     LINKDNS_CONFIG: z.string().min(1).optional(),
@@ -22,6 +32,15 @@ const settingsSchema = z
           .filter(Boolean),
       ),
     LINKDNS_ASSUME_ROLE_NAME: z.string().min(1).optional(),
+    /** The account linkdns runs in; endpoints of other accounts are read through LINKDNS_ASSUME_ROLE_NAME there. */
+    LINKDNS_ACCOUNT_ID: z
+      .string()
+      .regex(/^\d{12}$/, 'must be a 12-digit account id')
+      .optional(),
+    /** Spoke accounts whose endpoints the scheduled repair lists too (through LINKDNS_ASSUME_ROLE_NAME). */
+    LINKDNS_SPOKE_ACCOUNTS: commaList,
+    /** When set, the only hosted zones linkdns reads or writes (IAM is scoped to them too). */
+    LINKDNS_MANAGED_ZONE_IDS: commaList,
     /** Points the SDK clients at a local AWS (`npm start`, `linkdns --local`); never set in a deployment. */
     LINKDNS_AWS_ENDPOINT: z.url().optional(),
   })

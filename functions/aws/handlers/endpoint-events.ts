@@ -3,7 +3,8 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { reconcileTargets, targetsForEndpoints } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
-import { parseEndpointEvent } from '../cloudtrail-events.ts';
+import { type EndpointEvent, parseEndpointEvent } from '../cloudtrail-events.ts';
+import { vpcEndpointArn } from '../ec2-endpoint-source.ts';
 import { type AwsRuntime, finishRun, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
@@ -24,8 +25,21 @@ export async function handleEndpointEvent(
   }
   runtime.logger.info('endpoint event', { trigger: parsed.trigger, endpointIds: parsed.endpointIds });
   const deps = runtime.deps;
-  const targets = await targetsForEndpoints(parsed.endpointIds, deps, signal);
+  const targets = await targetsForEndpoints(endpointRefs(parsed, runtime), deps, signal);
   return finishRun(runtime, await reconcileTargets(parsed.trigger, targets, deps, signal ? { signal } : {}), signal);
+}
+
+/**
+ * Endpoints of other accounts (events forwarded from spoke accounts to the central bus) are named by ARN, so the
+ * source reads them through the spoke role instead of finding nothing at home and deleting their records.
+ */
+function endpointRefs(event: EndpointEvent, runtime: AwsRuntime): string[] {
+  const home = runtime.settings.LINKDNS_ACCOUNT_ID;
+  if (!event.account || !home || event.account === home || !runtime.settings.LINKDNS_ASSUME_ROLE_NAME) {
+    return [...event.endpointIds];
+  }
+  const region = event.region ?? runtime.settings.AWS_REGION;
+  return event.endpointIds.map((id) => vpcEndpointArn(region, event.account as string, id));
 }
 
 const { logger, metrics, runtime } = lazyRuntime();

@@ -1,0 +1,393 @@
+import {
+  DescribeAvailabilityZonesCommand,
+  DescribeSubnetsCommand,
+  DescribeVpcEndpointsCommand,
+  type EC2Client,
+  type Filter,
+  type VpcEndpoint,
+} from '@aws-sdk/client-ec2';
+import { globMatches } from '../core/config.ts';
+import { InvalidInputError, LinkdnsError, TransientCloudError } from '../core/errors.ts';
+import type { ObservedEndpoint } from '../core/model.ts';
+import type { EndpointSource } from '../core/ports.ts';
+import { azIdsByName, observeVpcEndpoint } from './vpc-endpoint-mapping.ts';
+
+/** The slice of the EC2 client the source uses: the real client, one pointed at the local AWS, or a fake. */
+export type Ec2Api = Pick<EC2Client, 'send'>;
+
+export interface Ec2EndpointSourceOptions {
+  /**
+   * Service names (exact or glob, as in the configuration's mappings) to list. Exact names are filtered by EC2
+   * (`service-name`); when any is a glob, every Interface endpoint is read and matched here, because EC2's wildcard
+   * support for this filter is not documented and a silent miss would leave records stale.
+   * @default every Interface endpoint
+   */
+  readonly serviceNames?: readonly string[];
+  /**
+   * `MaxResults` per DescribeVpcEndpoints page. Each page's new subnets are resolved in one DescribeSubnets call
+   * while they number 200 or fewer (EC2's filter-value limit), which 50 endpoints of up to 4 subnets never exceed.
+   * @default 50
+   */
+  readonly pageSize?: number;
+  /**
+   * The account this source's own client reads. Endpoint and VPC ARNs of this account use that client.
+   * @default unknown: every ARN goes to `clientForAccount` when given
+   */
+  readonly accountId?: string;
+  /**
+   * Client for another account of the organisation (issue #6: a role assumed in the spoke account). Used when an id
+   * passed to {@link Ec2EndpointSource.getEndpoint} is a VPC endpoint ARN, or a scope passed to
+   * {@link Ec2EndpointSource.listEndpoints} is a VPC ARN, of an account other than `accountId`. Return the same
+   * client for the same account: the AZ name → id cache is kept per account, since AZ names are shuffled per account.
+   * When `accountId` is unset and no factory is given, ARNs are read with the source's own client.
+   * @example (accountId) => spokeClients.get(accountId) // EC2 clients with credentials from sts:AssumeRole there
+   */
+  readonly clientForAccount?: (accountId: string) => Ec2Api;
+  /**
+   * Accounts whose endpoints {@link Ec2EndpointSource.listEndpoints} lists, besides the home one, when called without a
+   * scope (the scheduled repair). Needs `clientForAccount` and `region`.
+   */
+  readonly spokeAccounts?: readonly string[];
+  /** Region of the endpoints, for the ARNs of spoke endpoints. */
+  readonly region?: string;
+}
+
+/** An EC2 call failed for a reason another attempt will not fix (permissions, a bad parameter). */
+export class Ec2RequestError extends LinkdnsError {
+  /** EC2's error code, e.g. `UnauthorizedOperation`. */
+  readonly code: string;
+
+  constructor(message: string, code: string, options: { cause?: unknown } = {}) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/**
+ * Reads VPC endpoints from EC2 for the core: {@link EndpointSource} over DescribeVpcEndpoints, with AZ names mapped
+ * to AZ ids through DescribeSubnets (DescribeAvailabilityZones when a subnet cannot be read).
+ *
+ * Calls per operation, with a warm AZ cache: `getEndpoint` 1 (DescribeVpcEndpoints); `listEndpoints` 1 per page.
+ * Endpoints in subnets not seen before add 1 DescribeSubnets per page.
+ *
+ * Throttling (`RequestLimitExceeded`) and 5xx are retried by the SDK's retry strategy (configure it on the client);
+ * once those retries are spent the source throws {@link TransientCloudError} (retryable), other failures
+ * {@link Ec2RequestError} or, for malformed ids, {@link InvalidInputError}. Every call takes the caller's AbortSignal.
+ *
+ * @example
+ * const source = new Ec2EndpointSource(new EC2Client({ region: 'us-east-2' }), { serviceNames: ['com.amazonaws.vpce.us-east-2.vpce-svc-*'] });
+ * const endpoint = await source.getEndpoint('vpce-0f3e9d2c1b4a56789');
+ * // → { id, state: 'available', regional: [name], zonal: { 'use2-az1': [name], … } }
+ */
+export class Ec2EndpointSource implements EndpointSource {
+  private readonly client: Ec2Api;
+  private readonly options: Ec2EndpointSourceOptions;
+  private readonly pageSize: number;
+  private readonly zoneCaches = new Map<string, AvailabilityZoneCache>();
+
+  constructor(client: Ec2Api, options: Ec2EndpointSourceOptions = {}) {
+    this.client = client;
+    this.options = options;
+    this.pageSize = options.pageSize ?? 50;
+    if (!Number.isInteger(this.pageSize) || this.pageSize < 5 || this.pageSize > 1000) {
+      throw new RangeError(`pageSize must be an integer from 5 to 1000, not ${this.pageSize}`);
+    }
+  }
+
+  /**
+   * One endpoint by id (`vpce-…`) or ARN (`arn:aws:ec2:<region>:<account>:vpc-endpoint/vpce-…`, read in that
+   * account). `undefined` when it does not exist, is `deleted`, or is not an Interface endpoint (Gateway endpoints
+   * have no DNS names, so no records can come from them).
+   */
+  async getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined> {
+    const ref = parseEndpointRef(id);
+    const { client, cache } = this.forAccount(ref.accountId);
+    let endpoints: VpcEndpoint[];
+    try {
+      const result = await call('DescribeVpcEndpoints', signal, (options) =>
+        client.send(new DescribeVpcEndpointsCommand({ VpcEndpointIds: [ref.endpointId] }), options),
+      );
+      endpoints = result.VpcEndpoints ?? [];
+    } catch (error) {
+      if (error instanceof Ec2RequestError && error.code === 'InvalidVpcEndpointId.NotFound') return undefined;
+      throw error;
+    }
+    const endpoint = endpoints.find((candidate) => candidate.VpcEndpointId === ref.endpointId);
+    if (!endpoint || !isLiveInterfaceEndpoint(endpoint)) return undefined;
+    const [observed] = await this.observe([endpoint], client, cache, signal);
+    return observed && this.qualify(observed, ref.accountId, ref.arnPrefix);
+  }
+
+  /**
+   * Interface endpoints in a VPC (`vpc-…`, or a VPC ARN for another account), or every one the client can see when
+   * `scope` is omitted; `deleted` ones are left out. Filtered by EC2 on type, VPC and (exact) service names, paged.
+   */
+  async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
+    const spokes = this.options.clientForAccount && this.options.region ? (this.options.spokeAccounts ?? []) : [];
+    if (scope === undefined && spokes.length > 0) {
+      const everywhere = [await this.listEndpointsIn(undefined, signal)];
+      for (const account of spokes) {
+        // Listing a VPC-less scope in a spoke: a VPC ARN prefix without the VPC names the account and region.
+        everywhere.push(
+          await this.listEndpointsIn(
+            { accountId: account, arnPrefix: `arn:aws:ec2:${this.options.region}:${account}:` },
+            signal,
+          ),
+        );
+      }
+      return everywhere.flat();
+    }
+    return this.listEndpointsIn(scope === undefined ? undefined : parseVpcRef(scope), signal);
+  }
+
+  private async listEndpointsIn(
+    ref: { vpcId?: string; accountId?: string; arnPrefix?: string } | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ObservedEndpoint[]> {
+    const { client, cache } = this.forAccount(ref?.accountId);
+    const patterns = this.options.serviceNames ?? [];
+    const exactOnly = patterns.length > 0 && patterns.every((pattern) => !/[*?]/.test(pattern));
+    const filters: Filter[] = [
+      { Name: 'vpc-endpoint-type', Values: ['Interface'] },
+      ...(ref?.vpcId ? [{ Name: 'vpc-id', Values: [ref.vpcId] }] : []),
+      ...(exactOnly ? [{ Name: 'service-name', Values: [...patterns] }] : []),
+    ];
+    const observed: ObservedEndpoint[] = [];
+    let nextToken: string | undefined;
+    do {
+      signal?.throwIfAborted();
+      const token = nextToken;
+      const page = await call('DescribeVpcEndpoints', signal, (options) =>
+        client.send(
+          new DescribeVpcEndpointsCommand({
+            Filters: filters,
+            MaxResults: this.pageSize,
+            ...(token ? { NextToken: token } : {}),
+          }),
+          options,
+        ),
+      );
+      const wanted = (page.VpcEndpoints ?? []).filter(
+        (endpoint) =>
+          isLiveInterfaceEndpoint(endpoint) &&
+          (patterns.length === 0 || patterns.some((pattern) => globMatches(pattern, endpoint.ServiceName ?? ''))),
+      );
+      const observedPage = await this.observe(wanted, client, cache, signal);
+      observed.push(...observedPage.map((endpoint) => this.qualify(endpoint, ref?.accountId, ref?.arnPrefix)));
+      nextToken = page.NextToken || undefined;
+    } while (nextToken);
+    return observed;
+  }
+
+  /**
+   * The client and AZ cache for an account. An ARN of an account this source cannot reach is refused rather than read
+   * with the home client: "not found" there would look like a deleted endpoint and its records would be removed.
+   */
+  private forAccount(accountId: string | undefined): { client: Ec2Api; cache: AvailabilityZoneCache } {
+    const home = accountId === undefined || accountId === this.options.accountId;
+    const factory = this.options.clientForAccount;
+    if (!home && !factory && this.options.accountId !== undefined) {
+      throw new InvalidInputError(
+        `Endpoint in account ${accountId}: this source reads account ${this.options.accountId} and has no clientForAccount`,
+      );
+    }
+    const key = home || !factory ? 'home' : accountId;
+    const client = home || !factory ? this.client : factory(accountId);
+    let cache = this.zoneCaches.get(key);
+    if (!cache) {
+      cache = new AvailabilityZoneCache();
+      this.zoneCaches.set(key, cache);
+    }
+    return { client, cache };
+  }
+
+  /**
+   * Endpoints of another account keep their ARNs as id and scope, so every later read (the registry's endpoint list,
+   * the scope's endpoint list, the zone lookup by VPC) goes to that account again instead of the home one.
+   */
+  private qualify(
+    endpoint: ObservedEndpoint,
+    accountId: string | undefined,
+    arnPrefix: string | undefined,
+  ): ObservedEndpoint {
+    if (!accountId || !arnPrefix || accountId === this.options.accountId || !this.options.clientForAccount)
+      return endpoint;
+    return { ...endpoint, id: `${arnPrefix}vpc-endpoint/${endpoint.id}`, scope: `${arnPrefix}vpc/${endpoint.scope}` };
+  }
+
+  private async observe(
+    endpoints: readonly VpcEndpoint[],
+    client: Ec2Api,
+    cache: AvailabilityZoneCache,
+    signal: AbortSignal | undefined,
+  ): Promise<ObservedEndpoint[]> {
+    if (endpoints.length === 0) return [];
+    await cache.learnSubnets(
+      client,
+      endpoints.flatMap((endpoint) => endpoint.SubnetIds ?? []),
+      signal,
+    );
+    const observed: ObservedEndpoint[] = [];
+    for (const endpoint of endpoints) {
+      try {
+        observed.push(observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints'));
+      } catch (error) {
+        // A zonal name whose AZ no subnet explained: the region's AZ list is the last word, read once.
+        if (!(error instanceof InvalidInputError) || cache.allZonesLoaded) throw error;
+        await cache.learnAllZones(client, signal);
+        observed.push(observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints'));
+      }
+    }
+    return observed;
+  }
+}
+
+/** Most values one EC2 call may carry across its filters (`FilterLimitExceeded` beyond). */
+const MAX_FILTER_VALUES = 200;
+
+/** AZ name → id for one account, learnt from subnets and, as a fallback, from DescribeAvailabilityZones. */
+class AvailabilityZoneCache {
+  readonly azIdsByName = new Map<string, string>();
+  allZonesLoaded = false;
+  private readonly knownSubnets = new Set<string>();
+  private subnetsDenied = false;
+
+  /**
+   * Reads the subnets not seen before, in one DescribeSubnets call per 200 of them. Subnets that cannot be read
+   * (gone, or DescribeSubnets denied) fall back to the region's AZ list; throttling and 5xx do not, they propagate.
+   */
+  async learnSubnets(client: Ec2Api, subnetIds: readonly string[], signal: AbortSignal | undefined): Promise<void> {
+    const unknown = this.subnetsDenied
+      ? []
+      : [...new Set(subnetIds)].filter((subnetId) => !this.knownSubnets.has(subnetId));
+    const found = new Set<string>();
+    try {
+      await this.describeSubnets(client, unknown, found, signal);
+    } catch (error) {
+      if (!(error instanceof Ec2RequestError)) throw error;
+      // Denied or refused: asking again on every page would fail the same way.
+      this.subnetsDenied = true;
+    }
+    for (const subnetId of found) this.knownSubnets.add(subnetId);
+    if (unknown.some((subnetId) => !found.has(subnetId)) && !this.allZonesLoaded) {
+      await this.learnAllZones(client, signal);
+    }
+  }
+
+  private async describeSubnets(
+    client: Ec2Api,
+    subnetIds: readonly string[],
+    found: Set<string>,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
+    for (let start = 0; start < subnetIds.length; start += MAX_FILTER_VALUES) {
+      const chunk = subnetIds.slice(start, start + MAX_FILTER_VALUES);
+      let nextToken: string | undefined;
+      do {
+        // A filter, not SubnetId.N: an id that no longer exists is simply absent instead of failing the whole call.
+        const token = nextToken;
+        const result = await call('DescribeSubnets', signal, (options) =>
+          client.send(
+            new DescribeSubnetsCommand({
+              Filters: [{ Name: 'subnet-id', Values: chunk }],
+              ...(token ? { NextToken: token } : {}),
+            }),
+            options,
+          ),
+        );
+        for (const subnet of result.Subnets ?? []) {
+          if (subnet.SubnetId) found.add(subnet.SubnetId);
+        }
+        for (const [name, id] of azIdsByName(result.Subnets ?? [])) this.azIdsByName.set(name, id);
+        nextToken = result.NextToken || undefined;
+      } while (nextToken);
+    }
+  }
+
+  async learnAllZones(client: Ec2Api, signal: AbortSignal | undefined): Promise<void> {
+    const result = await call('DescribeAvailabilityZones', signal, (options) =>
+      client.send(new DescribeAvailabilityZonesCommand({}), options),
+    );
+    for (const zone of result.AvailabilityZones ?? []) {
+      if (zone.ZoneName && zone.ZoneId) this.azIdsByName.set(zone.ZoneName, zone.ZoneId);
+    }
+    this.allZonesLoaded = true;
+  }
+}
+
+function isLiveInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
+  return endpoint.VpcEndpointType?.toLowerCase() === 'interface' && endpoint.State?.toLowerCase() !== 'deleted';
+}
+
+/** `vpce-…` or `arn:<partition>:ec2:<region>:<account>:vpc-endpoint/vpce-…`. */
+export function parseEndpointRef(idOrArn: string): { endpointId: string; accountId?: string; arnPrefix?: string } {
+  const arn = idOrArn.match(/^(arn:[\w-]+:ec2:[\w-]*:(\d{12}):)vpc-endpoint\/(vpce-[0-9a-f]+)$/);
+  if (arn?.[1] && arn[2] && arn[3]) return { endpointId: arn[3], accountId: arn[2], arnPrefix: arn[1] };
+  if (/^vpce-[0-9a-f]+$/.test(idOrArn)) return { endpointId: idOrArn };
+  throw new InvalidInputError(`Not a VPC endpoint id or ARN: ${idOrArn}`);
+}
+
+/** `vpc-…` or `arn:<partition>:ec2:<region>:<account>:vpc/vpc-…`. */
+export function parseVpcRef(idOrArn: string): { vpcId: string; accountId?: string; arnPrefix?: string } {
+  const arn = idOrArn.match(/^(arn:[\w-]+:ec2:[\w-]*:(\d{12}):)vpc\/(vpc-[0-9a-f]+)$/);
+  if (arn?.[1] && arn[2] && arn[3]) return { vpcId: arn[3], accountId: arn[2], arnPrefix: arn[1] };
+  if (/^vpc-[0-9a-f]+$/.test(idOrArn)) return { vpcId: idOrArn };
+  throw new InvalidInputError(`Not a VPC id or ARN: ${idOrArn}`);
+}
+
+/** The ARN {@link Ec2EndpointSource.getEndpoint} reads in another account, from an event's account and region. */
+export function vpcEndpointArn(region: string, accountId: string, endpointId: string, partition = 'aws'): string {
+  return `arn:${partition}:ec2:${region}:${accountId}:vpc-endpoint/${endpointId}`;
+}
+
+/** Error codes the SDK retries as throttling (its own list) that EC2 uses. */
+const THROTTLING_CODES = new Set([
+  'RequestLimitExceeded',
+  'EC2ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+]);
+const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
+
+/** Runs one SDK call with the caller's signal and turns what it throws into linkdns's errors (aborts pass through). */
+async function call<Output>(
+  operation: string,
+  signal: AbortSignal | undefined,
+  request: (options: { abortSignal?: AbortSignal }) => Promise<Output>,
+): Promise<Output> {
+  try {
+    return await request(signal ? { abortSignal: signal } : {});
+  } catch (error) {
+    throw classifyEc2Error(error, operation, signal);
+  }
+}
+
+/**
+ * Sorts an SDK error into retryable ({@link TransientCloudError}: throttling, 5xx, network) and final ones. Exported
+ * for tests.
+ */
+export function classifyEc2Error(error: unknown, operation: string, signal?: AbortSignal): unknown {
+  if (signal?.aborted || (error instanceof Error && error.name === 'AbortError')) return error;
+  const details = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $fault?: string;
+    $metadata?: { httpStatusCode?: number; attempts?: number };
+  };
+  const code = details.name ?? 'Error';
+  const status = details.$metadata?.httpStatusCode;
+  const attempts = details.$metadata?.attempts;
+  const message = `EC2 ${operation} failed${attempts ? ` after ${attempts} attempt(s)` : ''}: ${code}: ${details.message ?? String(error)}`;
+  if (
+    THROTTLING_CODES.has(code) ||
+    details.$fault === 'server' ||
+    (status !== undefined && status >= 500) ||
+    code === 'TimeoutError' ||
+    (details.code !== undefined && NETWORK_CODES.has(details.code))
+  ) {
+    return new TransientCloudError(message, { cause: error });
+  }
+  if (code.endsWith('.Malformed')) return new InvalidInputError(message, { cause: error });
+  return new Ec2RequestError(message, code, { cause: error });
+}

@@ -1,0 +1,508 @@
+import { randomUUID } from 'node:crypto';
+import {
+  AssociateVPCWithHostedZoneCommand,
+  ChangeResourceRecordSetsCommand,
+  ChangeTagsForResourceCommand,
+  CreateHostedZoneCommand,
+  GetChangeCommand,
+  type HostedZoneSummary,
+  ListHostedZonesByVPCCommand,
+  ListHostedZonesCommand,
+  ListResourceRecordSetsCommand,
+  type ResourceRecordSet,
+  type Route53Client,
+  type VPCRegion,
+} from '@aws-sdk/client-route-53';
+import {
+  ConcurrentChangeError,
+  InvalidInputError,
+  LinkdnsError,
+  OwnershipError,
+  TransientCloudError,
+  ZoneNotFoundError,
+} from '../core/errors.ts';
+import { canonicalName, isWithinDomain, type RecordSet, recordKey } from '../core/model.ts';
+import { type Changes, hasChanges } from '../core/plan.ts';
+import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
+import { isRegistryRecord, ownsRecord, parseRegistry, type Registry } from '../core/registry.ts';
+import {
+  type BatchLimits,
+  changeBatches,
+  decodeRoute53Name,
+  fromRoute53RecordSets,
+  isRoute53OnlyRecord,
+  ROUTE53_BATCH_LIMITS,
+} from './route53-records.ts';
+import { RequestLimiter } from './route53-request-limiter.ts';
+import { awsErrorCode, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetries } from './route53-retry.ts';
+
+/** Every change batch linkdns sends carries a comment starting with this, so its own writes can be told apart. */
+export const CHANGE_COMMENT_PREFIX = 'linkdns';
+
+/** Tag put on zones linkdns created; the value is the deployment's owner id. */
+export const CREATED_BY_TAG = 'linkdns:created-by';
+
+export interface Route53ZonesOptions {
+  /** Region of the VPCs that scopes name (a scope is a VPC id; `region:vpc-id` names another region). */
+  readonly region: string;
+  /** Owner id of this deployment: the value of the {@link CREATED_BY_TAG} tag on zones it creates. */
+  readonly owner: string;
+  /** VPCs to associate with zones linkdns creates: `vpc-id` (same region) or `region:vpc-id`. */
+  readonly extraVpcs?: readonly string[];
+  /**
+   * When non-empty, the only zones linkdns touches: others (e.g. a same-named private zone of another team) are left
+   * out of listings and lookups. The CDK construct scopes IAM to the same ids.
+   */
+  readonly managedZoneIds?: readonly string[];
+  /** Client-side rate limit for all calls of this adapter (token bucket). Omitted: no limit of our own. */
+  readonly requestsPerSecond?: number;
+  /** Bucket size for `requestsPerSecond`. Default: one second's worth. */
+  readonly burst?: number;
+  /** A limiter shared with other adapters; wins over `requestsPerSecond`. */
+  readonly limiter?: RequestLimiter;
+  /** Backoff on `Throttling` / `PriorRequestNotComplete` / 5xx. @default DEFAULT_RETRY_POLICY */
+  readonly retry?: Partial<RetryPolicy>;
+  /**
+   * After each change batch, poll `GetChange` until it is `INSYNC` (the change has reached every Route 53 server).
+   * Off by default: the records can be read back at once, and resolvers in the VPC see them once the change is INSYNC,
+   * typically within a minute. Turn it on when the caller must not finish before clients can resolve the records.
+   */
+  readonly waitForInsync?: boolean;
+  /** @default 2000 */
+  readonly insyncPollIntervalMs?: number;
+  /** @default 180000 */
+  readonly insyncTimeoutMs?: number;
+  /** @default ROUTE53_BATCH_LIMITS (1,000 records, 32,000 characters) */
+  readonly batchLimits?: BatchLimits;
+  readonly log?: ChangeLog;
+  /** Jitter source; injected by tests. */
+  readonly random?: () => number;
+}
+
+/** More than one private zone of one name is associated with one VPC (Route 53 itself prevents this). */
+export class AmbiguousZoneError extends LinkdnsError {}
+
+/** Route 53 rejected a change batch for a reason other than a concurrent change (invalid value, limits). */
+export class ChangeRejectedError extends LinkdnsError {}
+
+/** The zone is owned by an AWS service (e.g. Cloud Map): linkdns does not write to it. */
+export class ServiceOwnedZoneError extends LinkdnsError {}
+
+interface VpcRef {
+  readonly region: string;
+  readonly id: string;
+}
+
+/**
+ * The core's {@link DnsProvider} on Route 53 private hosted zones.
+ *
+ * - Zones are found by VPC (`ListHostedZonesByVPC`) and addressed by id: a public zone, or a private zone of the same
+ *   name associated with other VPCs, is never touched.
+ * - Changes go out as compare-and-swap batches (see `changeBatches`): a concurrent writer makes Route 53 reject the
+ *   batch and {@link ConcurrentChangeError} tells the core to re-read and re-plan.
+ * - Before sending, ownership is checked again against the registry the changes were planned from; a change to a
+ *   record this deployment does not own is refused with {@link OwnershipError} and nothing is sent.
+ * - Every call goes through an optional token bucket and a jittered, cancellable backoff.
+ *
+ * @example
+ * const dns = new Route53Zones(new Route53Client({ region: 'us-east-1' }), { region: 'us-east-2', owner: 'prod' });
+ * const zone = await dns.findZone('pr1jy6.us-east-2.aws.confluent.cloud', 'vpc-0abc', { create: false });
+ */
+export class Route53Zones implements DnsProvider {
+  private readonly client: Pick<Route53Client, 'send'>;
+  private readonly options: Route53ZonesOptions;
+  private readonly retry: RetryPolicy;
+  private readonly limiter: RequestLimiter | undefined;
+
+  constructor(client: Pick<Route53Client, 'send'>, options: Route53ZonesOptions) {
+    this.client = client;
+    this.options = options;
+    this.retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.limiter =
+      options.limiter ??
+      (options.requestsPerSecond
+        ? new RequestLimiter({
+            requestsPerSecond: options.requestsPerSecond,
+            ...(options.burst === undefined ? {} : { burst: options.burst }),
+          })
+        : undefined);
+  }
+
+  async findZone(
+    domain: string,
+    scope: string,
+    options: { create: boolean; signal?: AbortSignal },
+  ): Promise<ZoneRef | undefined> {
+    const wanted = canonicalName(domain);
+    const vpc = parseVpcRef(scope, this.options.region);
+    const found = (await this.privateZonesOf(vpc, wanted, options.signal)).filter((zone) =>
+      this.isManagedZoneId(zone.id),
+    );
+    if (found.length > 1) {
+      throw new AmbiguousZoneError(
+        `${found.length} private zones named ${wanted} are associated with ${vpc.id} (${found.map((zone) => zone.id).join(', ')})`,
+      );
+    }
+    if (found[0] || !options.create) return found[0];
+    return this.createZone(wanted, vpc, options.signal);
+  }
+
+  async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
+    const zones: ZoneRef[] = [];
+    let marker: string | undefined;
+    do {
+      const page = await this.call(
+        'ListHostedZones',
+        (abortSignal) =>
+          this.client.send(
+            new ListHostedZonesCommand({ HostedZoneType: 'PrivateHostedZone', ...(marker ? { Marker: marker } : {}) }),
+            { abortSignal },
+          ),
+        signal,
+      );
+      for (const zone of page.HostedZones ?? []) {
+        const domain = decodeRoute53Name(zone.Name ?? '');
+        if (
+          zone.Config?.PrivateZone &&
+          zone.Id &&
+          this.isManagedZoneId(bareId(zone.Id)) &&
+          domains.some((managed) => isWithinDomain(domain, managed))
+        ) {
+          zones.push({ id: bareId(zone.Id), domain });
+        }
+      }
+      marker = page.IsTruncated ? requiredMarker(page.NextMarker, 'ListHostedZones NextMarker') : undefined;
+    } while (marker);
+    return zones;
+  }
+
+  private isManagedZoneId(id: string): boolean {
+    const managed = this.options.managedZoneIds ?? [];
+    return managed.length === 0 || managed.includes(id);
+  }
+
+  async readRecords(zone: ZoneRef, signal?: AbortSignal): Promise<RecordSet[]> {
+    const sets: ResourceRecordSet[] = [];
+    let start: { name: string; type: string; identifier?: string } | undefined;
+    do {
+      const from = start;
+      const page = await this.call(
+        'ListResourceRecordSets',
+        (abortSignal) =>
+          this.client.send(
+            new ListResourceRecordSetsCommand({
+              HostedZoneId: zone.id,
+              ...(from
+                ? {
+                    StartRecordName: from.name,
+                    StartRecordType: from.type as ResourceRecordSet['Type'],
+                    ...(from.identifier ? { StartRecordIdentifier: from.identifier } : {}),
+                  }
+                : {}),
+            }),
+            { abortSignal },
+          ),
+        signal,
+      ).catch((error: unknown) => rethrowMissingZone(error, zone));
+      sets.push(...(page.ResourceRecordSets ?? []));
+      start = page.IsTruncated
+        ? {
+            name: requiredMarker(page.NextRecordName, 'ListResourceRecordSets NextRecordName'),
+            type: requiredMarker(page.NextRecordType, 'ListResourceRecordSets NextRecordType'),
+            ...(page.NextRecordIdentifier ? { identifier: page.NextRecordIdentifier } : {}),
+          }
+        : undefined;
+    } while (start);
+    return fromRoute53RecordSets(sets);
+  }
+
+  async applyChanges(zone: ZoneRef, changes: Changes, guard: OwnershipGuard, signal?: AbortSignal): Promise<void> {
+    if (!hasChanges(changes)) return;
+    const problems = ownershipProblems(zone, changes, guard);
+    if (problems.length > 0) {
+      throw new OwnershipError(
+        `Refusing to change zone ${zone.domain} (${zone.id}) for owner ${guard.owner}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+      );
+    }
+    const batches = changeBatches(changes, zone.domain, this.options.batchLimits ?? ROUTE53_BATCH_LIMITS);
+    for (const [index, batch] of batches.entries()) {
+      const where = batches.length > 1 ? ` (batch ${index + 1} of ${batches.length}; earlier batches are applied)` : '';
+      const result = await this.call(
+        'ChangeResourceRecordSets',
+        (abortSignal) =>
+          this.client.send(
+            new ChangeResourceRecordSetsCommand({
+              HostedZoneId: zone.id,
+              ChangeBatch: {
+                Comment: `${CHANGE_COMMENT_PREFIX} owner=${guard.owner} batch ${index + 1}/${batches.length}`,
+                Changes: batch,
+              },
+            }),
+            { abortSignal },
+          ),
+        signal,
+      ).catch((error: unknown) => {
+        throw changeError(error, zone, where);
+      });
+      if (this.options.waitForInsync && result.ChangeInfo?.Id) {
+        await this.waitForInsync(result.ChangeInfo.Id, signal);
+      }
+    }
+  }
+
+  /** Private zones named `name` that `vpc` is associated with. */
+  private async privateZonesOf(vpc: VpcRef, name: string, signal?: AbortSignal): Promise<ZoneRef[]> {
+    const matches: HostedZoneSummary[] = [];
+    let token: string | undefined;
+    do {
+      const page = await this.call(
+        'ListHostedZonesByVPC',
+        (abortSignal) =>
+          this.client.send(
+            new ListHostedZonesByVPCCommand({
+              VPCId: vpc.id,
+              VPCRegion: vpc.region as VPCRegion,
+              ...(token ? { NextToken: token } : {}),
+            }),
+            { abortSignal },
+          ),
+        signal,
+      );
+      matches.push(...(page.HostedZoneSummaries ?? []).filter((zone) => decodeRoute53Name(zone.Name ?? '') === name));
+      token = page.NextToken;
+    } while (token);
+    const serviceOwned = matches.find((zone) => zone.Owner?.OwningService);
+    if (serviceOwned) {
+      throw new ServiceOwnedZoneError(
+        `Private zone ${name} (${serviceOwned.HostedZoneId}) in ${vpc.id} is owned by ${serviceOwned.Owner?.OwningService}; linkdns does not write to it`,
+      );
+    }
+    return matches.flatMap((zone) => (zone.HostedZoneId ? [{ id: bareId(zone.HostedZoneId), domain: name }] : []));
+  }
+
+  /** Creates the private zone for `vpc`, tags it as linkdns's and associates the configured extra VPCs. */
+  private async createZone(name: string, vpc: VpcRef, signal?: AbortSignal): Promise<ZoneRef> {
+    let id: string;
+    try {
+      const created = await this.call(
+        'CreateHostedZone',
+        (abortSignal) =>
+          this.client.send(
+            new CreateHostedZoneCommand({
+              Name: name,
+              // Unique per attempt to create: a retried request with the same reference cannot create a second zone.
+              CallerReference: `linkdns-${randomUUID()}`,
+              VPC: { VPCId: vpc.id, VPCRegion: vpc.region as VPCRegion },
+              HostedZoneConfig: { PrivateZone: true, Comment: `Created by linkdns (owner ${this.options.owner})` },
+            }),
+            { abortSignal },
+          ),
+        signal,
+      );
+      id = bareId(created.HostedZone?.Id ?? '');
+    } catch (error) {
+      const code = awsErrorCode(error);
+      if (code !== 'ConflictingDomainExists' && code !== 'HostedZoneAlreadyExists') throw error;
+      // Another run created it between our lookup and our create: use that one.
+      const [existing, ...more] = await this.privateZonesOf(vpc, name, signal);
+      if (!existing || more.length > 0) throw error;
+      return existing;
+    }
+    await this.call(
+      'ChangeTagsForResource',
+      (abortSignal) =>
+        this.client.send(
+          new ChangeTagsForResourceCommand({
+            ResourceType: 'hostedzone',
+            ResourceId: id,
+            AddTags: [{ Key: CREATED_BY_TAG, Value: this.options.owner }],
+          }),
+          { abortSignal },
+        ),
+      signal,
+    );
+    for (const extra of (this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region))) {
+      if (extra.id === vpc.id && extra.region === vpc.region) continue;
+      await this.call(
+        'AssociateVPCWithHostedZone',
+        (abortSignal) =>
+          this.client.send(
+            new AssociateVPCWithHostedZoneCommand({
+              HostedZoneId: id,
+              VPC: { VPCId: extra.id, VPCRegion: extra.region as VPCRegion },
+              Comment: `linkdns owner=${this.options.owner}`,
+            }),
+            { abortSignal },
+          ),
+        signal,
+      );
+    }
+    this.options.log?.info(`created private zone ${name}`, {
+      zoneId: id,
+      vpc: vpc.id,
+      extraVpcs: this.options.extraVpcs ?? [],
+    });
+    return { id, domain: name };
+  }
+
+  private async waitForInsync(changeId: string, signal?: AbortSignal): Promise<void> {
+    const interval = this.options.insyncPollIntervalMs ?? 2_000;
+    const deadline = Date.now() + (this.options.insyncTimeoutMs ?? 180_000);
+    for (;;) {
+      await sleep(interval, signal);
+      const { ChangeInfo } = await this.call(
+        'GetChange',
+        (abortSignal) => this.client.send(new GetChangeCommand({ Id: changeId }), { abortSignal }),
+        signal,
+      );
+      if (ChangeInfo?.Status === 'INSYNC') return;
+      if (Date.now() >= deadline) {
+        throw new TransientCloudError(
+          `Route 53 change ${changeId} still ${ChangeInfo?.Status} after the wait timed out`,
+        );
+      }
+    }
+  }
+
+  /** One API call: rate limited, retried with backoff, cancellable. */
+  private call<T>(
+    operation: string,
+    send: (abortSignal?: AbortSignal) => Promise<T>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return withRetries(
+      operation,
+      async () => {
+        await this.limiter?.acquire(signal);
+        return send(signal);
+      },
+      {
+        policy: this.retry,
+        signal,
+        ...(this.options.random ? { random: this.options.random } : {}),
+        onRetry: ({ attempt, delayMs, error }) =>
+          this.options.log?.warn(`Route 53 ${operation} throttled or failed; retrying`, {
+            attempt,
+            delayMs,
+            error: awsErrorCode(error) ?? String(error),
+          }),
+      },
+    );
+  }
+}
+
+/** `vpc-123` (default region) or `eu-west-1:vpc-123`. */
+export function parseVpcRef(ref: string, defaultRegion: string): VpcRef {
+  // A VPC of another account of the organisation arrives as its ARN (see Ec2EndpointSource).
+  const arn = /^arn:[\w-]+:ec2:([\w-]+):\d{12}:vpc\/(vpc-[0-9a-z]+)$/.exec(ref);
+  if (arn?.[1] && arn[2]) return { region: arn[1], id: arn[2] };
+  const [first, second] = ref.split(':');
+  const vpc = second === undefined ? { region: defaultRegion, id: first ?? '' } : { region: first ?? '', id: second };
+  if (!/^vpc-[0-9a-z]+$/.test(vpc.id) || vpc.region === '') {
+    throw new InvalidInputError(`"${ref}" is not a VPC reference (expected vpc-…, region:vpc-… or a VPC ARN)`);
+  }
+  return vpc;
+}
+
+const CONCURRENT_CHANGE =
+  /already exists|was not found|do(es)? not match|conflicts with other records|conflicting RRSet/i;
+
+function changeError(error: unknown, zone: ZoneRef, where: string): unknown {
+  const code = awsErrorCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'InvalidChangeBatch' && CONCURRENT_CHANGE.test(message)) {
+    return new ConcurrentChangeError(`Zone ${zone.domain} (${zone.id}) changed since it was read${where}: ${message}`, {
+      cause: error,
+    });
+  }
+  if (code === 'InvalidChangeBatch' || code === 'InvalidInput') {
+    return new ChangeRejectedError(`Route 53 rejected changes to ${zone.domain} (${zone.id})${where}: ${message}`, {
+      cause: error,
+    });
+  }
+  if (code === 'NoSuchHostedZone') return missingZone(error, zone);
+  return error;
+}
+
+function rethrowMissingZone(error: unknown, zone: ZoneRef): never {
+  throw awsErrorCode(error) === 'NoSuchHostedZone' ? missingZone(error, zone) : error;
+}
+
+function missingZone(error: unknown, zone: ZoneRef): ZoneNotFoundError {
+  return new ZoneNotFoundError(`Hosted zone ${zone.id} (${zone.domain}) no longer exists`, { cause: error });
+}
+
+/**
+ * The adapter's own ownership check, independent of the planner's. Returns one line per refused change.
+ *
+ * - Every change stays inside the zone and off its SOA and NS records; alias and routing-policy sets are never touched.
+ * - A record removed or replaced (`delete`, `update.old`) must be listed as owned by `guard.owner` in the registry the
+ *   changes were planned from — except an update that adopts a foreign record of the same name and type, which
+ *   `adoptExisting` allows.
+ * - The registry itself may only be replaced or removed when it is this owner's.
+ * - Every record written must be listed as owned in the registry as it will be after the changes, so linkdns never
+ *   writes a record it would not recognise as its own afterwards.
+ *
+ * Creates need no check against current records: Route 53 refuses a CREATE when the record set exists, and a CNAME
+ * beside any other record, so a create cannot overwrite what someone else holds.
+ */
+export function ownershipProblems(zone: ZoneRef, changes: Changes, guard: OwnershipGuard): string[] {
+  const problems: string[] = [];
+  const isRegistry = (record: RecordSet) => isRegistryRecord(record, zone.domain);
+  const describe = (record: RecordSet) => `${record.name} ${record.type}`;
+  const touched = [
+    ...changes.create,
+    ...changes.update.flatMap((change) => [change.old, change.new]),
+    ...changes.delete,
+  ];
+  for (const record of touched) {
+    if (!isWithinDomain(record.name, zone.domain)) problems.push(`${describe(record)} is outside zone ${zone.domain}`);
+    else if (record.name === canonicalName(zone.domain) && (record.type === 'SOA' || record.type === 'NS')) {
+      problems.push(`${describe(record)} is the zone's own ${record.type} record`);
+    } else if (isRoute53OnlyRecord(record)) {
+      problems.push(`${describe(record)} is an alias or routing-policy record set, which linkdns never changes`);
+    }
+  }
+
+  const registryOurs = guard.registry?.owner === guard.owner;
+  const removed = [
+    ...changes.update.map((change) => ({ record: change.old, adopts: adopts(change, guard) })),
+    ...changes.delete.map((record) => ({ record, adopts: false })),
+  ];
+  for (const { record, adopts: adopting } of removed) {
+    if (isRegistry(record)) {
+      if (!registryOurs) problems.push(`${describe(record)}: the registry is not owned by ${guard.owner}`);
+    } else if (!adopting && !ownsRecord(guard.registry, guard.owner, record)) {
+      problems.push(`${describe(record)} is not listed as owned by ${guard.owner} in the zone registry`);
+    }
+  }
+
+  const registryAfter = registryAfterChanges(zone, changes, guard.registry);
+  for (const record of [...changes.create, ...changes.update.map((change) => change.new)]) {
+    if (isRegistry(record)) continue;
+    if (!ownsRecord(registryAfter, guard.owner, record)) {
+      problems.push(`${describe(record)} would be written but not listed as owned by ${guard.owner} in the registry`);
+    }
+  }
+  return [...new Set(problems)];
+}
+
+function adopts(change: Changes['update'][number], guard: OwnershipGuard): boolean {
+  return guard.adoptExisting && recordKey(change.old) === recordKey(change.new);
+}
+
+function registryAfterChanges(zone: ZoneRef, changes: Changes, before: Registry | undefined): Registry | undefined {
+  const isRegistry = (record: RecordSet) => isRegistryRecord(record, zone.domain);
+  const written = [...changes.create, ...changes.update.map((change) => change.new)].find(isRegistry);
+  if (written) return parseRegistry(written, zone.domain);
+  return changes.delete.some(isRegistry) ? undefined : before;
+}
+
+function bareId(id: string): string {
+  return id.replace(/^\/hostedzone\//, '');
+}
+
+function requiredMarker(value: string | undefined, field: string): string {
+  if (!value) throw new TransientCloudError(`Route 53 answered IsTruncated without ${field}`);
+  return value;
+}

@@ -1,0 +1,55 @@
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { app } from '@azure/functions';
+import { DefaultAzureCredential } from '@azure/identity';
+import { createNotifier } from '../notify/notifier.ts';
+import { envSecretResolver } from '../notify/secrets.ts';
+import { createAzureHandlers } from './handlers.ts';
+import { AzurePrivateDnsZones } from './private-dns-zones.ts';
+import { azureEndpointOptions } from './private-endpoint-mapping.ts';
+import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
+import { AZURE_APP_SETTINGS, AZURE_FUNCTION_NAMES, DEFAULT_REPAIR_SCHEDULE, readAzureSettings } from './settings.ts';
+
+/**
+ * The Azure Functions app (v4 programming model): two Event Grid triggers and a timer over one set of adapters,
+ * configured once from app settings at module load. A missing or invalid setting fails the host start with every
+ * problem listed.
+ */
+const settings = readAzureSettings(process.env);
+// Managed identity in Azure; developer credentials (az login, environment) elsewhere.
+const credential = new DefaultAzureCredential();
+
+const endpoints = new AzurePrivateEndpoints({
+  client: new NetworkManagementClient(credential, settings.subscriptionId),
+  subscriptionId: settings.subscriptionId,
+  resourceGroups: settings.endpointResourceGroups,
+  endpoint: azureEndpointOptions(settings.config),
+});
+const dns = new AzurePrivateDnsZones({
+  client: new PrivateDnsManagementClient(credential, settings.subscriptionId),
+  resourceGroup: settings.dnsResourceGroup,
+  owner: settings.config.owner,
+  extraNetworks: settings.config.zones.extraNetworks,
+});
+
+// Secrets are app settings (Key Vault references resolved by the platform), read through `{ "env": … }` references.
+// Notification failures are logged to the host log (Application Insights) and never fail the DNS work.
+const notifier = createNotifier(settings.config.notifications, {
+  secrets: envSecretResolver(process.env),
+  log: {
+    info: (message, attributes) => console.info(message, JSON.stringify(attributes ?? {})),
+    warn: (message, attributes) => console.warn(message, JSON.stringify(attributes ?? {})),
+    error: (message, attributes) => console.error(message, JSON.stringify(attributes ?? {})),
+  },
+});
+
+export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier });
+
+app.eventGrid(AZURE_FUNCTION_NAMES.endpointEvents, { handler: handlers.privateEndpointEvents });
+app.eventGrid(AZURE_FUNCTION_NAMES.zoneEvents, { handler: handlers.privateDnsRecordEvents });
+app.timer(AZURE_FUNCTION_NAMES.scheduledRepair, {
+  schedule: process.env[AZURE_APP_SETTINGS.repairSchedule]
+    ? `%${AZURE_APP_SETTINGS.repairSchedule}%`
+    : DEFAULT_REPAIR_SCHEDULE,
+  handler: handlers.scheduledRepair,
+});

@@ -1,0 +1,204 @@
+import type { InvocationContext, Timer } from '@azure/functions';
+import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
+import { isLinkdnsError, isRetryable, TransientCloudError } from '../core/errors.ts';
+import { isWithinDomain, type ObservedEndpoint } from '../core/model.ts';
+import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
+import {
+  type ReconcileDeps,
+  type ReconcileTarget,
+  reconcileTargets,
+  repairAll,
+  targetsForEndpoints,
+} from '../core/reconcile.ts';
+import { readRegistry } from '../core/registry.ts';
+import { type ErrorSummary, type RunReport, summarizeError, summarizeRun, type Trigger } from '../core/report.ts';
+import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
+import { parsePrivateEndpointId } from './private-endpoint-source.ts';
+import type { AzureSettings } from './settings.ts';
+
+/** What a handler did with its trigger. Retryable failures are thrown instead, so Event Grid redelivers. */
+export type AzureHandlerResult =
+  | { readonly outcome: 'reconciled'; readonly report: RunReport }
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
+
+export interface AzureHandlerDeps {
+  readonly endpoints: EndpointSource;
+  readonly dns: DnsProvider;
+  readonly settings: Pick<AzureSettings, 'config' | 'dnsResourceGroup' | 'identityObjectId' | 'repairDetectOnly'>;
+  /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
+  readonly notifier?: Notifier;
+  readonly now?: () => Date;
+  /** Budget per invocation before cloud calls are aborted. Default 270 s (host.json allows 300 s). */
+  readonly timeoutMs?: number;
+}
+
+export interface AzureHandlers {
+  privateEndpointEvents(event: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
+  privateDnsRecordEvents(event: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
+  scheduledRepair(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult>;
+}
+
+/**
+ * The three Azure Functions as plain async functions over injected adapters, so tests drive them with real SDK
+ * clients against the local Azure and `functions.ts` with the real cloud. Events are hints: every handler re-reads
+ * endpoints and zones and reconciles whole (domain, scope) targets (level-triggered).
+ */
+export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
+  const { config } = deps.settings;
+
+  return {
+    privateEndpointEvents: (raw, context) =>
+      settle(deps, context, async (reconcile, signal) => {
+        const event = parseResourceEvent(raw);
+        const mismatch = endpointEventMismatch(event);
+        if (mismatch) return ignored(mismatch);
+        // Registries hold lowercased ids; Event Grid subjects and resourceUris vary in casing.
+        const endpointId = event.resourceUri.toLowerCase();
+        parsePrivateEndpointId(endpointId);
+        const targets = await targetsForEndpoints([endpointId], reconcile, signal);
+        const trigger = triggerOf('endpoint-event', event.id, `${event.operationName} ${event.resourceUri}`);
+        return reconciled(await reconcileTargets(trigger, targets, reconcile, { signal }));
+      }),
+
+    privateDnsRecordEvents: (raw, context) =>
+      settle(deps, context, async (reconcile, signal) => {
+        const event = parseResourceEvent(raw);
+        const change = recordSetChange(event);
+        if (typeof change === 'string') return ignored(change);
+        // linkdns's own writes come back as events too. Reconciling them would find nothing to change, but costs an
+        // invocation and a zone read per write; the caller's object id tells them apart exactly.
+        if (isCaller(event, deps.settings.identityObjectId)) {
+          return ignored(`record set ${change.type} ${change.relativeName} in ${change.zone} was written by linkdns`);
+        }
+        if (change.resourceGroup.toLowerCase() !== deps.settings.dnsResourceGroup.toLowerCase()) {
+          return ignored(`zone ${change.zone} is in ${change.resourceGroup}, not ${deps.settings.dnsResourceGroup}`);
+        }
+        if (!managedDomains(config).some((domain) => isWithinDomain(change.zone, domain))) {
+          return ignored(`zone ${change.zone} is not a managed domain`);
+        }
+        const trigger = triggerOf('zone-event', event.id, `${event.operationName} ${event.resourceUri}`);
+        const { targets, endpointsByScope } = await zoneTargets(change.zone, reconcile, signal);
+        return reconciled(await reconcileTargets(trigger, targets, reconcile, { signal, endpointsByScope }));
+      }),
+
+    scheduledRepair: (timer, context) =>
+      settle(deps, context, async (reconcile, signal) => {
+        if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
+        const trigger = triggerOf('schedule', context.invocationId, 'scheduled drift repair');
+        return reconciled(await repairAll(trigger, reconcile, { signal, dryRun: deps.settings.repairDetectOnly }));
+      }),
+  };
+}
+
+/**
+ * Runs one invocation: builds the per-invocation dependencies, notifies, and decides what the platform sees.
+ * Retryable failures (throttling, concurrent changes that outlasted the retries, transient ARM errors) are thrown
+ * so Event Grid redelivers; linkdns's own non-retryable errors (malformed events, refused ownership, 403) are logged
+ * and returned, because redelivering the same event would fail the same way. Anything else is a bug and is thrown.
+ */
+async function settle(
+  deps: AzureHandlerDeps,
+  context: InvocationContext,
+  work: (reconcile: ReconcileDeps, signal: AbortSignal) => Promise<AzureHandlerResult>,
+): Promise<AzureHandlerResult> {
+  const signal = AbortSignal.timeout(deps.timeoutMs ?? 270_000);
+  const log = invocationLog(context);
+  const reconcile: ReconcileDeps = {
+    endpoints: deps.endpoints,
+    dns: deps.dns,
+    config: deps.settings.config,
+    log,
+    ...(deps.now ? { now: deps.now } : {}),
+  };
+  let result: AzureHandlerResult;
+  try {
+    result = await work(reconcile, signal);
+  } catch (error) {
+    log.error('linkdns run failed', { error: summarizeError(error) });
+    if (!isLinkdnsError(error) || isRetryable(error)) throw error;
+    return { outcome: 'rejected', error: summarizeError(error) };
+  }
+  if (result.outcome === 'ignored') {
+    log.info(`ignored: ${result.reason}`, {});
+    return result;
+  }
+  if (result.outcome !== 'reconciled') return result;
+
+  const { report } = result;
+  log.info('linkdns run finished', { trigger: report.trigger, ...summarizeRun(report) });
+  // ── Notification: the single call site. functions.ts wires the notifier from functions/notify. ──
+  try {
+    await deps.notifier?.notify(report, signal);
+  } catch (error) {
+    log.error('notification failed', { error: summarizeError(error) });
+  }
+  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
+  if (retryable.length > 0) {
+    throw new TransientCloudError(
+      `${retryable.length} zone(s) failed with retryable errors: ${retryable
+        .map((zone) => `${zone.domain}: ${zone.error?.message}`)
+        .join('; ')}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * The targets a change in `zone` asks to reconcile: the scope its ownership registry names, or — when the registry is
+ * gone (someone deleted `_linkdns`) or never existed — every scope whose endpoints map to the zone's domain.
+ */
+async function zoneTargets(
+  domain: string,
+  deps: ReconcileDeps,
+  signal: AbortSignal,
+): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
+  const zone = (await deps.dns.listZones([domain], signal)).find((candidate) => candidate.domain === domain);
+  if (zone) {
+    const registry = readRegistry(await deps.dns.readRecords(zone, signal), domain);
+    if (registry?.owner === deps.config.owner && registry.scope)
+      return { targets: [{ domain, scope: registry.scope }] };
+  }
+  const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
+  return targetsFromEndpoints(domain, endpoints, deps.config);
+}
+
+function targetsFromEndpoints(
+  domain: string,
+  endpoints: readonly ObservedEndpoint[],
+  config: LinkdnsConfig,
+): { targets: ReconcileTarget[]; endpointsByScope: Map<string, ObservedEndpoint[]> } {
+  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
+  for (const endpoint of endpoints) {
+    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
+  }
+  const scopes = new Set(
+    endpoints
+      .filter((endpoint) => {
+        const decision = resolveMapping(endpoint, config);
+        return decision.managed && decision.domain === domain;
+      })
+      .map((endpoint) => endpoint.scope),
+  );
+  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
+}
+
+function invocationLog(context: InvocationContext): ChangeLog {
+  return {
+    info: (message, attributes) => context.info(message, attributes ?? {}),
+    warn: (message, attributes) => context.warn(message, attributes ?? {}),
+    error: (message, attributes) => context.error(message, attributes ?? {}),
+  };
+}
+
+function triggerOf(kind: Trigger['kind'], id: string, description: string): Trigger {
+  return { kind, id, description };
+}
+
+function ignored(reason: string): AzureHandlerResult {
+  return { outcome: 'ignored', reason };
+}
+
+function reconciled(report: RunReport): AzureHandlerResult {
+  return { outcome: 'reconciled', report };
+}

@@ -1,0 +1,94 @@
+import { z } from 'zod';
+import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
+
+/**
+ * The names the Azure deployment shares between code and the ARM template (`infra/azure/azuredeploy.json`); a test
+ * checks that both agree.
+ */
+export const AZURE_FUNCTION_NAMES = {
+  /** Event Grid: private endpoint write/delete (`Microsoft.Resources.ResourceWriteSuccess` / `ResourceDeleteSuccess`). */
+  endpointEvents: 'privateEndpointEvents',
+  /** Event Grid: record-set writes and deletes in the managed Private DNS zones. */
+  zoneEvents: 'privateDnsRecordEvents',
+  /** Timer: scheduled drift repair. */
+  scheduledRepair: 'scheduledRepair',
+} as const;
+
+/** App settings the functions read. Secrets for notifications are further settings named in `LINKDNS_CONFIG`. */
+export const AZURE_APP_SETTINGS = {
+  /** linkdns configuration as JSON (functions/core/config.ts). */
+  config: 'LINKDNS_CONFIG',
+  subscriptionId: 'AZURE_SUBSCRIPTION_ID',
+  /** Resource group holding the Private DNS zones. */
+  dnsResourceGroup: 'LINKDNS_DNS_RESOURCE_GROUP',
+  /** Comma-separated resource groups to list private endpoints in; empty: the whole subscription. */
+  endpointResourceGroups: 'LINKDNS_ENDPOINT_RESOURCE_GROUPS',
+  /** Object (principal) id of the Function App's managed identity, to recognise linkdns's own zone writes. */
+  identityObjectId: 'LINKDNS_IDENTITY_OBJECT_ID',
+  /** NCRONTAB schedule of the repair run, read by the timer binding as `%LINKDNS_REPAIR_SCHEDULE%`. */
+  repairSchedule: 'LINKDNS_REPAIR_SCHEDULE',
+  /** `true`: the scheduled run only reports drift (dry run) instead of repairing it. */
+  repairDetectOnly: 'LINKDNS_REPAIR_DETECT_ONLY',
+} as const;
+
+export const DEFAULT_REPAIR_SCHEDULE = '0 */15 * * * *';
+
+export interface AzureSettings {
+  readonly config: LinkdnsConfig;
+  readonly subscriptionId: string;
+  readonly dnsResourceGroup: string;
+  readonly endpointResourceGroups: readonly string[];
+  readonly identityObjectId: string | undefined;
+  readonly repairDetectOnly: boolean;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const settingsSchema = z.object({
+  [AZURE_APP_SETTINGS.config]: z.string({ error: 'is required (linkdns configuration as JSON)' }).min(1),
+  [AZURE_APP_SETTINGS.subscriptionId]: z
+    .string({ error: 'is required' })
+    .regex(GUID, 'must be a subscription id (GUID)'),
+  [AZURE_APP_SETTINGS.dnsResourceGroup]: z
+    .string({ error: 'is required (resource group of the Private DNS zones)' })
+    .regex(/^[-\w._()]{1,90}$/, 'must be a resource group name'),
+  [AZURE_APP_SETTINGS.endpointResourceGroups]: z.string().optional(),
+  [AZURE_APP_SETTINGS.identityObjectId]: z.string().regex(GUID, 'must be an object id (GUID)').optional(),
+  [AZURE_APP_SETTINGS.repairDetectOnly]: z.enum(['true', 'false']).optional(),
+});
+
+/**
+ * Reads the app settings once, at module scope, and fails loudly: a {@link ConfigError} lists every missing or
+ * invalid setting, and every problem in `LINKDNS_CONFIG`, at once.
+ */
+export function readAzureSettings(env: Readonly<Record<string, string | undefined>>): AzureSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  let config: LinkdnsConfig | undefined;
+  const rawConfig = present[AZURE_APP_SETTINGS.config];
+  if (rawConfig) {
+    try {
+      config = parseConfig(rawConfig, AZURE_APP_SETTINGS.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => `${AZURE_APP_SETTINGS.config} ${problem}`));
+    }
+  }
+  if (!parsed.success || !config || problems.length > 0) throw new ConfigError('app settings', problems);
+  const data = parsed.data;
+  return {
+    config,
+    subscriptionId: data[AZURE_APP_SETTINGS.subscriptionId],
+    dnsResourceGroup: data[AZURE_APP_SETTINGS.dnsResourceGroup],
+    endpointResourceGroups: (data[AZURE_APP_SETTINGS.endpointResourceGroups] ?? '')
+      .split(',')
+      .map((group) => group.trim())
+      .filter((group) => group.length > 0),
+    identityObjectId: data[AZURE_APP_SETTINGS.identityObjectId]?.toLowerCase(),
+    repairDetectOnly: data[AZURE_APP_SETTINGS.repairDetectOnly] === 'true',
+  };
+}

@@ -1,0 +1,53 @@
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { Route53Client } from '@aws-sdk/client-route-53';
+import { type LocalEc2Options, LocalEc2State } from './ec2-state.ts';
+import { ec2Service } from './ec2.ts';
+import { Route53State, route53Service } from './route53.ts';
+import { type FaultInjector, type RequestLog, startLocalAwsServer } from './server.ts';
+
+/** Credentials the local AWS accepts (it checks none; the SDK needs some to sign). */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'AKIDLOCALLINKDNS', secretAccessKey: 'local-secret' } as const;
+
+export interface LocalAwsCloud {
+  /** For the SDK clients' `endpoint` option, and `LINKDNS_AWS_ENDPOINT`. */
+  readonly endpoint: string;
+  readonly route53: Route53State;
+  readonly ec2: LocalEc2State;
+  readonly requests: RequestLog;
+  readonly faults: FaultInjector;
+  /** Real SDK clients pointed at the local AWS (one attempt per call, so the request log shows every request). */
+  readonly clients: { readonly route53: Route53Client; readonly ec2: EC2Client };
+  close(): Promise<void>;
+}
+
+/**
+ * The local AWS with Route 53 and EC2 on one port of 127.0.0.1: the demo's default cloud and the tests' AWS.
+ *
+ * @example
+ * const aws = await startLocalAws();
+ * const { vpcId, subnets } = aws.ec2.addVpcWithSubnets();
+ * aws.route53.createZone({ name: 'pr1jy6.us-east-2.aws.confluent.cloud', private: true, vpcs: [{ region: 'us-east-2', id: vpcId }] });
+ */
+export async function startLocalAws(options: LocalEc2Options & { port?: number } = {}): Promise<LocalAwsCloud> {
+  const route53 = new Route53State();
+  const ec2 = new LocalEc2State(options);
+  const server = await startLocalAwsServer([route53Service(route53), ec2Service(ec2)], options.port ?? 0);
+  const common = { endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
+  const clients = {
+    route53: new Route53Client({ ...common, region: 'us-east-1' }),
+    ec2: new EC2Client({ ...common, region: ec2.region }),
+  };
+  return {
+    endpoint: server.endpoint,
+    route53,
+    ec2,
+    requests: server.requests,
+    faults: server.faults,
+    clients,
+    close: async () => {
+      clients.route53.destroy();
+      clients.ec2.destroy();
+      await server.close();
+    },
+  };
+}

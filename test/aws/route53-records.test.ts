@@ -1,0 +1,292 @@
+import type { Change } from '@aws-sdk/client-route-53';
+import { describe, expect, it } from 'vitest';
+import {
+  batchSize,
+  changeBatches,
+  decodeRoute53Name,
+  decodeTxtValue,
+  encodeTxtValue,
+  fromRoute53RecordSets,
+  isRoute53OnlyRecord,
+  ROUTE53_BATCH_LIMITS,
+  toRoute53RecordSet,
+} from '../../functions/aws/route53-records.ts';
+import { InvalidInputError } from '../../functions/core/errors.ts';
+import { type RecordSet, recordSet } from '../../functions/core/model.ts';
+import { NO_CHANGES } from '../../functions/core/plan.ts';
+import { parseRegistry, registryRecord } from '../../functions/core/registry.ts';
+
+const ZONE = 'pr1jy6.us-east-2.aws.confluent.cloud';
+
+function cname(name: string, target: string): RecordSet {
+  return recordSet(`${name}.${ZONE}`, 'CNAME', 60, [target]);
+}
+
+function registry(records: readonly RecordSet[], endpoints = ['vpce-1']): RecordSet {
+  return registryRecord(
+    { owner: 'platform', scope: 'vpc-1', endpoints, records: records.map(({ name, type }) => ({ name, type })) },
+    ZONE,
+    300,
+  ) as RecordSet;
+}
+
+function describeBatch(batch: readonly Change[]): string[] {
+  return batch.map((change) => `${change.Action} ${change.ResourceRecordSet?.Name} ${change.ResourceRecordSet?.Type}`);
+}
+
+describe('Route 53 names and values', () => {
+  it.each([
+    ['\\052.pr1jy6.example.com.', '*.pr1jy6.example.com'],
+    ['\\052.Use1-AZ1.Example.com.', '*.use1-az1.example.com'],
+    ['\\100home.example.com.', '@home.example.com'],
+    ['_linkdns.example.com.', '_linkdns.example.com'],
+    ['example.com', 'example.com'],
+  ])('decodes %s as %s', (wire, expected) => {
+    expect(decodeRoute53Name(wire)).toBe(expected);
+  });
+
+  it.each([
+    ['plain text', '"plain text"'],
+    ['say "hi" \\o/', '"say \\"hi\\" \\\\o/"'],
+    ['tab\there', '"tab\\011here"'],
+    ['', '""'],
+  ])('encodes the TXT text %j as %s', (text, wire) => {
+    expect(encodeTxtValue(text)).toBe(wire);
+    expect(decodeTxtValue(wire)).toBe(text);
+  });
+
+  it('splits TXT text longer than 255 octets into several strings, and joins them when reading', () => {
+    // Prepare: a multi-byte character straddles the 255-octet boundary.
+    const text = `${'a'.repeat(254)}é${'b'.repeat(300)}`;
+
+    // Act
+    const wire = encodeTxtValue(text);
+
+    // Assess
+    const strings = wire.match(/"(?:[^"\\]|\\.)*"/g) ?? [];
+    expect(strings).toHaveLength(3);
+    expect(decodeTxtValue(wire)).toBe(text);
+    expect(decodeTxtValue('"v=spf1 " "include:example.com"')).toBe('v=spf1 include:example.com');
+  });
+});
+
+describe('fromRoute53RecordSets', () => {
+  it('turns listed sets into canonical record sets: \\052 unescaped, trailing dots dropped, TXT unquoted', () => {
+    // Act
+    const records = fromRoute53RecordSets([
+      { Name: `\\052.${ZONE}.`, Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: 'Vpce-1.Example.com.' }] },
+      { Name: `_linkdns.${ZONE}.`, Type: 'TXT', TTL: 300, ResourceRecords: [{ Value: '"b"' }, { Value: '"a"' }] },
+    ]);
+
+    // Assess
+    expect(records).toHaveLength(2);
+    expect(records).toContainEqual(recordSet(`*.${ZONE}`, 'CNAME', 60, ['vpce-1.example.com']));
+    expect(records).toContainEqual(recordSet(`_linkdns.${ZONE}`, 'TXT', 300, ['a', 'b']));
+  });
+
+  it('reads alias and routing-policy sets as placeholders that are never writable', () => {
+    // Act
+    const records = fromRoute53RecordSets([
+      {
+        Name: `alias.${ZONE}.`,
+        Type: 'A',
+        AliasTarget: { HostedZoneId: 'Z35SXDOTRQ7X7K', DNSName: 'LB.example.net.', EvaluateTargetHealth: false },
+      },
+      {
+        Name: `w.${ZONE}.`,
+        Type: 'CNAME',
+        SetIdentifier: 'blue',
+        Weight: 1,
+        TTL: 60,
+        ResourceRecords: [{ Value: 'b.x' }],
+      },
+      {
+        Name: `w.${ZONE}.`,
+        Type: 'CNAME',
+        SetIdentifier: 'green',
+        Weight: 1,
+        TTL: 30,
+        ResourceRecords: [{ Value: 'g.x' }],
+      },
+    ]);
+
+    // Assess
+    expect(records).toEqual([
+      recordSet(`alias.${ZONE}`, 'A', 0, ['route53:alias lb.example.net zone=Z35SXDOTRQ7X7K']),
+      recordSet(`w.${ZONE}`, 'CNAME', 30, ['route53:set=blue b.x', 'route53:set=green g.x']),
+    ]);
+    expect(records.every(isRoute53OnlyRecord)).toBe(true);
+    expect(() => toRoute53RecordSet(records[0] as RecordSet)).toThrow(InvalidInputError);
+  });
+
+  it('writes a record set back as it was read, so a DELETE matches', () => {
+    // Prepare
+    const wire = {
+      Name: `_linkdns.${ZONE}`,
+      Type: 'TXT' as const,
+      TTL: 300,
+      ResourceRecords: [{ Value: '"heritage=linkdns,owner=platform,scope=vpc-1"' }, { Value: '"record=CNAME:*"' }],
+    };
+
+    // Act
+    const [record] = fromRoute53RecordSets([wire]);
+
+    // Assess
+    expect(toRoute53RecordSet(record as RecordSet)).toEqual(wire);
+  });
+});
+
+describe('changeBatches', () => {
+  it('sends an update as DELETE of the exact old record and CREATE of the new one, DELETEs first', () => {
+    // Prepare
+    const old = cname('*', 'old.example.com');
+    const next = cname('*', 'new.example.com');
+    const created = cname('*.use2-az1', 'zonal.example.com');
+    const gone = cname('*.use2-az9', 'gone.example.com');
+
+    // Act
+    const batches = changeBatches({ create: [created], update: [{ old, new: next }], delete: [gone] }, ZONE);
+
+    // Assess
+    expect(batches).toHaveLength(1);
+    expect(describeBatch(batches[0] as Change[])).toEqual([
+      `DELETE *.use2-az9.${ZONE} CNAME`,
+      `DELETE *.${ZONE} CNAME`,
+      `CREATE *.${ZONE} CNAME`,
+      `CREATE *.use2-az1.${ZONE} CNAME`,
+    ]);
+    expect(batches[0]?.[1]?.ResourceRecordSet?.ResourceRecords).toEqual([{ Value: 'old.example.com' }]);
+  });
+
+  it('never sends UPSERT', () => {
+    const batches = changeBatches(
+      { ...NO_CHANGES, update: [{ old: cname('a', 'x.com'), new: cname('a', 'y.com') }] },
+      ZONE,
+    );
+    expect(batches.flat().map((change) => change.Action)).not.toContain('UPSERT');
+  });
+
+  it('keeps every change to one name in one batch, so a CNAME never lands beside another type', () => {
+    // Prepare: an owned A and AAAA at `x` give way to a CNAME; limits force several batches.
+    const a = recordSet(`x.${ZONE}`, 'A', 60, ['10.0.0.1', '10.0.0.2']);
+    const aaaa = recordSet(`x.${ZONE}`, 'AAAA', 60, ['fd00::1']);
+    const filler = Array.from({ length: 6 }, (_, index) => cname(`f${index}`, 'f.example.com'));
+
+    // Act
+    const batches = changeBatches(
+      { create: filler, update: [{ old: a, new: cname('x', 'x.example.com') }], delete: [aaaa] },
+      ZONE,
+      { resourceRecords: 5, valueCharacters: 10_000 },
+    );
+
+    // Assess
+    const withX = batches.filter((batch) => batch.some((change) => change.ResourceRecordSet?.Name === `x.${ZONE}`));
+    expect(withX).toHaveLength(1);
+    expect(describeBatch(withX[0] as Change[]).filter((line) => line.includes(` x.${ZONE}`))).toEqual([
+      `DELETE x.${ZONE} AAAA`,
+      `DELETE x.${ZONE} A`,
+      `CREATE x.${ZONE} CNAME`,
+    ]);
+    for (const batch of batches) expect(batchSize(batch).records).toBeLessThanOrEqual(5);
+  });
+
+  it('splits more than 1,000 ResourceRecord elements into batches within the limits, each change exactly once', () => {
+    // Prepare: 30 A record sets of 40 addresses each are 1,200 ResourceRecord elements.
+    const created = Array.from({ length: 30 }, (_, set) =>
+      recordSet(
+        `h${set}.${ZONE}`,
+        'A',
+        60,
+        Array.from({ length: 40 }, (_, value) => `10.${set}.0.${value}`),
+      ),
+    );
+    const next = registry(created);
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, create: [...created, next] }, ZONE);
+
+    // Assess
+    expect(batches).toHaveLength(2);
+    for (const batch of batches) {
+      expect(batchSize(batch).records).toBeLessThanOrEqual(ROUTE53_BATCH_LIMITS.resourceRecords);
+      expect(batchSize(batch).characters).toBeLessThanOrEqual(ROUTE53_BATCH_LIMITS.valueCharacters);
+    }
+    const lines = batches.flatMap(describeBatch);
+    expect(lines).toHaveLength(31);
+    expect(new Set(lines).size).toBe(31);
+    // The registry is written with the first batch, so every record a later failure leaves behind is listed as ours.
+    expect(describeBatch(batches[0] as Change[])).toContain(`CREATE _linkdns.${ZONE} TXT`);
+  });
+
+  it('splits on the 32,000-character limit as well', () => {
+    // Prepare: each TXT has 10 values of ~1,000 characters.
+    const texts = Array.from({ length: 5 }, (_, index) =>
+      recordSet(
+        `t${index}.${ZONE}`,
+        'TXT',
+        60,
+        Array.from({ length: 10 }, (_, value) => `${value}`.padEnd(1_000, 'x')),
+      ),
+    );
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, create: texts }, ZONE);
+
+    // Assess
+    expect(batches).toHaveLength(2);
+    for (const batch of batches) expect(batchSize(batch).characters).toBeLessThanOrEqual(32_000);
+  });
+
+  it('widens the registry in the first batch and narrows it in the last when several batches are needed', () => {
+    // Prepare
+    const removed = Array.from({ length: 4 }, (_, index) => cname(`*.old${index}`, 'o.example.com'));
+    const added = Array.from({ length: 4 }, (_, index) => cname(`*.new${index}`, 'n.example.com'));
+    const before = registry(removed, ['vpce-old']);
+    const after = registry(added, ['vpce-new']);
+
+    // Act
+    const batches = changeBatches({ create: added, update: [{ old: before, new: after }], delete: removed }, ZONE, {
+      resourceRecords: 19,
+      valueCharacters: 100_000,
+    });
+
+    // Assess
+    expect(batches.length).toBeGreaterThan(1);
+    const registryWrites = (batch: readonly Change[]) =>
+      batch.filter((change) => change.ResourceRecordSet?.Name === `_linkdns.${ZONE}`);
+    const [opening, openingCreate] = registryWrites(batches[0] as Change[]);
+    const closing = registryWrites(batches.at(-1) as Change[]);
+    expect(opening?.Action).toBe('DELETE');
+    const widened = parseRegistry(
+      recordSet(
+        `_linkdns.${ZONE}`,
+        'TXT',
+        300,
+        (openingCreate?.ResourceRecordSet?.ResourceRecords ?? []).map((record) => decodeTxtValue(record.Value ?? '')),
+      ),
+      ZONE,
+    );
+    expect(widened?.records.map((record) => record.name).sort()).toEqual(
+      [...removed, ...added].map((record) => record.name).sort(),
+    );
+    expect(widened?.endpoints).toEqual(['vpce-new', 'vpce-old']);
+    expect(closing.map((change) => change.Action)).toEqual(['DELETE', 'CREATE']);
+    expect(closing[1]?.ResourceRecordSet).toEqual(toRoute53RecordSet(after));
+    for (const batch of batches) expect(batchSize(batch).records).toBeLessThanOrEqual(19);
+  });
+
+  it('refuses changes to one name that alone exceed a batch', () => {
+    const huge = recordSet(
+      `a.${ZONE}`,
+      'A',
+      60,
+      Array.from({ length: 20 }, (_, index) => `10.0.0.${index}`),
+    );
+    expect(() =>
+      changeBatches({ ...NO_CHANGES, create: [huge, cname('b', 'b.com')] }, ZONE, {
+        resourceRecords: 10,
+        valueCharacters: 10_000,
+      }),
+    ).toThrow(InvalidInputError);
+  });
+});

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { InvocationContext, type Timer } from '@azure/functions';
+import { type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
+import { AzurePrivateDnsZones } from '../../functions/azure/private-dns-zones.ts';
+import { azureEndpointOptions } from '../../functions/azure/private-endpoint-mapping.ts';
+import { AzurePrivateEndpoints } from '../../functions/azure/private-endpoint-source.ts';
+import { type AzureSettings, readAzureSettings } from '../../functions/azure/settings.ts';
+import type { Notifier } from '../../functions/core/ports.ts';
+import type { RunReport } from '../../functions/core/report.ts';
+import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
+import { resourceId } from '../../local/azure/arm-store.ts';
+import { localAzureClientOptions, localAzureCredential } from '../../local/azure/client-options.ts';
+import { seedFromAzCli, zoneSnapshot } from '../../local/azure/seed.ts';
+
+/** The world of the Azure tests: the fixtures' subscription, resource groups, VNets and Confluent domains. */
+export const SUBSCRIPTION = '8f3c2a7e-4b1d-4e6a-9c3f-2d5e7a1b9c04';
+export const DNS_RG = 'rg-private-dns';
+export const ENDPOINT_RG = 'rg-confluent-network';
+export const LINKDNS_OBJECT_ID = '6b0c4f1e-2a3d-4c5b-9e8f-7a1b2c3d4e5f';
+export const DEDICATED = 'p8xo76.centralus.azure.confluent.cloud';
+export const ATTACHMENT = 'centralus.azure.private.confluent.cloud';
+export const KAFKA_VNET = `/subscriptions/${SUBSCRIPTION}/resourcegroups/${ENDPOINT_RG}/providers/microsoft.network/virtualnetworks/vnet-kafka-clients`;
+export const HUB_VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
+
+export const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+export const baseConfig = readJson('events/azure/cli/linkdns-config.json') as Record<string, unknown>;
+
+export function endpointId(name: string): string {
+  return resourceId(SUBSCRIPTION, ENDPOINT_RG, 'privateendpoints', name);
+}
+
+export function zoneId(domain: string): string {
+  return resourceId(SUBSCRIPTION, DNS_RG, 'privatednszones', domain);
+}
+
+type EventSample = { subject: string; data: Record<string, unknown> & { authorization: { scope: string } } };
+
+/** An endpoint event from the samples in events/azure, re-pointed at `name`. */
+export function endpointEvent(kind: 'write' | 'delete', name: string, id = `${kind}-${name}`): EventSample {
+  const sample = structuredClone(readJson(`events/azure/private-endpoint-${kind}.json`)) as EventSample & {
+    id: string;
+  };
+  const uri = sample.subject.replace(/[^/]+$/, name);
+  sample.id = id;
+  sample.subject = uri;
+  sample.data.resourceUri = uri;
+  sample.data.authorization.scope = uri;
+  return sample;
+}
+
+export interface AzureHarness {
+  readonly azure: LocalAzure;
+  readonly handlers: AzureHandlers;
+  readonly settings: AzureSettings;
+  readonly notified: RunReport[];
+  readonly logs: string[];
+  context(functionName?: string): InvocationContext;
+  timer(): Timer;
+  /** `{ 'A *': [...], 'TXT _linkdns': [...] }` of the zone named `domain` in the DNS resource group. */
+  zone(domain: string): Record<string, string[]>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly config?: Record<string, unknown>;
+  readonly pageSize?: number;
+  readonly timeoutMs?: number;
+  readonly detectOnly?: boolean;
+  /** Seed the fixture endpoints and NICs (events/azure/cli). Default true. */
+  readonly seedFixtures?: boolean;
+}
+
+/** Starts the local Azure with the fixture endpoints and wires the real handlers to it through the real SDK clients. */
+export async function startAzureHarness(options: HarnessOptions = {}): Promise<AzureHarness> {
+  const azure = await startLocalAzure({ pageSize: options.pageSize ?? 100 });
+  if (options.seedFixtures ?? true) {
+    seedFromAzCli(azure.state, [
+      ...(readJson('events/azure/cli/private-endpoints.json') as Record<string, unknown>[]),
+      ...(readJson('events/azure/cli/network-interfaces.json') as Record<string, unknown>[]),
+    ]);
+  }
+  const clientOptions = localAzureClientOptions(azure.baseUrl);
+  const settings = readAzureSettings({
+    LINKDNS_CONFIG: JSON.stringify(options.config ?? baseConfig),
+    AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
+    LINKDNS_DNS_RESOURCE_GROUP: DNS_RG,
+    LINKDNS_IDENTITY_OBJECT_ID: LINKDNS_OBJECT_ID,
+    LINKDNS_REPAIR_DETECT_ONLY: options.detectOnly ? 'true' : 'false',
+  });
+  const notified: RunReport[] = [];
+  const notifier: Notifier = {
+    notify: async (report) => {
+      notified.push(report);
+    },
+  };
+  const handlers = createAzureHandlers({
+    endpoints: new AzurePrivateEndpoints({
+      client: new NetworkManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),
+      subscriptionId: SUBSCRIPTION,
+      endpoint: azureEndpointOptions(settings.config),
+    }),
+    dns: new AzurePrivateDnsZones({
+      client: new PrivateDnsManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),
+      resourceGroup: DNS_RG,
+      owner: settings.config.owner,
+      extraNetworks: settings.config.zones.extraNetworks,
+    }),
+    settings,
+    notifier,
+    now: () => new Date('2026-11-26T04:00:00Z'),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  const logs: string[] = [];
+  return {
+    azure,
+    handlers,
+    settings,
+    notified,
+    logs,
+    context: (functionName = 'test') =>
+      new InvocationContext({
+        invocationId: `invocation-${logs.length}`,
+        functionName,
+        logHandler: (level, ...args) =>
+          logs.push(`${level}: ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`),
+      }),
+    timer: () => ({
+      isPastDue: false,
+      schedule: { adjustForDST: false },
+      scheduleStatus: {
+        last: '2026-11-26T03:45:00Z',
+        next: '2026-11-26T04:15:00Z',
+        lastUpdated: '2026-11-26T03:45:00Z',
+      },
+    }),
+    zone: (domain) => zoneSnapshot(azure.state, zoneId(domain)),
+    close: () => azure.close(),
+  };
+}
