@@ -38,6 +38,8 @@ export interface AwsRuntimeOptions {
   readonly secrets?: SecretResolver;
   /** Notification delivery settings (tests shorten the backoff). */
   readonly delivery?: NotifierDeps['delivery'];
+  /** Where the core's one-line-per-change log goes; default: the Powertools logger. The CLI prints to stderr. */
+  readonly changeLog?: ChangeLog;
   /** Overrides for the Route 53 adapter (tests use short backoffs). */
   readonly route53Options?: Partial<ConstructorParameters<typeof Route53Zones>[1]>;
 }
@@ -77,7 +79,7 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       ? { clientForAccount: crossAccountEc2(settings, settings.LINKDNS_ASSUME_ROLE_NAME, clientOptions) }
       : {}),
   });
-  const log = changeLogOf(logger);
+  const log = options.changeLog ?? changeLogOf(logger);
   const notifier =
     options.notifier ??
     createNotifier(config.notifications, {

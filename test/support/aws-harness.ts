@@ -53,6 +53,8 @@ export async function startAwsHarness(config: Record<string, unknown> = {}): Pro
     readAwsSettings({
       AWS_REGION: REGION,
       LINKDNS_AWS_ENDPOINT: aws.endpoint,
+      // The limiter is tested on its own (route53-zones.test.ts); here it would only slow the scenarios down.
+      LINKDNS_ROUTE53_RATE: '50',
       LINKDNS_CONFIG: JSON.stringify({ owner: 'platform-test', mappings: [{ service, domain: DOMAIN }], ...config }),
     }),
     {

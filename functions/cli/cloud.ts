@@ -1,0 +1,116 @@
+import { readFile } from 'node:fs/promises';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { DefaultAzureCredential } from '@azure/identity';
+import { createAwsRuntime } from '../aws/runtime.ts';
+import { readAwsSettings } from '../aws/settings.ts';
+import { AzurePrivateDnsZones } from '../azure/private-dns-zones.ts';
+import { azureEndpointOptions } from '../azure/private-endpoint-mapping.ts';
+import { AzurePrivateEndpoints } from '../azure/private-endpoint-source.ts';
+import { readAzureSettings } from '../azure/settings.ts';
+import { InvalidInputError } from '../core/errors.ts';
+import type { ChangeLog, Notifier } from '../core/ports.ts';
+import type { ReconcileDeps } from '../core/reconcile.ts';
+
+/** Flags every cloud-facing command shares. */
+export const CLOUD_OPTIONS = {
+  config: { type: 'string' },
+  cloud: { type: 'string', default: 'aws' },
+  region: { type: 'string' },
+  subscription: { type: 'string' },
+  'resource-group': { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+export const CLOUD_USAGE = `--config F [--cloud aws|azure] [--region R | --subscription ID --resource-group RG] [--json]`;
+
+export interface CloudFlags {
+  readonly config?: string | undefined;
+  readonly cloud?: string | undefined;
+  readonly region?: string | undefined;
+  readonly subscription?: string | undefined;
+  readonly 'resource-group'?: string | undefined;
+}
+
+/** The core's ports on a real cloud, with that cloud SDK's standard credential chain. */
+export interface CliCloud {
+  readonly deps: ReconcileDeps;
+  readonly notifier: Notifier;
+}
+
+const quiet: Notifier = { notify: async () => {} };
+
+/**
+ * Opens the configured cloud for the CLI. AWS: the default credential chain, `--region` or `AWS_REGION`
+ * (`LINKDNS_AWS_ENDPOINT` points at a local AWS). Azure: `DefaultAzureCredential`, `--subscription` or
+ * `AZURE_SUBSCRIPTION_ID`, `--resource-group` (the DNS zones') or `LINKDNS_DNS_RESOURCE_GROUP`.
+ * The CLI sends no notifications: a person at a terminal sees the result.
+ */
+export async function openCloud(
+  flags: CloudFlags,
+  log: ChangeLog,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<CliCloud> {
+  if (!flags.config) throw new InvalidInputError('--config is required (the linkdns configuration JSON file)');
+  let configText: string;
+  try {
+    configText = await readFile(flags.config, 'utf8');
+  } catch (error) {
+    throw new InvalidInputError(
+      `${flags.config}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+    );
+  }
+  if (flags.cloud === 'aws') {
+    const settings = readAwsSettings({
+      ...env,
+      AWS_REGION: flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION,
+      LINKDNS_CONFIG: configText,
+      LINKDNS_CONFIG_PARAMETER: undefined,
+    });
+    const runtime = await createAwsRuntime(settings, {
+      logger: new Logger({ logLevel: 'SILENT' }),
+      changeLog: log,
+      notifier: quiet,
+    });
+    return { deps: runtime.deps, notifier: quiet };
+  }
+  if (flags.cloud === 'azure') {
+    const settings = readAzureSettings({
+      ...env,
+      LINKDNS_CONFIG: configText,
+      ...(flags.subscription ? { AZURE_SUBSCRIPTION_ID: flags.subscription } : {}),
+      ...(flags['resource-group'] ? { LINKDNS_DNS_RESOURCE_GROUP: flags['resource-group'] } : {}),
+    });
+    const credential = new DefaultAzureCredential();
+    const endpoints = new AzurePrivateEndpoints({
+      client: new NetworkManagementClient(credential, settings.subscriptionId),
+      subscriptionId: settings.subscriptionId,
+      resourceGroups: settings.endpointResourceGroups,
+      endpoint: azureEndpointOptions(settings.config),
+      log,
+    });
+    const dns = new AzurePrivateDnsZones({
+      client: new PrivateDnsManagementClient(credential, settings.subscriptionId),
+      resourceGroup: settings.dnsResourceGroup,
+      owner: settings.config.owner,
+      extraNetworks: settings.config.zones.extraNetworks,
+      log,
+    });
+    return { deps: { endpoints, dns, config: settings.config, log }, notifier: quiet };
+  }
+  throw new InvalidInputError(
+    `--cloud must be aws or azure, not "${flags.cloud}" (Google PSC: use \`linkdns records\`)`,
+  );
+}
+
+/** Human log lines on stderr: stdout stays for the command's result. */
+export function stderrLog(stream: NodeJS.WritableStream = process.stderr): ChangeLog {
+  const line = (level: string) => (message: string, attributes?: Record<string, unknown>) => {
+    const where = attributes?.domain
+      ? ` [${attributes.domain}${attributes.zoneId ? ` ${attributes.zoneId}` : ''}]`
+      : '';
+    stream.write(`${level}${message}${where}\n`);
+  };
+  return { info: line(''), warn: line('warning: '), error: line('error: ') };
+}

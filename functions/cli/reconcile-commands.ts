@@ -1,0 +1,113 @@
+import { createInterface } from 'node:readline/promises';
+import { parseArgs } from 'node:util';
+import { InvalidInputError } from '../core/errors.ts';
+import { repairAll } from '../core/reconcile.ts';
+import { type RunReport, summarizeRun } from '../core/report.ts';
+import { CLOUD_OPTIONS, CLOUD_USAGE, openCloud, stderrLog } from './cloud.ts';
+import type { CommandResult } from './command.ts';
+import { formatRunReport, paletteFor } from './plan-output.ts';
+
+export const PLAN_USAGE = `linkdns plan ${CLOUD_USAGE}
+    # read-only diff of every managed zone; exit 0 no changes, 2 changes pending, 1 error`;
+export const APPLY_USAGE = `linkdns apply ${CLOUD_USAGE} [--yes]
+    # the plan, then apply it (asks on a terminal unless --yes)`;
+export const REPAIR_USAGE = `linkdns repair ${CLOUD_USAGE} [--detect-only]
+    # the scheduled drift repair, on demand, with a progress line per zone`;
+
+/** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 an error. */
+export function planExitCode(report: RunReport): number {
+  const summary = summarizeRun(report);
+  if (summary.failed > 0) return 1;
+  return summary.drift > 0 ? 2 : 0;
+}
+
+function trigger(kind: string) {
+  return { kind: 'cli' as const, id: `cli-${kind}-${new Date().toISOString()}`, description: `linkdns ${kind}` };
+}
+
+/** `linkdns plan`: observe, compute and diff every managed zone; change nothing. */
+export async function planCommand(argv: readonly string[]): Promise<CommandResult> {
+  const { values } = parseArgs({ args: [...argv], options: CLOUD_OPTIONS, strict: true });
+  const cloud = await openCloud(values, stderrLog());
+  const report = await repairAll(trigger('plan'), cloud.deps, { dryRun: true });
+  return {
+    exitCode: planExitCode(report),
+    stdout: values.json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : formatRunReport(report, paletteFor(process.stdout, process.env), 'plan'),
+  };
+}
+
+export interface ApplyIo {
+  readonly isTTY: boolean;
+  confirm(question: string): Promise<boolean>;
+}
+
+const terminal: ApplyIo = {
+  isTTY: Boolean(process.stdin.isTTY),
+  async confirm(question) {
+    const prompt = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return /^y(es)?$/i.test((await prompt.question(question)).trim());
+    } finally {
+      prompt.close();
+    }
+  },
+};
+
+/**
+ * `linkdns apply`: the plan, a confirmation, then the changes. Applying reconciles again from a fresh read (the zone
+ * may have moved since the plan); the compare-and-swap writes make that safe.
+ */
+export async function applyCommand(argv: readonly string[], io: ApplyIo = terminal): Promise<CommandResult> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...CLOUD_OPTIONS, yes: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const cloud = await openCloud(values, stderrLog());
+  const palette = paletteFor(process.stdout, process.env);
+  const plan = await repairAll(trigger('plan'), cloud.deps, { dryRun: true });
+  const pending = summarizeRun(plan).drift;
+  if (pending === 0) {
+    return {
+      exitCode: planExitCode(plan),
+      stdout: values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatRunReport(plan, palette, 'plan'),
+    };
+  }
+  if (!values.yes) {
+    if (!io.isTTY) throw new InvalidInputError('refusing to apply without --yes: standard input is not a terminal');
+    process.stderr.write(formatRunReport(plan, palette, 'plan'));
+    if (!(await io.confirm(`Apply the changes to ${pending} zone(s)? [y/N] `))) {
+      return { exitCode: 1, stdout: '', stderr: 'Cancelled: nothing was changed.\n' };
+    }
+  }
+  const report = await repairAll(trigger('apply'), cloud.deps);
+  return {
+    exitCode: summarizeRun(report).failed > 0 ? 1 : 0,
+    stdout: values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report, palette, 'apply'),
+  };
+}
+
+/** `linkdns repair`: what the schedule runs, on demand; `--detect-only` reports drift and changes nothing. */
+export async function repairCommand(argv: readonly string[]): Promise<CommandResult> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: { ...CLOUD_OPTIONS, 'detect-only': { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const cloud = await openCloud(values, stderrLog());
+  const dryRun = values['detect-only'];
+  const report = await repairAll(trigger(dryRun ? 'repair --detect-only' : 'repair'), cloud.deps, {
+    dryRun,
+    onZone: (zone, index, total) =>
+      process.stderr.write(`[${index + 1}/${total}] ${zone.domain} ${zone.scope}: ${zone.outcome}\n`),
+  });
+  const summary = summarizeRun(report);
+  return {
+    exitCode: summary.failed > 0 ? 1 : dryRun && summary.drift > 0 ? 2 : 0,
+    stdout: values.json
+      ? `${JSON.stringify(report, null, 2)}\n`
+      : formatRunReport(report, paletteFor(process.stdout, process.env), dryRun ? 'plan' : 'apply'),
+  };
+}
