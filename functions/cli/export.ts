@@ -2,12 +2,15 @@ import { isIP } from 'node:net';
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../core/errors.ts';
 import { canonicalName, type RecordSet } from '../core/model.ts';
+import { CLOUD_OPTIONS } from './cloud.ts';
 import type { CommandResult } from './command.ts';
+import { liveZoneRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 import { formatZoneFile, type ZoneFileOptions } from './zone-file.ts';
 
-export const EXPORT_USAGE = `linkdns export --domain <dns_domain> --records F   # F: \`linkdns records --json\` output
-  [--nameserver NAME] [--nameserver-address IP] [--serial N] [--ttl SECONDS]`;
+export const EXPORT_USAGE = `linkdns export --domain <dns_domain> (--records F | --config F [--cloud aws|azure] [--zone-id ID] ...)
+  [--nameserver NAME] [--nameserver-address IP] [--serial N] [--ttl SECONDS]
+    # F: \`linkdns records --json\` output, or the configuration (the managed zone as it is now)`;
 
 /**
  * Prints a domain's records as a BIND zone file on stdout; when SOA/NS had to be invented, says so on stderr.
@@ -36,6 +39,8 @@ export async function exportCommand(argv: readonly string[]): Promise<CommandRes
     options: {
       domain: { type: 'string' },
       records: { type: 'string' },
+      ...CLOUD_OPTIONS,
+      'zone-id': { type: 'string' },
       nameserver: { type: 'string' },
       'nameserver-address': { type: 'string' },
       serial: { type: 'string' },
@@ -43,8 +48,8 @@ export async function exportCommand(argv: readonly string[]): Promise<CommandRes
     },
     strict: true,
   });
-  if (!values.domain || !values.records) {
-    throw new InvalidInputError(`--domain and --records are required\n\n${EXPORT_USAGE}`);
+  if (!values.domain || !values.records === !values.config) {
+    throw new InvalidInputError(`--domain and one of --records or --config are required\n\n${EXPORT_USAGE}`);
   }
   const address = values['nameserver-address'];
   if (address !== undefined && !isIP(address)) {
@@ -56,7 +61,10 @@ export async function exportCommand(argv: readonly string[]): Promise<CommandRes
     ...(values.serial ? { serial: wholeNumber('--serial', values.serial, 4_294_967_295) } : {}),
     ...(values.ttl ? { defaultTtl: wholeNumber('--ttl', values.ttl, 2_147_483_647) } : {}),
   };
-  return exportZone(values.domain, await readRecordSetsFile(values.records), options);
+  const records = values.records
+    ? await readRecordSetsFile(values.records)
+    : await liveZoneRecords(values, values.domain, values['zone-id']);
+  return exportZone(values.domain, records, options);
 }
 
 function wholeNumber(option: string, text: string, max: number): number {

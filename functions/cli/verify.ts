@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../core/errors.ts';
 import type { RecordSet } from '../core/model.ts';
+import { CLOUD_OPTIONS } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import {
   checkNames,
@@ -11,10 +12,12 @@ import {
   resolverAddress,
   sampleNames,
 } from './dns-check.ts';
+import { liveDesiredRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 
-export const VERIFY_USAGE = `linkdns verify --records F   # F: \`linkdns records --json\` output
-  [--resolver IP[:port]] [--name NAME]... [--timeout MS] [--tries N] [--json]`;
+export const VERIFY_USAGE = `linkdns verify (--records F | --config F [--cloud aws|azure] [--region R ...])
+  [--resolver IP[:port]] [--name NAME]... [--timeout MS] [--tries N] [--json]
+    # F: \`linkdns records --json\` output, or the configuration (records computed from the live endpoints)`;
 
 export interface VerifyOptions extends ResolverOptions {
   /** Names to check besides the samples derived from the wildcards (e.g. a real bootstrap server name). */
@@ -66,15 +69,15 @@ export async function verifyCommand(argv: readonly string[]): Promise<CommandRes
     args: [...argv],
     options: {
       records: { type: 'string' },
+      ...CLOUD_OPTIONS,
       resolver: { type: 'string' },
       name: { type: 'string', multiple: true },
       timeout: { type: 'string' },
       tries: { type: 'string' },
-      json: { type: 'boolean', default: false },
     },
     strict: true,
   });
-  if (!values.records) throw new InvalidInputError(`--records is required\n\n${VERIFY_USAGE}`);
+  if (!values.records === !values.config) throw new InvalidInputError(`give --records or --config\n\n${VERIFY_USAGE}`);
   const options: VerifyOptions = {
     ...(values.resolver ? { server: resolverAddress(values.resolver) } : {}),
     ...(values.name ? { names: values.name } : {}),
@@ -82,7 +85,8 @@ export async function verifyCommand(argv: readonly string[]): Promise<CommandRes
     ...(values.tries ? { tries: positiveInteger('--tries', values.tries) } : {}),
     json: values.json,
   };
-  return verifyRecords(await readRecordSetsFile(values.records), options);
+  const records = values.records ? await readRecordSetsFile(values.records) : await liveDesiredRecords(values);
+  return verifyRecords(records, options);
 }
 
 /** One line per name and type: status, name, type, expected, what came back. */

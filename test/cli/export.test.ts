@@ -93,7 +93,7 @@ describe('linkdns export', () => {
   });
 
   it.each([
-    ['no --domain', ['--records', 'x.json'], /--domain and --records are required/],
+    ['no --domain', ['--records', 'x.json'], /--domain and one of --records or --config are required/],
     ['an unreadable file', ['--domain', DOMAIN, '--records', 'events/none.json'], /events\/none\.json: cannot read/],
     ['a file that is not JSON', ['--domain', DOMAIN, '--records', 'README.md'], /README\.md: not valid JSON/],
     ['a bad --nameserver-address', ['--domain', DOMAIN, '--records', 'x.json', '--nameserver-address', 'ns1'], /IP/],

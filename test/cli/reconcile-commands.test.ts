@@ -2,9 +2,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exportCommand } from '../../functions/cli/export.ts';
 import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
+import { verifyCommand } from '../../functions/cli/verify.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
 import { type AwsHarness, DOMAIN, REGION, startAwsHarness } from '../support/aws-harness.ts';
+import { startBind } from '../support/bind-server.ts';
 
 /** `linkdns plan | apply | repair` against the local AWS, through the real AWS runtime and SDK clients. */
 describe('linkdns plan / apply / repair', () => {
@@ -106,6 +109,53 @@ describe('linkdns plan / apply / repair', () => {
     expect(repair.stdout).toContain('applied (1 update)');
     expect(stderr.join('')).toContain(`[1/1] ${DOMAIN} ${h.vpcId}: changed`);
     expect(h.zoneLines().find((line) => line.startsWith('*.use2-az1.'))).not.toContain('typo');
+  });
+
+  it('exports the zone the reconciler produced; BIND serves it and verify --config finds every name right', async () => {
+    // Prepare: the reconciler writes the zone through Route 53.
+    await h.createEndpoint(h.subnetIds);
+    await applyCommand(args('--yes'));
+
+    // Act: export the live zone, serve it from a real BIND 9, resolve sample names through it.
+    const exported = await exportCommand([...args(), '--domain', DOMAIN, '--nameserver-address', '127.0.0.1']);
+    const bind = await startBind({ zones: { [DOMAIN]: exported.stdout } });
+    try {
+      const verified = await verifyCommand([...args(), '--resolver', bind.address, '--json']);
+
+      // Assess
+      expect(exported.stdout).toMatch(
+        /^\*\.use2-az1\s+60\s+IN\s+CNAME\s+vpce-[^\s]+-us-east-2[abc]\.vpce-svc-[^\s]+\.amazonaws\.com\.$/m,
+      );
+      expect(exported.stdout).toContain('_linkdns');
+      const report = JSON.parse(verified.stdout);
+      expect(verified.exitCode).toBe(0);
+      expect(report.ok).toBe(true);
+      expect(report.checks.map((check: { name: string }) => check.name)).toContain(`lkc-abc12-00aa.use2-az1.${DOMAIN}`);
+
+      // A record changed behind linkdns's back makes verify fail, naming it.
+      h.aws.route53.putRecordSet(h.zoneId, {
+        name: `*.use2-az2.${DOMAIN}`,
+        type: 'CNAME',
+        ttl: 60,
+        values: ['elsewhere.example.com'],
+      });
+      const broken = await exportCommand([...args(), '--domain', DOMAIN, '--nameserver-address', '127.0.0.1']);
+      await bind.stop();
+      const brokenBind = await startBind({ zones: { [DOMAIN]: broken.stdout } });
+      try {
+        const failed = await verifyCommand([...args(), '--resolver', brokenBind.address, '--json']);
+        expect(failed.exitCode).toBe(1);
+        expect(
+          JSON.parse(failed.stdout)
+            .checks.filter((check: { ok: boolean }) => !check.ok)
+            .map((check: { name: string }) => check.name),
+        ).toEqual([`lkc-abc12-00aa.use2-az2.${DOMAIN}`]);
+      } finally {
+        await brokenBind.stop();
+      }
+    } finally {
+      await bind.stop();
+    }
   });
 
   it('names a missing or invalid configuration', async () => {

@@ -129,7 +129,7 @@ describe('verify against a server that never answers', () => {
 
 describe('verifyCommand arguments', () => {
   it.each([
-    ['no --records', [], /--records is required/],
+    ['no --records', [], /give --records or --config/],
     ['a resolver name instead of an address', ['--records', 'x.json', '--resolver', 'dns.google'], /resolver must be/],
     ['a bad --timeout', ['--records', 'x.json', '--timeout', '0'], /--timeout must be/],
     ['an unreadable records file', ['--records', 'events/none.json'], /events\/none\.json: cannot read/],
