@@ -105,10 +105,7 @@ export function desiredRecords(input: DesiredRecordsInput): RecordSet[] {
     } else if (template.name.includes('{zone}')) {
       for (const [zone, values] of zones) add(template.name.replaceAll('{zone}', zone), values);
     } else {
-      add(
-        template.name,
-        [...zones.values()].flatMap((values) => values),
-      );
+      add(template.name, [...zones.values()].flat());
     }
   }
   return records.sort(compareRecords);

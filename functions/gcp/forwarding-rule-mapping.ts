@@ -35,7 +35,8 @@ export function observeForwardingRule(rule: ForwardingRuleDescription, source = 
   const name = required(rule.name, 'name', source);
   const where = `${source} ${name}`;
   const ip = required(rule.IPAddress, 'IPAddress', where);
-  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) throw new InvalidInputError(`${where}: IPAddress ${ip} is not an IPv4 address`);
+  if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(ip))
+    throw new InvalidInputError(`${where}: IPAddress ${ip} is not an IPv4 address`);
   const target = required(rule.target, 'target', where);
   if (!target.includes('/serviceAttachments/')) {
     throw new InvalidInputError(`${where}: target ${target} is not a Private Service Connect service attachment`);

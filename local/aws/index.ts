@@ -1,7 +1,7 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
-import { type LocalEc2Options, LocalEc2State } from './ec2-state.ts';
 import { ec2Service } from './ec2.ts';
+import { type LocalEc2Options, LocalEc2State } from './ec2-state.ts';
 import { Route53State, route53Service } from './route53.ts';
 import { type FaultInjector, type RequestLog, startLocalAwsServer } from './server.ts';
 
