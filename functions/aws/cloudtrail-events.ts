@@ -7,7 +7,9 @@ import type { Trigger } from '../core/report.ts';
  * endpoints or zones to look at again, and an id for the report. The truth is re-read from the APIs.
  */
 
+/** EC2 calls that create, change or delete a VPC endpoint (PRODUCT.md §4). */
 export const ENDPOINT_EVENT_NAMES = ['CreateVpcEndpoint', 'ModifyVpcEndpoint', 'DeleteVpcEndpoints'] as const;
+/** Route 53 calls after which a managed zone may no longer hold what linkdns wrote. */
 export const ZONE_EVENT_NAMES = [
   'ChangeResourceRecordSets',
   'DeleteHostedZone',

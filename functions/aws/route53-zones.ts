@@ -113,6 +113,8 @@ export class Route53Zones implements DnsProvider {
   private readonly options: Route53ZonesOptions;
   private readonly retry: RetryPolicy;
   private readonly limiter: RequestLimiter | undefined;
+  /** Set on a view made by {@link Route53Zones.forRun}: each VPC's private zones, listed once per run. */
+  private zonesByVpc: Map<string, Promise<HostedZoneSummary[]>> | undefined;
 
   constructor(client: Pick<Route53Client, 'send'>, options: Route53ZonesOptions) {
     this.client = client;
@@ -145,6 +147,21 @@ export class Route53Zones implements DnsProvider {
     }
     if (found[0] || !options.create) return found[0];
     return this.createZone(wanted, vpc, options.signal);
+  }
+
+  /**
+   * A view for one run (the scheduled repair reconciles every zone of a VPC, one domain after the other): the private
+   * zones of each VPC are listed once and the list is reused, instead of one `ListHostedZonesByVPC` per domain. A zone
+   * the view creates drops the cached lists of its VPCs. Shares the client, the rate limiter and the options; the
+   * adapter itself never caches, so each event handled by a warm function still looks zones up afresh.
+   */
+  forRun(): Route53Zones {
+    const view = new Route53Zones(this.client, {
+      ...this.options,
+      ...(this.limiter ? { limiter: this.limiter } : {}),
+    });
+    view.zonesByVpc = new Map();
+    return view;
   }
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
@@ -252,7 +269,32 @@ export class Route53Zones implements DnsProvider {
 
   /** Private zones named `name` that `vpc` is associated with. */
   private async privateZonesOf(vpc: VpcRef, name: string, signal?: AbortSignal): Promise<ZoneRef[]> {
-    const matches: HostedZoneSummary[] = [];
+    const matches = (await this.zonesOfVpc(vpc, signal)).filter((zone) => decodeRoute53Name(zone.Name ?? '') === name);
+    const serviceOwned = matches.find((zone) => zone.Owner?.OwningService);
+    if (serviceOwned) {
+      throw new ServiceOwnedZoneError(
+        `Private zone ${name} (${serviceOwned.HostedZoneId}) in ${vpc.id} is owned by ${serviceOwned.Owner?.OwningService}; linkdns does not write to it`,
+      );
+    }
+    return matches.flatMap((zone) => (zone.HostedZoneId ? [{ id: bareId(zone.HostedZoneId), domain: name }] : []));
+  }
+
+  /** Every private zone `vpc` is associated with; from the run's cache on a {@link Route53Zones.forRun} view. */
+  private zonesOfVpc(vpc: VpcRef, signal?: AbortSignal): Promise<HostedZoneSummary[]> {
+    if (!this.zonesByVpc) return this.listZonesOfVpc(vpc, signal);
+    const key = vpcKey(vpc);
+    let listed = this.zonesByVpc.get(key);
+    if (!listed) {
+      listed = this.listZonesOfVpc(vpc, signal);
+      this.zonesByVpc.set(key, listed);
+      // A failed listing is not remembered: the next domain of the VPC tries again.
+      listed.catch(() => this.zonesByVpc?.delete(key));
+    }
+    return listed;
+  }
+
+  private async listZonesOfVpc(vpc: VpcRef, signal?: AbortSignal): Promise<HostedZoneSummary[]> {
+    const zones: HostedZoneSummary[] = [];
     let token: string | undefined;
     do {
       const page = await this.call(
@@ -268,16 +310,10 @@ export class Route53Zones implements DnsProvider {
           ),
         signal,
       );
-      matches.push(...(page.HostedZoneSummaries ?? []).filter((zone) => decodeRoute53Name(zone.Name ?? '') === name));
+      zones.push(...(page.HostedZoneSummaries ?? []));
       token = page.NextToken;
     } while (token);
-    const serviceOwned = matches.find((zone) => zone.Owner?.OwningService);
-    if (serviceOwned) {
-      throw new ServiceOwnedZoneError(
-        `Private zone ${name} (${serviceOwned.HostedZoneId}) in ${vpc.id} is owned by ${serviceOwned.Owner?.OwningService}; linkdns does not write to it`,
-      );
-    }
-    return matches.flatMap((zone) => (zone.HostedZoneId ? [{ id: bareId(zone.HostedZoneId), domain: name }] : []));
+    return zones;
   }
 
   /** Creates the private zone for `vpc`, tags it as linkdns's and associates the configured extra VPCs. */
@@ -304,6 +340,7 @@ export class Route53Zones implements DnsProvider {
       const code = awsErrorCode(error);
       if (code !== 'ConflictingDomainExists' && code !== 'HostedZoneAlreadyExists') throw error;
       // Another run created it between our lookup and our create: use that one.
+      this.zonesByVpc?.delete(vpcKey(vpc));
       const [existing, ...more] = await this.privateZonesOf(vpc, name, signal);
       if (!existing || more.length > 0) throw error;
       return existing;
@@ -336,6 +373,9 @@ export class Route53Zones implements DnsProvider {
           ),
         signal,
       );
+    }
+    for (const changed of [vpc, ...(this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region))]) {
+      this.zonesByVpc?.delete(vpcKey(changed));
     }
     this.options.log?.info(`created private zone ${name}`, {
       zoneId: id,
@@ -402,6 +442,10 @@ export function parseVpcRef(ref: string, defaultRegion: string): VpcRef {
     throw new InvalidInputError(`"${ref}" is not a VPC reference (expected vpc-…, region:vpc-… or a VPC ARN)`);
   }
   return vpc;
+}
+
+function vpcKey(vpc: VpcRef): string {
+  return `${vpc.region}:${vpc.id}`;
 }
 
 const CONCURRENT_CHANGE =

@@ -1,13 +1,9 @@
-import { NetworkManagementClient } from '@azure/arm-network';
-import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { app } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
+import { createAzureAdapters } from './adapters.ts';
 import { createAzureHandlers } from './handlers.ts';
-import { AzurePrivateDnsZones } from './private-dns-zones.ts';
-import { azureEndpointOptions } from './private-endpoint-mapping.ts';
-import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
 import { AZURE_APP_SETTINGS, AZURE_FUNCTION_NAMES, DEFAULT_REPAIR_SCHEDULE, readAzureSettings } from './settings.ts';
 
 /**
@@ -19,18 +15,7 @@ const settings = readAzureSettings(process.env);
 // Managed identity in Azure; developer credentials (az login, environment) elsewhere.
 const credential = new DefaultAzureCredential();
 
-const endpoints = new AzurePrivateEndpoints({
-  client: new NetworkManagementClient(credential, settings.subscriptionId),
-  subscriptionId: settings.subscriptionId,
-  resourceGroups: settings.endpointResourceGroups,
-  endpoint: azureEndpointOptions(settings.config),
-});
-const dns = new AzurePrivateDnsZones({
-  client: new PrivateDnsManagementClient(credential, settings.subscriptionId),
-  resourceGroup: settings.dnsResourceGroup,
-  owner: settings.config.owner,
-  extraNetworks: settings.config.zones.extraNetworks,
-});
+const { endpoints, dns } = createAzureAdapters(settings, credential);
 
 // Secrets are app settings (Key Vault references resolved by the platform), read through `{ "env": … }` references.
 // Notification failures are logged to the host log (Application Insights) and never fail the DNS work.

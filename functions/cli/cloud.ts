@@ -1,13 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { NetworkManagementClient } from '@azure/arm-network';
-import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createAwsRuntime } from '../aws/runtime.ts';
 import { readAwsSettings } from '../aws/settings.ts';
-import { AzurePrivateDnsZones } from '../azure/private-dns-zones.ts';
-import { azureEndpointOptions } from '../azure/private-endpoint-mapping.ts';
-import { AzurePrivateEndpoints } from '../azure/private-endpoint-source.ts';
+import { createAzureAdapters } from '../azure/adapters.ts';
 import { readAzureSettings } from '../azure/settings.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
@@ -82,21 +78,7 @@ export async function openCloud(
       ...(flags.subscription ? { AZURE_SUBSCRIPTION_ID: flags.subscription } : {}),
       ...(flags['resource-group'] ? { LINKDNS_DNS_RESOURCE_GROUP: flags['resource-group'] } : {}),
     });
-    const credential = new DefaultAzureCredential();
-    const endpoints = new AzurePrivateEndpoints({
-      client: new NetworkManagementClient(credential, settings.subscriptionId),
-      subscriptionId: settings.subscriptionId,
-      resourceGroups: settings.endpointResourceGroups,
-      endpoint: azureEndpointOptions(settings.config),
-      log,
-    });
-    const dns = new AzurePrivateDnsZones({
-      client: new PrivateDnsManagementClient(credential, settings.subscriptionId),
-      resourceGroup: settings.dnsResourceGroup,
-      owner: settings.config.owner,
-      extraNetworks: settings.config.zones.extraNetworks,
-      log,
-    });
+    const { endpoints, dns } = createAzureAdapters(settings, new DefaultAzureCredential(), { log });
     return { deps: { endpoints, dns, config: settings.config, log }, notifier: quiet };
   }
   throw new InvalidInputError(

@@ -8,12 +8,16 @@ export function formatRecordTable(records: readonly RecordSet[]): string {
       index === 0 ? [record.name, record.type, String(record.ttl), value] : ['', '', '', value],
     ),
   );
-  const header = ['NAME', 'TYPE', 'TTL', 'VALUE'];
+  return `${formatTable(['NAME', 'TYPE', 'TTL', 'VALUE'], rows)}\n`;
+}
+
+/** Left-aligned columns two spaces apart, header first; no trailing blanks. */
+export function formatTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, column) => cell.padEnd(widths[column] ?? 0))
       .join('  ')
       .trimEnd();
-  return `${[line(header), ...rows.map(line)].join('\n')}\n`;
+  return [header, ...rows].map(line).join('\n');
 }

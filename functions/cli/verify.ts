@@ -12,6 +12,7 @@ import {
   resolverAddress,
   sampleNames,
 } from './dns-check.ts';
+import { formatTable } from './format.ts';
 import { liveDesiredRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 
@@ -98,18 +99,11 @@ export function formatVerifyReport(report: VerifyReport): string {
     check.expected.join(', '),
     describeAnswer(check),
   ]);
-  const header = ['RESULT', 'NAME', 'TYPE', 'EXPECTED', 'GOT'];
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]?.length ?? 0)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
   const failed = report.checks.filter((check) => !check.ok).length;
   const summary = failed
     ? `${failed} of ${report.checks.length} answers do not match the records.`
     : `All ${report.checks.length} answers match the records.`;
-  return `Resolver: ${report.resolvers.join(', ') || 'system default'}\n${[header, ...rows].map(line).join('\n')}\n${summary}\n`;
+  return `Resolver: ${report.resolvers.join(', ') || 'system default'}\n${formatTable(['RESULT', 'NAME', 'TYPE', 'EXPECTED', 'GOT'], rows)}\n${summary}\n`;
 }
 
 function describeAnswer(check: NameCheck): string {

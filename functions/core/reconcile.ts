@@ -34,6 +34,26 @@ export interface ReconcileOptions {
   readonly knownEndpoints?: readonly ObservedEndpoint[];
   /** Called after each zone, for progress lines on long runs. */
   readonly onZone?: (report: ZoneReport, index: number, total: number) => void;
+  /**
+   * Records of zones already read in this run, by zone id (a repair reads every managed zone once to find the
+   * registries). The first plan uses them instead of reading the zone again. Changes are applied as compare-and-swap,
+   * so records that went stale meanwhile cost a re-read and a second attempt, never a blind overwrite.
+   */
+  readonly knownRecords?: ReadonlyMap<string, readonly RecordSet[]>;
+}
+
+/**
+ * A {@link DnsProvider} that can hand out a view for one run, sharing look-ups between the run's zones (Route 53: the
+ * private zones of a VPC are listed once per run, not once per domain). Optional: the core uses it when offered.
+ */
+export interface RunScopedDnsProvider extends DnsProvider {
+  /** A view for one run. Zones it creates are visible to its later look-ups. */
+  forRun(): DnsProvider;
+}
+
+function dnsForRun(dns: DnsProvider): DnsProvider {
+  const scoped = dns as Partial<RunScopedDnsProvider>;
+  return typeof scoped.forRun === 'function' ? scoped.forRun() : dns;
 }
 
 const silentLog: ChangeLog = { info() {}, warn() {}, error() {} };
@@ -75,9 +95,11 @@ export async function reconcileDomain(
     }
 
     const maxAttempts = options.maxAttempts ?? 3;
+    let known = options.knownRecords?.get(zone.id);
     for (;;) {
       attempts += 1;
-      const current = await deps.dns.readRecords(zone, options.signal);
+      const current = known ?? (await deps.dns.readRecords(zone, options.signal));
+      known = undefined;
       const plan = plan_(target, deps.config, desired, current, contributing);
       for (const conflict of plan.conflicts) {
         log.warn('record conflict', {
@@ -272,13 +294,60 @@ export async function registryTargets(
 ): Promise<ReconcileTarget[]> {
   const targets: ReconcileTarget[] = [];
   for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
-    const registry = readRegistry(await deps.dns.readRecords(zone, signal), zone.domain);
-    if (registry && registry.owner === deps.config.owner && listsEndpoints(registry.endpoints)) {
-      targets.push({ domain: zone.domain, scope: registry.scope });
-    }
+    const target = registryTarget(zone, await deps.dns.readRecords(zone, signal), deps.config);
+    if (target && listsEndpoints(target.endpoints)) targets.push({ domain: target.domain, scope: target.scope });
   }
   return targets;
 }
+
+function registryTarget(
+  zone: ZoneRef,
+  records: readonly RecordSet[],
+  config: LinkdnsConfig,
+): (ReconcileTarget & { endpoints: readonly string[] }) | undefined {
+  const registry = readRegistry(records, zone.domain);
+  if (!registry || registry.owner !== config.owner) return undefined;
+  return { domain: zone.domain, scope: registry.scope, endpoints: registry.endpoints };
+}
+
+/** Every managed zone read once: records by zone id, and the zones that could not be read. */
+async function readManagedZones(
+  deps: ReconcileDeps,
+  signal: AbortSignal | undefined,
+): Promise<{ records: Map<string, readonly RecordSet[]>; zones: ZoneRef[]; unreadable: ZoneReport[] }> {
+  const records = new Map<string, readonly RecordSet[]>();
+  const unreadable: ZoneReport[] = [];
+  const zones = await deps.dns.listZones(managedDomains(deps.config), signal);
+  for (const zone of zones) {
+    signal?.throwIfAborted();
+    try {
+      records.set(zone.id, await deps.dns.readRecords(zone, signal));
+    } catch (error) {
+      if (signal?.aborted) throw error;
+      // One unreadable zone must not stop the others; it is reported unless a target reconciles it anyway.
+      (deps.log ?? silentLog).error('zone could not be read', {
+        domain: zone.domain,
+        zoneId: zone.id,
+        error: summarizeError(error),
+      });
+      unreadable.push({
+        domain: zone.domain,
+        scope: UNKNOWN_SCOPE,
+        zoneId: zone.id,
+        outcome: 'failed',
+        changes: NO_CHANGES,
+        conflicts: [],
+        endpoints: [],
+        attempts: 1,
+        error: summarizeError(error),
+      });
+    }
+  }
+  return { records, zones, unreadable };
+}
+
+/** Scope of a zone whose registry could not be read, so which network it serves is not known. */
+export const UNKNOWN_SCOPE = 'unknown (the zone could not be read)';
 
 /**
  * Reconciles targets one zone at a time, isolating failures, and returns one report for the run.
@@ -305,28 +374,43 @@ export async function reconcileTargets(
 /**
  * The scheduled repair: every (domain, scope) that a managed endpoint maps to, plus every one an ownership registry
  * lists (so records of endpoints that vanished while no event arrived are found and cleaned up).
+ *
+ * Cost on Route 53, for Z managed zones in V VPCs of which C need changes: the zone list (one call per 100 zones), one
+ * read per zone (shared by registry discovery and the first plan), one zone look-up per VPC when the provider is
+ * {@link RunScopedDnsProvider}, and per changed zone one change batch plus the verifying re-read.
+ * A zone that cannot be read is reported as failed; the others go on.
  */
 export async function repairAll(
   trigger: Trigger,
   deps: ReconcileDeps,
   options: ReconcileOptions = {},
 ): Promise<RunReport> {
-  const endpoints = await deps.endpoints.listEndpoints(undefined, options.signal);
+  const startedAt = (deps.now ?? (() => new Date()))().toISOString();
+  const run: ReconcileDeps = { ...deps, dns: dnsForRun(deps.dns) };
+  const endpoints = await run.endpoints.listEndpoints(undefined, options.signal);
   const targets = new Map<string, ReconcileTarget>();
   const endpointsByScope = new Map<string, ObservedEndpoint[]>();
   for (const endpoint of endpoints) {
     endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
-    const decision = resolveMapping(endpoint, deps.config);
+    const decision = resolveMapping(endpoint, run.config);
     if (decision.managed)
       targets.set(`${decision.domain} ${endpoint.scope}`, { domain: decision.domain, scope: endpoint.scope });
   }
-  for (const target of await registryTargets(deps, options.signal))
-    targets.set(`${target.domain} ${target.scope}`, target);
+  const managed = await readManagedZones(run, options.signal);
+  for (const zone of managed.zones) {
+    const records = managed.records.get(zone.id);
+    const target = records && registryTarget(zone, records, run.config);
+    if (target) targets.set(`${target.domain} ${target.scope}`, { domain: target.domain, scope: target.scope });
+  }
   const ordered = [...targets.values()].sort(
     (a, b) => a.domain.localeCompare(b.domain) || a.scope.localeCompare(b.scope),
   );
-  return reconcileTargets(trigger, ordered, deps, {
+  const report = await reconcileTargets(trigger, ordered, run, {
     ...options,
+    knownRecords: managed.records,
     endpointsByScope: new Map(ordered.map((target) => [target.scope, endpointsByScope.get(target.scope) ?? []])),
   });
+  const reconciled = new Set(report.zones.map((zone) => zone.zoneId));
+  const unreported = managed.unreadable.filter((zone) => !reconciled.has(zone.zoneId));
+  return { ...report, startedAt, zones: [...report.zones, ...unreported] };
 }

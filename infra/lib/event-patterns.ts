@@ -1,17 +1,11 @@
 import { type EventPattern, Match } from 'aws-cdk-lib/aws-events';
+import { ENDPOINT_EVENT_NAMES, ZONE_EVENT_NAMES } from '../../functions/aws/cloudtrail-events.ts';
 
 /** CloudTrail API calls as EventBridge delivers them. */
 const CLOUDTRAIL_API_CALL = 'AWS API Call via CloudTrail';
 
-/** EC2 calls that create, change or delete a VPC endpoint (PRODUCT.md §4). */
-export const ENDPOINT_EVENT_NAMES = ['CreateVpcEndpoint', 'ModifyVpcEndpoint', 'DeleteVpcEndpoints'] as const;
-
-/** Route 53 calls after which a managed zone may no longer hold what linkdns wrote. */
-export const ZONE_EVENT_NAMES = [
-  'ChangeResourceRecordSets',
-  'DeleteHostedZone',
-  'DisassociateVPCFromHostedZone',
-] as const;
+// The handlers accept exactly these calls; one list, so the rules and the parsers cannot drift apart.
+export { ENDPOINT_EVENT_NAMES, ZONE_EVENT_NAMES };
 
 /**
  * VPC endpoint changes. Calls that failed (`errorCode` present) changed nothing and are dropped here; every other

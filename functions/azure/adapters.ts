@@ -1,0 +1,36 @@
+import { NetworkManagementClient } from '@azure/arm-network';
+import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import type { ChangeLog } from '../core/ports.ts';
+import { AzurePrivateDnsZones } from './private-dns-zones.ts';
+import { azureEndpointOptions } from './private-endpoint-mapping.ts';
+import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
+import type { AzureSettings } from './settings.ts';
+
+/**
+ * The Azure adapters from the settings, for the Function App and the CLI alike.
+ *
+ * @param credential `DefaultAzureCredential` (managed identity in Azure, developer credentials elsewhere)
+ * @param clientOptions e.g. `localAzureClientOptions(baseUrl)` to reach the local Azure
+ */
+export function createAzureAdapters(
+  settings: AzureSettings,
+  credential: ConstructorParameters<typeof NetworkManagementClient>[0],
+  options: { log?: ChangeLog; clientOptions?: ConstructorParameters<typeof PrivateDnsManagementClient>[2] } = {},
+): { endpoints: AzurePrivateEndpoints; dns: AzurePrivateDnsZones } {
+  const log = options.log ? { log: options.log } : {};
+  const endpoints = new AzurePrivateEndpoints({
+    client: new NetworkManagementClient(credential, settings.subscriptionId, options.clientOptions),
+    subscriptionId: settings.subscriptionId,
+    resourceGroups: settings.endpointResourceGroups,
+    endpoint: azureEndpointOptions(settings.config),
+    ...log,
+  });
+  const dns = new AzurePrivateDnsZones({
+    client: new PrivateDnsManagementClient(credential, settings.subscriptionId, options.clientOptions),
+    resourceGroup: settings.dnsResourceGroup,
+    owner: settings.config.owner,
+    extraNetworks: settings.config.zones.extraNetworks,
+    ...log,
+  });
+  return { endpoints, dns };
+}
