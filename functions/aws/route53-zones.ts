@@ -374,7 +374,10 @@ export class Route53Zones implements DnsProvider {
         signal,
       );
     }
-    for (const changed of [vpc, ...(this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region))]) {
+    for (const changed of [
+      vpc,
+      ...(this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region)),
+    ]) {
       this.zonesByVpc?.delete(vpcKey(changed));
     }
     this.options.log?.info(`created private zone ${name}`, {

@@ -1,6 +1,7 @@
 import { isLinkdnsError } from '../core/errors.ts';
 import type { Command } from './command.ts';
 import { EXPORT_USAGE, exportCommand } from './export.ts';
+import { INVOKE_USAGE, invokeCommand } from './invoke.ts';
 import {
   APPLY_USAGE,
   applyCommand,
@@ -18,6 +19,7 @@ const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly usage:
   repair: { run: repairCommand, usage: REPAIR_USAGE },
   verify: { run: verifyCommand, usage: VERIFY_USAGE },
   export: { run: exportCommand, usage: EXPORT_USAGE },
+  invoke: { run: invokeCommand, usage: INVOKE_USAGE },
   records: { run: recordsCommand, usage: RECORDS_USAGE },
 };
 

@@ -349,6 +349,22 @@ async function readManagedZones(
 /** Scope of a zone whose registry could not be read, so which network it serves is not known. */
 export const UNKNOWN_SCOPE = 'unknown (the zone could not be read)';
 
+/** Key of a target in maps and sets: `<domain> <scope>`. */
+export function targetKey(target: ReconcileTarget): string {
+  return `${target.domain} ${target.scope}`;
+}
+
+/** Endpoints already listed for the targets of a run, so a zone does not list its scope again. */
+export interface KnownEndpoints {
+  /** By scope: every endpoint of the scope. */
+  readonly endpointsByScope?: ReadonlyMap<string, readonly ObservedEndpoint[]>;
+  /**
+   * By {@link targetKey}: the endpoints that map to the target's domain (wins over `endpointsByScope`; cheaper when a
+   * scope holds many endpoints of other services, which would otherwise be mapped again for every domain).
+   */
+  readonly endpointsByTarget?: ReadonlyMap<string, readonly ObservedEndpoint[]>;
+}
+
 /**
  * Reconciles targets one zone at a time, isolating failures, and returns one report for the run.
  */
@@ -356,14 +372,15 @@ export async function reconcileTargets(
   trigger: Trigger,
   targets: readonly ReconcileTarget[],
   deps: ReconcileDeps,
-  options: ReconcileOptions & { endpointsByScope?: ReadonlyMap<string, readonly ObservedEndpoint[]> } = {},
+  options: ReconcileOptions & KnownEndpoints = {},
 ): Promise<RunReport> {
   const now = deps.now ?? (() => new Date());
   const startedAt = now().toISOString();
   const zones: ZoneReport[] = [];
   for (const [index, target] of targets.entries()) {
     options.signal?.throwIfAborted();
-    const knownEndpoints = options.endpointsByScope?.get(target.scope);
+    const knownEndpoints =
+      options.endpointsByTarget?.get(targetKey(target)) ?? options.endpointsByScope?.get(target.scope);
     const report = await reconcileDomain(target, deps, knownEndpoints ? { ...options, knownEndpoints } : options);
     zones.push(report);
     options.onZone?.(report, index, targets.length);
@@ -376,9 +393,11 @@ export async function reconcileTargets(
  * lists (so records of endpoints that vanished while no event arrived are found and cleaned up).
  *
  * Cost on Route 53, for Z managed zones in V VPCs of which C need changes: the zone list (one call per 100 zones), one
- * read per zone (shared by registry discovery and the first plan), one zone look-up per VPC when the provider is
- * {@link RunScopedDnsProvider}, and per changed zone one change batch plus the verifying re-read.
- * A zone that cannot be read is reported as failed; the others go on.
+ * read per zone (shared by registry discovery and the first plan), one zone look-up per VPC when the provider is a
+ * {@link RunScopedDnsProvider}, and per changed zone one change batch plus the verifying re-read. Endpoints are listed
+ * once, beside the zone reads; a registry naming a scope that listing did not cover (a VPC of another account, or one
+ * with no endpoint left) has that scope listed on its own, so an endpoint out of the listing's reach is never taken
+ * for a deleted one. A zone that cannot be read is reported as failed; the others go on.
  */
 export async function repairAll(
   trigger: Trigger,
@@ -387,20 +406,38 @@ export async function repairAll(
 ): Promise<RunReport> {
   const startedAt = (deps.now ?? (() => new Date()))().toISOString();
   const run: ReconcileDeps = { ...deps, dns: dnsForRun(deps.dns) };
-  const endpoints = await run.endpoints.listEndpoints(undefined, options.signal);
-  const targets = new Map<string, ReconcileTarget>();
-  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
-  for (const endpoint of endpoints) {
-    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
-    const decision = resolveMapping(endpoint, run.config);
-    if (decision.managed)
-      targets.set(`${decision.domain} ${endpoint.scope}`, { domain: decision.domain, scope: endpoint.scope });
+  // The endpoint listing (EC2) and the zone reads (Route 53) use different APIs and limits: run them side by side.
+  const discovery = new AbortController();
+  const signal = options.signal ? AbortSignal.any([options.signal, discovery.signal]) : discovery.signal;
+  let endpoints: ObservedEndpoint[];
+  let managed: Awaited<ReturnType<typeof readManagedZones>>;
+  try {
+    [endpoints, managed] = await Promise.all([
+      run.endpoints.listEndpoints(undefined, signal),
+      readManagedZones(run, signal),
+    ]);
+  } catch (error) {
+    discovery.abort(error);
+    throw error;
   }
-  const managed = await readManagedZones(run, options.signal);
+  const targets = new Map<string, ReconcileTarget>();
+  const endpointsByTarget = new Map<string, ObservedEndpoint[]>();
+  const listedScopes = new Set<string>();
+  for (const endpoint of endpoints) {
+    listedScopes.add(endpoint.scope);
+    const decision = resolveMapping(endpoint, run.config);
+    if (!decision.managed) continue;
+    const target = { domain: decision.domain, scope: endpoint.scope };
+    const key = targetKey(target);
+    targets.set(key, target);
+    const known = endpointsByTarget.get(key);
+    if (known) known.push(endpoint);
+    else endpointsByTarget.set(key, [endpoint]);
+  }
   for (const zone of managed.zones) {
     const records = managed.records.get(zone.id);
     const target = records && registryTarget(zone, records, run.config);
-    if (target) targets.set(`${target.domain} ${target.scope}`, { domain: target.domain, scope: target.scope });
+    if (target) targets.set(targetKey(target), { domain: target.domain, scope: target.scope });
   }
   const ordered = [...targets.values()].sort(
     (a, b) => a.domain.localeCompare(b.domain) || a.scope.localeCompare(b.scope),
@@ -408,7 +445,11 @@ export async function repairAll(
   const report = await reconcileTargets(trigger, ordered, run, {
     ...options,
     knownRecords: managed.records,
-    endpointsByScope: new Map(ordered.map((target) => [target.scope, endpointsByScope.get(target.scope) ?? []])),
+    endpointsByTarget: new Map(
+      ordered
+        .filter((target) => listedScopes.has(target.scope))
+        .map((target) => [targetKey(target), endpointsByTarget.get(targetKey(target)) ?? []]),
+    ),
   });
   const reconciled = new Set(report.zones.map((zone) => zone.zoneId));
   const unreported = managed.unreadable.filter((zone) => !reconciled.has(zone.zoneId));

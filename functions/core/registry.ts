@@ -11,7 +11,8 @@ import { canonicalName, type RecordSet, type RecordType, recordKey, recordSet } 
  * record doubles the writes. The registry changes in the same batch as the records it lists, so on Route 53 the
  * pair is atomic and the registry doubles as the compare-and-swap token for the whole zone.
  *
- * Each value is one TXT string (at most 255 characters):
+ * Each value is one logical TXT value; adapters split values longer than 255 octets into several character-strings
+ * (RFC 1035 §3.3.14), which Route 53 and Azure join back on read. Azure resource ids make long values.
  * ```
  * heritage=linkdns,owner=<owner>,scope=<scope>
  * endpoint=<endpoint id>
@@ -27,7 +28,8 @@ export interface Registry {
 
 export const REGISTRY_LABEL = '_linkdns';
 const HERITAGE = 'heritage=linkdns';
-const MAX_TXT_STRING = 255;
+/** Generous for Azure resource ids (up to ~300 characters), small enough to keep the registry far below TXT limits. */
+const MAX_REGISTRY_VALUE = 1_000;
 
 export function registryName(domain: string): string {
   return `${REGISTRY_LABEL}.${canonicalName(domain)}`;
@@ -77,9 +79,9 @@ export function registryRecord(registry: Registry, domain: string, ttl: number):
     ...registry.endpoints.map((id) => `endpoint=${id}`),
     ...registry.records.map((record) => `record=${record.type}:${relativeName(record.name, zone)}`),
   ];
-  const tooLong = values.find((value) => value.length > MAX_TXT_STRING);
+  const tooLong = values.find((value) => value.length > MAX_REGISTRY_VALUE);
   if (tooLong) {
-    throw new InvalidInputError(`Registry entry longer than ${MAX_TXT_STRING} characters: ${tooLong.slice(0, 80)}…`);
+    throw new InvalidInputError(`Registry entry longer than ${MAX_REGISTRY_VALUE} characters: ${tooLong.slice(0, 80)}…`);
   }
   return recordSet(registryName(zone), 'TXT', ttl, values);
 }

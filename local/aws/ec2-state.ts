@@ -95,6 +95,11 @@ export interface CreateEndpointInput {
   readonly privateDnsEnabled?: boolean;
   readonly tags?: Readonly<Record<string, string>>;
   readonly clientToken?: string;
+  /**
+   * Seeding only (the EC2 API never lets a caller choose): the id to give the endpoint, e.g. the one a sample event in
+   * `events/aws/` names, so the sample can be replayed against the local EC2 unchanged.
+   */
+  readonly endpointId?: string;
 }
 
 export interface LocalEc2Options {
@@ -327,7 +332,8 @@ export class LocalEc2State {
       }
       this.checkSubnets(vpc.vpcId, service, subnetIds);
     }
-    const id = this.newId('vpce-');
+    const id = input.endpointId ?? this.newId('vpce-');
+    if (input.endpointId !== undefined) this.checkChosenEndpointId(input.endpointId);
     const now = this.now();
     const initial: VpcEndpointState = service.acceptanceRequired
       ? 'pendingAcceptance'
@@ -496,6 +502,11 @@ export class LocalEc2State {
       }
       zones.set(subnet.availabilityZone, subnetId);
     }
+  }
+
+  private checkChosenEndpointId(id: string): void {
+    if (!VPC_ENDPOINT_ID.test(id)) throw new Ec2ApiError('InvalidVpcEndpointId.Malformed', `Invalid Id: '${id}'`);
+    if (this.endpoints.has(id)) throw new Ec2ApiError('InvalidParameter', `The Vpc Endpoint Id '${id}' already exists`);
   }
 
   private visibleRecord(id: string): EndpointRecord {

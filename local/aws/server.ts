@@ -71,6 +71,11 @@ export class RequestLog {
 export interface FaultRule {
   /** Operation to fail (e.g. `ChangeResourceRecordSets`); every operation when omitted. */
   readonly operation?: string;
+  /**
+   * Narrows the rule to the requests this accepts, e.g. those of one hosted zone:
+   * `(request) => request.path.includes('/hostedzone/Z1/')`. Every request of `operation` when omitted.
+   */
+  readonly match?: (request: LocalRequest) => boolean;
   /** AWS error code to return, e.g. `Throttling`, `PriorRequestNotComplete`, `InternalError`. Omit for latency only. */
   readonly code?: string;
   readonly status?: number;
@@ -97,11 +102,15 @@ export class FaultInjector {
   }
 
   /** The fault to apply to this request, consuming one use of a `times` rule. */
-  take(operation: string): { latencyMs: number; error?: { code: string; status: number; message: string } } {
+  take(
+    operation: string,
+    request?: LocalRequest,
+  ): { latencyMs: number; error?: { code: string; status: number; message: string } } {
     let latencyMs = 0;
     for (const entry of this.rules) {
       const { rule } = entry;
       if (rule.operation && rule.operation !== operation) continue;
+      if (rule.match && !(request && rule.match(request))) continue;
       latencyMs += rule.latencyMs ?? 0;
       if (!rule.code || entry.remaining <= 0 || this.random() >= (rule.rate ?? 1)) continue;
       entry.remaining -= 1;
@@ -189,7 +198,7 @@ async function respond(
   for (const service of services) {
     const operation = service.operation(request);
     if (!operation) continue;
-    const fault = faults.take(operation);
+    const fault = faults.take(operation, request);
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
     let response: LocalResponse;
     try {

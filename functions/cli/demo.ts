@@ -1,0 +1,493 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Webhook } from 'standardwebhooks';
+import { zoneSnapshot } from '../../local/azure/seed.ts';
+import {
+  AWS_SCENARIO,
+  type AwsScenario,
+  AZURE_SCENARIO,
+  type AzureScenario,
+  awsScenarioConfig,
+  awsZoneLines,
+  azureZoneId,
+  createEndpointThroughApi,
+  createScenarioRuntime,
+  deleteEndpointThroughApi,
+  readEventFile,
+  replayZoneChange,
+  sampleAwsEvent,
+  startAwsScenario,
+  startAzureScenario,
+} from '../../local/demo-scenario.ts';
+import type { AwsRuntime } from '../aws/runtime.ts';
+import type { NotificationDestination } from '../core/notification-config.ts';
+import type { ChangeLog } from '../core/ports.ts';
+import type { RunReport } from '../core/report.ts';
+import { createNotifier } from '../notify/notifier.ts';
+import { envSecretResolver } from '../notify/secrets.ts';
+import { exportZone } from './export.ts';
+import { type InvocationOutcome, invokeAwsHandler, invokeAzureFunctions } from './invoke.ts';
+import { formatRunReport, type Palette, paletteFor } from './plan-output.ts';
+
+/**
+ * `npm start`: linkdns doing its whole job on the local clouds, in seconds, with no cloud account and no network.
+ * Every event goes through the real handler functions, every cloud call through the real SDK clients over HTTP on
+ * 127.0.0.1. The demo checks each result itself — independently of linkdns where it can (records derived from the
+ * endpoint's own DNS names, signatures verified with the `standardwebhooks` package) — and says "✓" only for what it
+ * checked; the first failed check ends it with exit code 1.
+ */
+
+/** A check of the demo failed: the message says what was expected and what was found. */
+export class DemoCheckError extends Error {
+  override readonly name = 'DemoCheckError';
+}
+
+interface ReceivedWebhook {
+  readonly path: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+interface WebhookReceiver {
+  readonly url: string;
+  readonly received: ReceivedWebhook[];
+  close(): Promise<void>;
+}
+
+/** A plain node:http receiver on 127.0.0.1 that keeps every request and answers 204, as a webhook consumer does. */
+async function startWebhookReceiver(): Promise<WebhookReceiver> {
+  const received: ReceivedWebhook[] = [];
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({
+        path: request.url ?? '',
+        headers: request.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/linkdns`,
+    received,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+/** The demo's webhook destination: plain http to 127.0.0.1 must be allowed explicitly (the SSRF guard refuses it). */
+const WEBHOOK_DESTINATION: NotificationDestination = {
+  name: 'demo-receiver',
+  type: 'webhook',
+  url: { env: 'DEMO_WEBHOOK_URL' },
+  signingSecret: { env: 'DEMO_WEBHOOK_SECRET' },
+  filter: 'changes',
+  notifyUnchanged: false,
+  allowPrivateHosts: ['127.0.0.1'],
+  allowHttp: true,
+};
+
+interface Narrator {
+  step(title: string): void;
+  line(text?: string): void;
+  block(text: string): void;
+  check(passed: boolean, success: string, failure: () => string): void;
+  readonly checks: number;
+}
+
+function narrator(write: (text: string) => void, palette: Palette): Narrator {
+  let step = 0;
+  let checks = 0;
+  return {
+    step(title) {
+      step += 1;
+      write(`\n${palette.change(`▸ ${step}. ${title}`)}\n`);
+    },
+    line(text = '') {
+      write(`  ${text}\n`);
+    },
+    block(text) {
+      for (const line of text.replace(/\n+$/, '').split('\n')) write(line ? `    ${line}\n` : '\n');
+    },
+    check(passed, success, failure) {
+      if (!passed) throw new DemoCheckError(`step ${step}: ${failure()}`);
+      checks += 1;
+      write(`  ${palette.add('✓')} ${success}\n`);
+    },
+    get checks() {
+      return checks;
+    },
+  };
+}
+
+/** The report of a run the demo expects to have reconciled without a failed zone; anything else fails the demo. */
+function reportOf(outcome: InvocationOutcome, what: string): RunReport {
+  if (outcome.outcome !== 'reconciled') throw new DemoCheckError(`${what} was ${outcome.outcome}: ${outcome.reason}`);
+  const failed = outcome.report.zones.find((zone) => zone.outcome === 'failed');
+  if (failed) {
+    throw new DemoCheckError(
+      `${what}: linkdns reports zone ${failed.domain} failed: ${failed.error?.name}: ${failed.error?.message}`,
+    );
+  }
+  return outcome.report;
+}
+
+/** Changes of the run's only zone as `create 5` / `update 1, delete 1`, for checks and messages. */
+function changeCounts(report: RunReport): { create: number; update: number; delete: number; outcome: string } {
+  const [zone, ...others] = report.zones;
+  if (!zone || others.length > 0)
+    throw new DemoCheckError(`expected one zone in the report, found ${report.zones.length}`);
+  return {
+    create: zone.changes.create.length,
+    update: zone.changes.update.length,
+    delete: zone.changes.delete.length,
+    outcome: zone.outcome,
+  };
+}
+
+/**
+ * The wildcard records the endpoint needs, derived here from its DnsEntries as DescribeVpcEndpoints shows them —
+ * independently of linkdns's code: the regional name for `*`, and for each AZ the name ending in `-<az-name>` under
+ * `*.<az-id>` (PRODUCT.md §2).
+ */
+function expectedAwsLines(scenario: AwsScenario, endpointId: string): string[] {
+  const view = scenario.aws.ec2.endpoint(endpointId);
+  if (!view) throw new DemoCheckError(`endpoint ${endpointId} is not in the local EC2`);
+  const zones = scenario.aws.ec2.availabilityZones;
+  return view.DnsEntries.map((entry) => {
+    const firstLabel = entry.DnsName.split('.')[0] ?? '';
+    const zone = zones.find((candidate) => firstLabel.endsWith(`-${candidate.name}`));
+    return `${zone ? `*.${zone.id}` : '*'}.${scenario.domain} CNAME ${entry.DnsName}`;
+  }).sort();
+}
+
+/** Zone lines with CNAME targets compared without a trailing dot. */
+function plainLines(lines: readonly string[]): string[] {
+  return lines.map((line) => line.replace(/\.$/, '').replace(/\.,/g, ','));
+}
+
+/** The dedicated cluster's records, derived from the fixtures: the IP of each endpoint's NIC, by the zone its alias names. */
+function expectedAzureRecords(): Record<string, string[]> {
+  const endpoints = readEventFile('azure/cli/private-endpoints.json') as {
+    manualPrivateLinkServiceConnections: { privateLinkServiceId: string }[];
+    networkInterfaces: { id: string }[];
+  }[];
+  const nics = readEventFile('azure/cli/network-interfaces.json') as {
+    id: string;
+    ipConfigurations: { privateIPAddress: string }[];
+  }[];
+  const records: Record<string, string[]> = { 'A *': [] };
+  for (const endpoint of endpoints) {
+    const alias = endpoint.manualPrivateLinkServiceConnections[0]?.privateLinkServiceId ?? '';
+    const zone = /^s-nk99e-privatelink-(\d+)\./.exec(alias)?.[1];
+    const nicId = endpoint.networkInterfaces[0]?.id.toLowerCase();
+    const ip = nics.find((nic) => nic.id.toLowerCase() === nicId)?.ipConfigurations[0]?.privateIPAddress;
+    if (!zone || !ip) continue;
+    records['A *']?.push(ip);
+    records[`A *.az${zone}`] = [ip];
+  }
+  records['A *']?.sort();
+  return records;
+}
+
+interface DemoContext {
+  readonly say: Narrator;
+  readonly palette: Palette;
+  readonly webhooks: WebhookReceiver;
+  readonly secret: string;
+  readonly warnings: string[];
+}
+
+/** Verifies the newest webhook with the independent `standardwebhooks` package and checks what it reports. */
+function checkWebhook(context: DemoContext, count: number, expectedEvent: string): void {
+  const { say, webhooks, secret } = context;
+  say.check(
+    webhooks.received.length === count,
+    `webhook #${count} arrived at ${webhooks.url}`,
+    () => `expected ${count} webhook(s) at the receiver, got ${webhooks.received.length}`,
+  );
+  const request = webhooks.received[count - 1] as ReceivedWebhook;
+  const headers = request.headers as Record<string, string>;
+  let payload: { data?: { headline?: string; zones?: { event?: string }[] } };
+  try {
+    payload = new Webhook(secret).verify(request.body, headers) as typeof payload;
+  } catch (error) {
+    throw new DemoCheckError(`webhook #${count} failed signature verification: ${(error as Error).message}`);
+  }
+  say.line(`webhook-id ${headers['webhook-id']}  "${payload.data?.headline}"`);
+  const event = payload.data?.zones?.[0]?.event;
+  say.check(
+    event === expectedEvent,
+    `signature verified (standardwebhooks); it reports the zone as ${event}`,
+    () => `webhook #${count} reports ${event}, expected ${expectedEvent}`,
+  );
+}
+
+async function awsPart(context: DemoContext, scenario: AwsScenario, runtime: AwsRuntime): Promise<void> {
+  const { say, palette, webhooks } = context;
+  const { domain } = scenario;
+  const publicZoneBefore = JSON.stringify(scenario.aws.route53.recordSets(scenario.publicZoneId));
+  const writes = () => scenario.aws.requests.count('ChangeResourceRecordSets');
+
+  say.step('Terraform creates a 3-AZ PrivateLink endpoint to Confluent Cloud (CreateVpcEndpoint through the EC2 API)');
+  const id = await createEndpointThroughApi(scenario);
+  const view = scenario.aws.ec2.endpoint(id);
+  say.line(`${id} in ${scenario.vpcId}, service ${scenario.service}`);
+  for (const entry of view?.DnsEntries ?? []) say.line(palette.dim(`DnsEntry ${entry.DnsName}`));
+  say.line(
+    palette.dim(
+      `AZ names are per account, AZ ids are not: ${scenario.aws.ec2.availabilityZones.map((zone) => `${zone.name} = ${zone.id}`).join(', ')}`,
+    ),
+  );
+  say.check(
+    view?.State === 'available' && view.DnsEntries.length === 4,
+    'the endpoint is available with one regional and three zonal DNS names',
+    () => `endpoint ${id}: state ${view?.State}, ${view?.DnsEntries.length} DNS names`,
+  );
+
+  say.step('CloudTrail CreateVpcEndpoint → the endpoint-event handler, dry run first (the plan)');
+  say.line(palette.dim(`events/aws/create-vpc-endpoint.json with the endpoint id rewritten to ${id}`));
+  const createEvent = sampleAwsEvent('create-vpc-endpoint.json', { endpointId: id });
+  const plan = reportOf(
+    await invokeAwsHandler('endpoint-events', createEvent, runtime, { dryRun: true }),
+    'the dry run',
+  );
+  say.block(formatRunReport(plan, palette, 'plan'));
+  const planned = changeCounts(plan);
+  say.check(
+    planned.outcome === 'drift' && planned.create === 5 && writes() === 0 && webhooks.received.length === 0,
+    'plan: 4 wildcard records and the ownership registry to create; nothing written, nobody notified',
+    () => `plan ${JSON.stringify(planned)}, ${writes()} writes, ${webhooks.received.length} webhooks`,
+  );
+
+  say.step('The same event through handleEndpointEvent (the Lambda handler): applied');
+  const applied = reportOf(await invokeAwsHandler('endpoint-events', createEvent, runtime), 'the create event');
+  say.block(formatRunReport(applied, palette, 'apply'));
+  const expected = expectedAwsLines(scenario, id);
+  say.check(
+    changeCounts(applied).outcome === 'changed' &&
+      JSON.stringify(plainLines(awsZoneLines(scenario))) === JSON.stringify(expected),
+    'the zone holds exactly the records derived from the endpoint’s DnsEntries (zonal records named by AZ id)',
+    () => `zone holds\n${awsZoneLines(scenario).join('\n')}\nexpected\n${expected.join('\n')}`,
+  );
+  say.line('The zone as a BIND zone file (linkdns export):');
+  const records = await runtime.deps.dns.readRecords({ id: scenario.zoneId, domain });
+  say.block(exportZone(domain, records).stdout);
+  const writesBefore = writes();
+  const replay = reportOf(await invokeAwsHandler('endpoint-events', createEvent, runtime), 'the replayed event');
+  say.check(
+    changeCounts(replay).outcome === 'unchanged' && writes() === writesBefore,
+    'the same event delivered again: zone up to date, nothing written (events are hints, the state is re-read)',
+    () => `replay: ${JSON.stringify(changeCounts(replay))}, ${writes() - writesBefore} writes`,
+  );
+
+  say.step('The signed webhook at the local receiver');
+  checkWebhook(context, 1, 'created');
+  const first = webhooks.received[0] as ReceivedWebhook;
+  const tampered = first.body.replace('"created"', '"cleaned-up"');
+  let refused = false;
+  try {
+    new Webhook(context.secret).verify(tampered, first.headers as Record<string, string>);
+  } catch {
+    refused = true;
+  }
+  say.check(
+    refused && tampered !== first.body,
+    'the same body altered in transit is refused',
+    () => 'a tampered body passed verification',
+  );
+
+  say.step('Someone edits *.use2-az1 by hand (ChangeResourceRecordSets through the AWS SDK)');
+  const zoneEventSample = sampleAwsEvent('change-resource-record-sets.json', { hostedZoneId: scenario.zoneId });
+  for (const change of await replayZoneChange(scenario, zoneEventSample)) say.line(`alice: ${change}`);
+  say.check(
+    JSON.stringify(plainLines(awsZoneLines(scenario))) !== JSON.stringify(expected),
+    'the zone now differs from what the endpoint needs',
+    () => 'the hand edit did not change the zone',
+  );
+  say.line(palette.dim('CloudTrail ChangeResourceRecordSets → handleZoneEvent: immediate repair'));
+  const repaired = reportOf(await invokeAwsHandler('zone-events', zoneEventSample, runtime), 'the zone event');
+  say.block(formatRunReport(repaired, palette, 'apply'));
+  say.check(
+    changeCounts(repaired).update === 1 &&
+      JSON.stringify(plainLines(awsZoneLines(scenario))) === JSON.stringify(expected),
+    'repaired: *.use2-az1 points at the endpoint’s use2-az1 name again',
+    () => `after the repair the zone holds\n${awsZoneLines(scenario).join('\n')}`,
+  );
+  checkWebhook(context, 2, 'repaired');
+
+  say.step('A record vanishes and no event arrives → the scheduled repair');
+  scenario.aws.route53.removeRecordSet(scenario.zoneId, `*.use2-az3.${domain}`, 'CNAME');
+  say.line(palette.dim(`*.use2-az3.${domain} deleted behind linkdns's back (direct state edit, no CloudTrail event)`));
+  const scheduled = reportOf(
+    await invokeAwsHandler('scheduled-repair', readEventFile('aws/scheduled-repair.json'), runtime),
+    'the scheduled repair',
+  );
+  say.block(formatRunReport(scheduled, palette, 'apply'));
+  say.check(
+    changeCounts(scheduled).create === 1 &&
+      JSON.stringify(plainLines(awsZoneLines(scenario))) === JSON.stringify(expected),
+    'the scheduled run recreated *.use2-az3',
+    () => `after the scheduled repair the zone holds\n${awsZoneLines(scenario).join('\n')}`,
+  );
+  checkWebhook(context, 3, 'repaired');
+
+  say.step('Terraform deletes the endpoint → DeleteVpcEndpoints → cleanup');
+  await deleteEndpointThroughApi(scenario, id);
+  const deleteEvent = sampleAwsEvent('delete-vpc-endpoints.json', { endpointId: id });
+  const cleaned = reportOf(await invokeAwsHandler('endpoint-events', deleteEvent, runtime), 'the delete event');
+  say.block(formatRunReport(cleaned, palette, 'apply'));
+  const left = scenario.aws.route53
+    .recordSets(scenario.zoneId)
+    .filter((set) => set.type !== 'SOA' && set.type !== 'NS');
+  say.check(
+    changeCounts(cleaned).delete === 5 && left.length === 0,
+    'cleaned up: the private zone holds only its SOA and NS again, registry included',
+    () => `left in the zone: ${left.map((set) => `${set.name} ${set.type}`).join(', ')}`,
+  );
+  say.check(
+    JSON.stringify(scenario.aws.route53.recordSets(scenario.publicZoneId)) === publicZoneBefore,
+    `the same-named public zone (${scenario.publicZoneId}) was never touched`,
+    () => 'the public zone changed',
+  );
+  checkWebhook(context, 4, 'cleaned-up');
+}
+
+async function azurePart(context: DemoContext, scenario: AzureScenario): Promise<void> {
+  const { say, palette } = context;
+  say.step('Azure: three Private Link endpoints in zones 1–3 → Event Grid → privateEndpointEvents');
+  say.line(
+    palette.dim('confluent-n-p8xo76-1..3 connect to s-nk99e-privatelink-1..3 (zones 1–3); the zone does not exist yet'),
+  );
+  const notifier = createNotifier(scenario.settings.config.notifications, {
+    secrets: envSecretResolver({ DEMO_WEBHOOK_URL: context.webhooks.url, DEMO_WEBHOOK_SECRET: context.secret }),
+    log: warningsInto(context.warnings),
+  });
+  const [outcome] = await invokeAzureFunctions(
+    [{ handler: 'privateEndpointEvents', event: readEventFile('azure/private-endpoint-write.json') }],
+    { endpoints: scenario.endpoints, dns: scenario.dns, settings: scenario.settings, notifier },
+    { log: warningsInto(context.warnings) },
+  );
+  const report = reportOf(outcome as InvocationOutcome, 'the Event Grid event');
+  say.block(formatRunReport(report, palette, 'apply'));
+  const snapshot = zoneSnapshot(scenario.azure.state, azureZoneId());
+  const records = Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
+  const expected = expectedAzureRecords();
+  for (const [key, values] of Object.entries(records).sort()) say.line(`${key.padEnd(9)} ${values.join(', ')}`);
+  say.check(
+    JSON.stringify(Object.entries(records).sort()) === JSON.stringify(Object.entries(expected).sort()) &&
+      Object.keys(expected).length === 4,
+    `created the zone, * with all three IPs and *.az1..3 with one each (${AZURE_SCENARIO.domain})`,
+    () => `zone holds ${JSON.stringify(records)}, expected ${JSON.stringify(expected)}`,
+  );
+  checkWebhook(context, 5, 'created');
+}
+
+function warningsInto(lines: string[]): ChangeLog {
+  return {
+    info() {},
+    warn: (message, attributes) => lines.push(`warning: ${message} ${JSON.stringify(attributes ?? {})}`),
+    error: (message, attributes) => lines.push(`error: ${message} ${JSON.stringify(attributes ?? {})}`),
+  };
+}
+
+export interface DemoOptions {
+  /** Where the narration goes. Default: stdout. */
+  readonly write?: (text: string) => void;
+  /** Where a failure is explained. Default: stderr. */
+  readonly writeError?: (text: string) => void;
+  readonly palette?: Palette;
+  /**
+   * Called once the local clouds run, before the first step: lets a test (or a curious reader) inject faults or
+   * tamper with the clouds to see the demo catch it.
+   */
+  readonly onCloudsStarted?: (clouds: { aws: AwsScenario; azure: AzureScenario }) => void;
+}
+
+const elapsed = (since: number) => {
+  const ms = performance.now() - since;
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`;
+};
+
+/** Runs the demo; returns the exit code: 0 when every check passed, 1 at the first that did not. */
+export async function runDemo(options: DemoOptions = {}): Promise<number> {
+  const write = options.write ?? ((text: string) => process.stdout.write(text));
+  const writeError = options.writeError ?? ((text: string) => process.stderr.write(text));
+  const palette = options.palette ?? paletteFor(process.stdout, process.env);
+  const started = performance.now();
+  const say = narrator(write, palette);
+  const warnings: string[] = [];
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const opened: { close(): Promise<void> }[] = [];
+  write('linkdns demo — the whole job on local clouds: 127.0.0.1 only, no cloud account, no network\n');
+  try {
+    say.step('Start the local clouds and a webhook receiver');
+    const webhooks = await startWebhookReceiver();
+    opened.push(webhooks);
+    const [aws, azure] = await Promise.all([
+      startAwsScenario(),
+      startAzureScenario({
+        ...(readEventFile('azure/cli/linkdns-config.json') as Record<string, unknown>),
+        notifications: [WEBHOOK_DESTINATION],
+      }),
+    ]);
+    opened.push(aws.aws, azure.azure);
+    const secrets = envSecretResolver({ DEMO_WEBHOOK_URL: webhooks.url, DEMO_WEBHOOK_SECRET: secret });
+    const runtime = await createScenarioRuntime(
+      aws,
+      awsScenarioConfig(aws, { notifications: [WEBHOOK_DESTINATION] }),
+      { logger: new Logger({ logLevel: 'SILENT' }), changeLog: warningsInto(warnings), secrets },
+      // The local AWS has no account-wide request limit to stay under: no client-side waits.
+      { LINKDNS_ROUTE53_RATE: '50' },
+    );
+    say.line(`local AWS (Route 53, EC2)  ${aws.aws.endpoint}`);
+    say.line(`local Azure (ARM)          ${azure.azure.baseUrl}`);
+    say.line(`webhook receiver           ${webhooks.url}  (Standard Webhooks, a fresh signing secret)`);
+    say.line(
+      `private zone ${AWS_SCENARIO.domain} (${aws.zoneId}) in ${aws.vpcId}; a same-named public zone (${aws.publicZoneId})`,
+    );
+    const context: DemoContext = { say, palette, webhooks, secret, warnings };
+    options.onCloudsStarted?.({ aws, azure });
+
+    const awsStarted = performance.now();
+    await awsPart(context, aws, runtime);
+    const awsTime = elapsed(awsStarted);
+    const azureStarted = performance.now();
+    await azurePart(context, azure);
+    const azureTime = elapsed(azureStarted);
+
+    const route53 = aws.aws.requests.entries.filter((entry) => entry.service === 'route53').length;
+    const ec2 = aws.aws.requests.entries.filter((entry) => entry.service === 'ec2').length;
+    const arm = azure.azure.requests.entries.length;
+    write(
+      `\n${palette.add('✓')} demo passed: ${say.checks} checks in ${elapsed(started)} ` +
+        `(AWS steps ${awsTime}, Azure step ${azureTime}); ` +
+        `API calls: local AWS ${route53 + ec2} (Route 53 ${route53}, EC2 ${ec2}), local Azure ${arm}; ` +
+        `webhooks: ${webhooks.received.length} received, all verified\n`,
+    );
+    if (warnings.length > 0)
+      write(`${palette.warn(`${warnings.length} warning(s) were logged:`)}\n${warnings.join('\n')}\n`);
+    return 0;
+  } catch (error) {
+    const message = error instanceof DemoCheckError ? error.message : ((error as Error).stack ?? String(error));
+    writeError(`\n${palette.remove('✗')} demo failed: ${message}\n`);
+    if (warnings.length > 0) writeError(`logged before the failure:\n${warnings.join('\n')}\n`);
+    return 1;
+  } finally {
+    await Promise.allSettled(opened.map((resource) => resource.close()));
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await runDemo();
+}

@@ -1,0 +1,118 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { runDemo } from '../../functions/cli/demo.ts';
+import { PLAIN } from '../../functions/cli/plan-output.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+async function runDemoProcess(): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'functions/cli/demo.ts'],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' }, timeout: 60_000 },
+    );
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: failed.code ?? -1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
+  }
+}
+
+function captured() {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    options: { write: (text: string) => out.push(text), writeError: (text: string) => err.push(text), palette: PLAIN },
+    stdout: () => out.join(''),
+    stderr: () => err.join(''),
+  };
+}
+
+describe('npm start (the demo)', () => {
+  it('does the whole job on the local clouds and exits 0, in well under a minute', async () => {
+    // Act
+    const started = performance.now();
+    const result = await runDemoProcess();
+    const seconds = (performance.now() - started) / 1000;
+
+    // Assess
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(seconds).toBeLessThan(30);
+    const out = result.stdout;
+    // the plan, then the records created by the handler
+    expect(out).toContain('5 to create');
+    expect(out).toContain('✓ plan: 4 wildcard records and the ownership registry to create; nothing written');
+    expect(out).toMatch(
+      /\+ \*\.use2-az1\.pr1jy6\.us-east-2\.aws\.confluent\.cloud CNAME 60 vpce-[0-9a-f]{17}-\w+-us-east-2c\./,
+    );
+    expect(out).toContain('✓ the zone holds exactly the records derived from the endpoint’s DnsEntries');
+    expect(out).toContain('$ORIGIN pr1jy6.us-east-2.aws.confluent.cloud.');
+    // the signed webhooks
+    expect(out).toMatch(/webhook-id msg_[0-9a-f]{32} {2}"linkdns: DNS records created in pr1jy6/);
+    expect(out.match(/✓ signature verified \(standardwebhooks\)/g)).toHaveLength(5);
+    expect(out).toContain('✓ the same body altered in transit is refused');
+    // tamper → repair, lost event → scheduled repair, delete → cleanup
+    expect(out).toContain('~ *.use2-az1.pr1jy6.us-east-2.aws.confluent.cloud CNAME 60 typo.example.com → 60 vpce-');
+    expect(out).toContain('✓ repaired: *.use2-az1 points at the endpoint’s use2-az1 name again');
+    expect(out).toContain('✓ the scheduled run recreated *.use2-az3');
+    expect(out).toContain('✓ cleaned up: the private zone holds only its SOA and NS again');
+    expect(out).toContain('✓ the same-named public zone');
+    // Azure
+    expect(out).toContain('A *       10.20.1.4, 10.20.1.5, 10.20.1.6');
+    expect(out).toContain('A *.az1   10.20.1.4');
+    expect(out).toContain('A *.az3   10.20.1.6');
+    expect(out).toMatch(
+      /✓ demo passed: 21 checks in \d+ (ms|\.\d s).*API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+; webhooks: 5 received, all verified\n$/,
+    );
+    expect(out).not.toContain('✗');
+  });
+
+  it('exits 1 with the failed check, and no success line, when Route 53 refuses the writes', async () => {
+    // Prepare
+    const io = captured();
+
+    // Act
+    const code = await runDemo({
+      ...io.options,
+      onCloudsStarted: ({ aws }) =>
+        aws.aws.faults.add({ operation: 'ChangeResourceRecordSets', code: 'AccessDenied', status: 403 }),
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stderr()).toContain('✗ demo failed: the create event: linkdns reports zone pr1jy6');
+    expect(io.stderr()).toContain('AccessDenied');
+    expect(io.stdout()).toContain('✓ plan: 4 wildcard records');
+    expect(io.stdout()).not.toContain('✓ the zone holds exactly');
+    expect(io.stdout()).not.toContain('demo passed');
+  });
+
+  it('exits 1 when only the Azure part goes wrong, after the AWS part passed', async () => {
+    // Prepare
+    const io = captured();
+
+    // Act
+    const code = await runDemo({
+      ...io.options,
+      onCloudsStarted: ({ azure }) =>
+        azure.azure.faults.add({
+          operation: 'recordSets.createOrUpdate',
+          status: 403,
+          code: 'AuthorizationFailed',
+          times: 100,
+        }),
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stdout()).toContain('✓ cleaned up: the private zone holds only its SOA and NS again');
+    expect(io.stdout()).not.toContain('✓ created the zone');
+    expect(io.stdout()).not.toContain('demo passed');
+    expect(io.stderr()).toContain('✗ demo failed: the Event Grid event: linkdns reports zone p8xo76');
+    expect(io.stderr()).toContain('403 AuthorizationFailed');
+  });
+});
