@@ -23,7 +23,7 @@ import {
 } from '../core/errors.ts';
 import { canonicalName, isWithinDomain, type RecordSet, recordKey } from '../core/model.ts';
 import { type Changes, hasChanges } from '../core/plan.ts';
-import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
+import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZoneRef } from '../core/ports.ts';
 import { isRegistryRecord, ownsRecord, parseRegistry, type Registry } from '../core/registry.ts';
 import {
   type BatchLimits,
@@ -108,7 +108,7 @@ interface VpcRef {
  * const dns = new Route53Zones(new Route53Client({ region: 'us-east-1' }), { region: 'us-east-2', owner: 'prod' });
  * const zone = await dns.findZone('pr1jy6.us-east-2.aws.confluent.cloud', 'vpc-0abc', { create: false });
  */
-export class Route53Zones implements DnsProvider {
+export class Route53Zones implements RunScopedDnsProvider {
   private readonly client: Pick<Route53Client, 'send'>;
   private readonly options: Route53ZonesOptions;
   private readonly retry: RetryPolicy;

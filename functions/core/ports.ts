@@ -60,6 +60,15 @@ export interface ZoneRecords {
 
 export type DnsProvider = ZoneDirectory & ZoneRecords;
 
+/**
+ * A {@link DnsProvider} that can hand out a view for one run, sharing look-ups between the run's zones (Route 53: the
+ * private zones of a VPC are listed once per run, not once per domain). Optional: the core uses it when offered.
+ */
+export interface RunScopedDnsProvider extends DnsProvider {
+  /** A view for one run. Zones it creates are visible to its later look-ups. */
+  forRun(): DnsProvider;
+}
+
 /** Tells people what happened. Failures are the notifier's to log; they never fail the DNS work. */
 export interface Notifier {
   notify(report: RunReport, signal?: AbortSignal): Promise<void>;

@@ -3,7 +3,7 @@ import { ConcurrentChangeError, LayoutError, VerificationError, ZoneNotFoundErro
 import { desiredRecords, type Layout } from './layout.ts';
 import { CONTRIBUTING_STATES, canonicalName, type ObservedEndpoint, type RecordSet } from './model.ts';
 import { hasChanges, NO_CHANGES, planZoneChanges, type ZonePlan } from './plan.ts';
-import type { ChangeLog, DnsProvider, EndpointSource, ZoneRef } from './ports.ts';
+import type { ChangeLog, DnsProvider, EndpointSource, RunScopedDnsProvider, ZoneRef } from './ports.ts';
 import { readRegistry } from './registry.ts';
 import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
 
@@ -40,15 +40,6 @@ export interface ReconcileOptions {
    * so records that went stale meanwhile cost a re-read and a second attempt, never a blind overwrite.
    */
   readonly knownRecords?: ReadonlyMap<string, readonly RecordSet[]>;
-}
-
-/**
- * A {@link DnsProvider} that can hand out a view for one run, sharing look-ups between the run's zones (Route 53: the
- * private zones of a VPC are listed once per run, not once per domain). Optional: the core uses it when offered.
- */
-export interface RunScopedDnsProvider extends DnsProvider {
-  /** A view for one run. Zones it creates are visible to its later look-ups. */
-  forRun(): DnsProvider;
 }
 
 function dnsForRun(dns: DnsProvider): DnsProvider {

@@ -81,7 +81,9 @@ export function registryRecord(registry: Registry, domain: string, ttl: number):
   ];
   const tooLong = values.find((value) => value.length > MAX_REGISTRY_VALUE);
   if (tooLong) {
-    throw new InvalidInputError(`Registry entry longer than ${MAX_REGISTRY_VALUE} characters: ${tooLong.slice(0, 80)}…`);
+    throw new InvalidInputError(
+      `Registry entry longer than ${MAX_REGISTRY_VALUE} characters: ${tooLong.slice(0, 80)}…`,
+    );
   }
   return recordSet(registryName(zone), 'TXT', ttl, values);
 }

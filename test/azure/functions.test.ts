@@ -640,7 +640,7 @@ describe('scheduledRepair', () => {
       'privateEndpoints.listBySubscription': 1,
       'networkInterfaces.get': 2,
       'privateZones.listByResourceGroup': 1,
-      'recordSets.list': 3,
+      'recordSets.list': 2,
       'privateZones.get': 1,
       'virtualNetworkLinks.list': 1,
       'recordSets.createOrUpdate': 3,

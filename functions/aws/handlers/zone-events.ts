@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { GetHostedZoneCommand, type Route53Client } from '@aws-sdk/client-route-53';
 import middy from '@middy/core';
 import { managedDomains } from '../../core/config.ts';
-import { canonicalName, isWithinDomain } from '../../core/model.ts';
+import { canonicalName, isWithinDomain, type RecordSet } from '../../core/model.ts';
 import { type ReconcileTarget, reconcileTargets, repairAll } from '../../core/reconcile.ts';
 import { readRegistry } from '../../core/registry.ts';
 import type { RunReport } from '../../core/report.ts';
@@ -44,9 +44,15 @@ export async function handleZoneEvent(
     // it, so repair everything linkdns manages (rare, and the same work as a scheduled run).
     return finishRun(runtime, await repairAll(parsed.trigger, runtime.deps, options), signal);
   }
-  const targets = await zoneTargets(runtime, parsed.hostedZoneId, signal);
+  const { targets, records } = await zoneTargets(runtime, parsed.hostedZoneId, signal);
   if (targets.length === 0) return { ignored: `zone ${parsed.hostedZoneId} is not managed by linkdns` };
-  return finishRun(runtime, await reconcileTargets(parsed.trigger, targets, runtime.deps, options), signal);
+  // The records just read to find the registry serve the first plan too; compare-and-swap keeps that safe.
+  const knownRecords = new Map(records ? [[parsed.hostedZoneId, records]] : []);
+  return finishRun(
+    runtime,
+    await reconcileTargets(parsed.trigger, targets, runtime.deps, { ...options, knownRecords }),
+    signal,
+  );
 }
 
 function reasonToIgnore(event: ZoneEvent, runtime: AwsRuntime): string | undefined {
@@ -63,17 +69,18 @@ async function zoneTargets(
   runtime: AwsRuntime,
   hostedZoneId: string,
   signal?: AbortSignal,
-): Promise<ReconcileTarget[]> {
+): Promise<{ targets: ReconcileTarget[]; records?: RecordSet[] }> {
   const { HostedZone, VPCs } = await (runtime.route53 as Pick<Route53Client, 'send'>).send(
     new GetHostedZoneCommand({ Id: hostedZoneId }),
     { abortSignal: signal },
   );
-  if (!HostedZone?.Config?.PrivateZone) return [];
+  if (!HostedZone?.Config?.PrivateZone) return { targets: [] };
   const domain = canonicalName(HostedZone.Name ?? '');
-  if (!managedDomains(runtime.config).some((managed) => isWithinDomain(domain, managed))) return [];
-  const registry = readRegistry(await runtime.deps.dns.readRecords({ id: hostedZoneId, domain }, signal), domain);
-  if (registry?.owner === runtime.config.owner) return [{ domain, scope: registry.scope }];
-  return (VPCs ?? []).flatMap((vpc) => (vpc.VPCId ? [{ domain, scope: vpc.VPCId }] : []));
+  if (!managedDomains(runtime.config).some((managed) => isWithinDomain(domain, managed))) return { targets: [] };
+  const records = await runtime.deps.dns.readRecords({ id: hostedZoneId, domain }, signal);
+  const registry = readRegistry(records, domain);
+  if (registry?.owner === runtime.config.owner) return { targets: [{ domain, scope: registry.scope }], records };
+  return { targets: (VPCs ?? []).flatMap((vpc) => (vpc.VPCId ? [{ domain, scope: vpc.VPCId }] : [])), records };
 }
 
 const { logger, metrics, runtime } = lazyRuntime();
