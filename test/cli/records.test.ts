@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { runCli } from '../../functions/cli/main.ts';
 import { recordsCommand } from '../../functions/cli/records.ts';
 
 /**
@@ -165,12 +166,34 @@ describe('linkdns records (golden: Confluent Terraform examples)', () => {
   });
 });
 
+/** The CLI in-process, with stdout and stderr captured: the same code path as the bin, without a process per case. */
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => out.push(String(chunk)) > 0);
+  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => err.push(String(chunk)) > 0);
+  try {
+    return { code: await runCli(argv), stdout: out.join(''), stderr: err.join('') };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
 describe('linkdns records (the installed bin)', () => {
   const bin = (...argv: string[]) =>
     promisify(execFile)(process.execPath, ['bin/linkdns.js', 'records', ...argv]).then(
       (result) => ({ code: 0, ...result }),
       (error: { code: number; stdout: string; stderr: string }) => error,
     );
+
+  it('runs as a process and keeps stdout clean on bad input', async () => {
+    const result = await bin('--domain', 'x.example.com', '--gcp-forwarding-rules', 'events/does-not-exist.json');
+
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(/^linkdns records: events\/does-not-exist\.json: cannot read \(ENOENT\)/);
+  });
 
   it('prints a table by default', async () => {
     const result = await bin(
@@ -216,7 +239,7 @@ describe('linkdns records (the installed bin)', () => {
       /--layout must be zonal or regional/,
     ],
   ])('rejects bad input %# with a message naming it, exit 1 and nothing on stdout', async (argv, message) => {
-    const result = await bin(...argv);
+    const result = await cli('records', ...argv);
 
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
