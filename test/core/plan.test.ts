@@ -256,7 +256,11 @@ describe('registry values', () => {
   it('accepts Azure-length ids beyond one 255-octet TXT string (adapters split them)', () => {
     const longId = `/subscriptions/8f3c2a7e-4b1d-4e6a-9c3f-2d5e7a1b9c04/resourcegroups/${'rg-'.repeat(30)}/providers/microsoft.network/privateendpoints/${'pe-'.repeat(30)}`;
 
-    const registry = registryRecord({ owner: OWNER, scope: SCOPE, endpoints: [longId], records: [regional] }, DOMAIN, 300);
+    const registry = registryRecord(
+      { owner: OWNER, scope: SCOPE, endpoints: [longId], records: [regional] },
+      DOMAIN,
+      300,
+    );
 
     expect(longId.length).toBeGreaterThan(255);
     expect(readRegistry([registry as RecordSet], DOMAIN)?.endpoints).toEqual([longId]);
