@@ -91,7 +91,7 @@ export async function reconcileDomain(
       attempts += 1;
       const current = known ?? (await deps.dns.readRecords(zone, options.signal));
       known = undefined;
-      const plan = plan_(target, deps.config, desired, current, contributing);
+      const plan = planAgainst(target, deps.config, desired, current, contributing);
       for (const conflict of plan.conflicts) {
         log.warn('record conflict', {
           domain: target.domain,
@@ -100,28 +100,19 @@ export async function reconcileDomain(
           found: conflict.found?.length,
         });
       }
-      if (!hasChanges(plan.changes)) {
-        return {
-          ...base,
-          zoneId: zone.id,
-          outcome: plan.conflicts.length > 0 ? 'conflict' : 'unchanged',
-          changes: NO_CHANGES,
-          conflicts: plan.conflicts,
-          endpoints: contributing,
-          attempts,
-        };
-      }
+      const outcome = (kind: ZoneReport['outcome'], changes = plan.changes): ZoneReport => ({
+        ...base,
+        zoneId: (zone as ZoneRef).id,
+        outcome: kind,
+        changes,
+        conflicts: plan.conflicts,
+        endpoints: contributing,
+        attempts,
+      });
+      if (!hasChanges(plan.changes)) return outcome(plan.conflicts.length > 0 ? 'conflict' : 'unchanged', NO_CHANGES);
       if (options.dryRun) {
         logChanges(log, 'would change', target, zone, plan);
-        return {
-          ...base,
-          zoneId: zone.id,
-          outcome: 'drift',
-          changes: plan.changes,
-          conflicts: plan.conflicts,
-          endpoints: contributing,
-          attempts,
-        };
+        return outcome('drift');
       }
       try {
         await deps.dns.applyChanges(
@@ -147,15 +138,7 @@ export async function reconcileDomain(
       }
       logChanges(log, 'changed', target, zone, plan);
       if (options.verify ?? true) await verifyZone(target, deps, zone, desired, contributing, options.signal);
-      return {
-        ...base,
-        zoneId: zone.id,
-        outcome: 'changed',
-        changes: plan.changes,
-        conflicts: plan.conflicts,
-        endpoints: contributing,
-        attempts,
-      };
+      return outcome('changed');
     }
   } catch (error) {
     log.error('reconcile failed', { domain: target.domain, scope: target.scope, error: summarizeError(error) });
@@ -172,7 +155,7 @@ export async function reconcileDomain(
   }
 }
 
-function plan_(
+function planAgainst(
   target: ReconcileTarget,
   config: LinkdnsConfig,
   desired: readonly RecordSet[],
@@ -200,7 +183,7 @@ async function verifyZone(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const after = await deps.dns.readRecords(zone, signal);
-  const left = plan_(target, deps.config, desired, after, endpoints);
+  const left = planAgainst(target, deps.config, desired, after, endpoints);
   if (hasChanges(left.changes)) {
     throw new VerificationError(
       `Zone ${target.domain} (${zone.id}) still differs after applying: ${JSON.stringify(left.changes)}`,
