@@ -88,7 +88,15 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
       ...(options.delivery ? { delivery: options.delivery } : {}),
     });
-  return { settings, config, route53, logger, metrics, notifier, deps: { dns, endpoints, config, log } };
+  return {
+    settings,
+    config,
+    route53,
+    logger,
+    metrics,
+    notifier,
+    deps: { dns, endpoints, config, log, now: () => new Date() },
+  };
 }
 
 async function loadConfig(settings: AwsSettings, ssm: SSMClient): Promise<LinkdnsConfig> {

@@ -109,7 +109,7 @@ async function settle(
     dns: deps.dns,
     config: deps.settings.config,
     log,
-    ...(deps.now ? { now: deps.now } : {}),
+    now: deps.now ?? (() => new Date()),
   };
   let result: AzureHandlerResult;
   try {

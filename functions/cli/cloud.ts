@@ -79,7 +79,7 @@ export async function openCloud(
       ...(flags['resource-group'] ? { LINKDNS_DNS_RESOURCE_GROUP: flags['resource-group'] } : {}),
     });
     const { endpoints, dns } = createAzureAdapters(settings, new DefaultAzureCredential(), { log });
-    return { deps: { endpoints, dns, config: settings.config, log }, notifier: quiet };
+    return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: quiet };
   }
   throw new InvalidInputError(
     `--cloud must be aws or azure, not "${flags.cloud}" (Google PSC: use \`linkdns records\`)`,

@@ -19,7 +19,7 @@ export interface ReconcileDeps {
   readonly config: LinkdnsConfig;
   readonly log?: ChangeLog;
   /** Injected clock, so the core never reads the time itself. */
-  readonly now?: () => Date;
+  readonly now: () => Date;
 }
 
 export interface ReconcileOptions {
@@ -348,8 +348,7 @@ export async function reconcileTargets(
   deps: ReconcileDeps,
   options: ReconcileOptions & KnownEndpoints = {},
 ): Promise<RunReport> {
-  const now = deps.now ?? (() => new Date());
-  const startedAt = now().toISOString();
+  const startedAt = deps.now().toISOString();
   const zones: ZoneReport[] = [];
   for (const [index, target] of targets.entries()) {
     options.signal?.throwIfAborted();
@@ -359,7 +358,7 @@ export async function reconcileTargets(
     zones.push(report);
     options.onZone?.(report, index, targets.length);
   }
-  return { trigger, dryRun: options.dryRun ?? false, startedAt, finishedAt: now().toISOString(), zones };
+  return { trigger, dryRun: options.dryRun ?? false, startedAt, finishedAt: deps.now().toISOString(), zones };
 }
 
 /**
@@ -378,7 +377,7 @@ export async function repairAll(
   deps: ReconcileDeps,
   options: ReconcileOptions = {},
 ): Promise<RunReport> {
-  const startedAt = (deps.now ?? (() => new Date()))().toISOString();
+  const startedAt = deps.now().toISOString();
   const run: ReconcileDeps = { ...deps, dns: dnsForRun(deps.dns) };
   // The endpoint listing (EC2) and the zone reads (Route 53) use different APIs and limits: run them side by side.
   const discovery = new AbortController();

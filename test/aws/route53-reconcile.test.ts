@@ -47,7 +47,7 @@ function setup(endpoints: readonly ObservedEndpoint[], options: { createZones?: 
     owner: config.owner,
     retry: { baseDelayMs: 1, maxDelayMs: 5, maxAttempts: 6 },
   });
-  return { source, deps: { dns, endpoints: source, config } };
+  return { source, deps: { dns, endpoints: source, config, now: () => new Date() } };
 }
 
 function privateZone(): string {

@@ -29,7 +29,7 @@ function setup(endpoints: ObservedEndpoint[]) {
   const dns = new InMemoryDns();
   dns.addZone('Z1', DOMAIN, ['vpc-1']);
   const source = new InMemoryEndpoints(endpoints);
-  return { dns, source, deps: { dns, endpoints: source, config } };
+  return { dns, source, deps: { dns, endpoints: source, config, now: () => new Date('2026-11-26T12:00:00Z') } };
 }
 
 describe('reconcileDomain', () => {
@@ -120,5 +120,16 @@ describe('repairAll', () => {
 
     expect(report.zones).toMatchObject([{ domain: DOMAIN, outcome: 'changed' }]);
     expect(dns.records('Z1')).toEqual([]);
+  });
+});
+
+describe('the clock', () => {
+  it('stamps a run with the injected clock, never its own', async () => {
+    const { deps } = setup([vpce('vpce-1', ['use2-az1'])]);
+
+    const report = await repairAll({ kind: 'schedule', id: 'run-2', description: 'test' }, deps);
+
+    expect(report.startedAt).toBe('2026-11-26T12:00:00.000Z');
+    expect(report.finishedAt).toBe('2026-11-26T12:00:00.000Z');
   });
 });
