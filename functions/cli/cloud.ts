@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DefaultAzureCredential } from '@azure/identity';
 import { createAwsRuntime } from '../aws/runtime.ts';
@@ -8,6 +7,7 @@ import { readAzureSettings } from '../azure/settings.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
+import { readInputText } from './input-files.ts';
 
 /** Flags every cloud-facing command shares. */
 export const CLOUD_OPTIONS = {
@@ -49,14 +49,7 @@ export async function openCloud(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<CliCloud> {
   if (!flags.config) throw new InvalidInputError('--config is required (the linkdns configuration JSON file)');
-  let configText: string;
-  try {
-    configText = await readFile(flags.config, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(
-      `${flags.config}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    );
-  }
+  const configText = await readInputText(flags.config);
   if (flags.cloud === 'aws') {
     const settings = readAwsSettings({
       ...env,

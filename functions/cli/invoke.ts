@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import azureFunctions, { type InvocationContext } from '@azure/functions';
@@ -22,6 +21,7 @@ import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
+import { readInputJson, readInputText } from './input-files.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
 
 export const INVOKE_USAGE = `linkdns invoke <event.json> [--local] [--dry-run] [--json]
@@ -276,7 +276,7 @@ export async function invokeCommand(argv: readonly string[]): Promise<CommandRes
   if (!file || extra.length > 0) {
     throw new InvalidInputError(`give exactly one event file\n\n${INVOKE_USAGE}`);
   }
-  const route = routeEvent(await readEventJson(file), file);
+  const route = routeEvent(await readInputJson(file), file);
   const flags: InvokeFlags = {
     local: values.local,
     dryRun: values['dry-run'],
@@ -297,28 +297,6 @@ export async function invokeCommand(argv: readonly string[]): Promise<CommandRes
   return render(run, values.json, flags.dryRun);
 }
 
-async function readEventJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-}
-
-async function readConfigText(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-}
-
 function describeRoute(route: EventRoute): string {
   if (route.cloud === 'aws') {
     const name = {
@@ -334,7 +312,7 @@ function describeRoute(route: EventRoute): string {
 
 async function invokeInCloud(route: EventRoute, flags: InvokeFlags): Promise<InvokeRun> {
   if (!flags.config) throw new InvalidInputError('--config is required (the linkdns configuration JSON file)');
-  const configText = await readConfigText(flags.config);
+  const configText = await readInputText(flags.config);
   const notes: string[] = [];
   const log = warningsTo(notes);
   const env = process.env;
@@ -371,7 +349,7 @@ async function invokeInCloud(route: EventRoute, flags: InvokeFlags): Promise<Inv
  */
 async function invokeLocally(route: EventRoute, flags: InvokeFlags): Promise<InvokeRun> {
   const scenarios = await import('../../local/demo-scenario.ts');
-  const config = flags.config ? parseConfig(await readConfigText(flags.config), flags.config) : undefined;
+  const config = flags.config ? parseConfig(await readInputText(flags.config), flags.config) : undefined;
   const notes: string[] = [];
   const log = warningsTo(notes);
   if (route.cloud === 'aws') {

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
 import { type RecordSet, type RecordType, recordSet } from '../core/model.ts';
+import { readInputJson } from './input-files.ts';
 
 const RECORD_TYPES = [
   'A',
@@ -44,17 +44,5 @@ export function parseRecordSets(json: unknown, source: string): RecordSet[] {
 
 /** {@link parseRecordSets} on a file, with errors naming the file. */
 export async function readRecordSetsFile(file: string): Promise<RecordSet[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
-  return parseRecordSets(json, file);
+  return parseRecordSets(await readInputJson(file), file);
 }

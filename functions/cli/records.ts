@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import {
   azIdsByName,
@@ -13,6 +12,7 @@ import { canonicalName, type ObservedEndpoint, type RecordSet } from '../core/mo
 import { observeForwardingRule } from '../gcp/forwarding-rule-mapping.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
+import { readInputJson } from './input-files.ts';
 
 export const RECORDS_USAGE = `linkdns records --domain <dns_domain> [--layout zonal|regional] [--scope ID] [--json]
   ( --aws-endpoints F --aws-subnets F       # aws ec2 describe-vpc-endpoints / describe-subnets JSON output
@@ -63,8 +63,12 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
   if (awsEndpoints) {
     const subnetsFile = values['aws-subnets'] as string | undefined;
     if (!subnetsFile) throw new InvalidInputError('--aws-endpoints needs --aws-subnets (to map AZ names to AZ IDs)');
-    const endpoints = listField<VpcEndpointDescription>(await readJson(awsEndpoints), 'VpcEndpoints', awsEndpoints);
-    const subnets = listField<SubnetZone>(await readJson(subnetsFile), 'Subnets', subnetsFile);
+    const endpoints = listField<VpcEndpointDescription>(
+      await readInputJson(awsEndpoints),
+      'VpcEndpoints',
+      awsEndpoints,
+    );
+    const subnets = listField<SubnetZone>(await readInputJson(subnetsFile), 'Subnets', subnetsFile);
     const zones = azIdsByName(subnets);
     return endpoints.map((endpoint, index) =>
       observeVpcEndpoint(endpoint, zones, `${awsEndpoints}: VpcEndpoints[${index}]`),
@@ -73,9 +77,9 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
   const azureEndpoints = values['azure-endpoints'] as string | undefined;
   if (azureEndpoints) {
     const nicsFile = values['azure-nics'] as string | undefined;
-    const nics = nicsFile ? await readJson(nicsFile) : [];
+    const nics = nicsFile ? await readInputJson(nicsFile) : [];
     try {
-      return observeAzurePrivateEndpoints(await readJson(azureEndpoints), nics);
+      return observeAzurePrivateEndpoints(await readInputJson(azureEndpoints), nics);
     } catch (error) {
       if (error instanceof InvalidInputError)
         throw new InvalidInputError(`${azureEndpoints}: ${error.message}`, { cause: error });
@@ -83,7 +87,7 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
     }
   }
   const rulesFile = values['gcp-forwarding-rules'] as string;
-  const rules = await readJson(rulesFile);
+  const rules = await readInputJson(rulesFile);
   if (!Array.isArray(rules)) throw new InvalidInputError(`${rulesFile}: expected a JSON array of forwarding rules`);
   return rules.map((rule, index) => observeForwardingRule(rule, `${rulesFile}: [${index}]`));
 }
@@ -98,20 +102,6 @@ function selectScope(endpoints: readonly ObservedEndpoint[], scope: string | und
     );
   }
   return [...endpoints];
-}
-
-async function readJson(file: string): Promise<unknown> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new InvalidInputError(`${file}: cannot read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new InvalidInputError(`${file}: not valid JSON (${(error as Error).message})`);
-  }
 }
 
 function listField<T>(json: unknown, field: string, file: string): T[] {
