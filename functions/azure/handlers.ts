@@ -6,9 +6,9 @@ import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/p
 import {
   type ReconcileDeps,
   type ReconcileTarget,
+  reconcileEndpoints,
   reconcileTargets,
   repairAll,
-  targetsForEndpoints,
 } from '../core/reconcile.ts';
 import { readRegistry } from '../core/registry.ts';
 import { type ErrorSummary, type RunReport, summarizeError, summarizeRun, type Trigger } from '../core/report.ts';
@@ -56,9 +56,8 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
         // Registries hold lowercased ids; Event Grid subjects and resourceUris vary in casing.
         const endpointId = event.resourceUri.toLowerCase();
         parsePrivateEndpointId(endpointId);
-        const targets = await targetsForEndpoints([endpointId], reconcile, signal);
         const trigger = triggerOf('endpoint-event', event.id, `${event.operationName} ${event.resourceUri}`);
-        return reconciled(await reconcileTargets(trigger, targets, reconcile, { signal }));
+        return reconciled(await reconcileEndpoints(trigger, [endpointId], reconcile, { signal }));
       }),
 
     privateDnsRecordEvents: (raw, context) =>

@@ -234,15 +234,17 @@ export function endpointsForDomain(
 /**
  * What an endpoint event asks to reconcile. Events are hints: each id is re-read. A live, mapped endpoint names its
  * own (domain, scope); one that vanished, stopped contributing or lost its mapping is looked up in the ownership
- * registries of the managed zones, which remember which domain it fed.
+ * registries of the managed zones, which remember which domain it fed. The zone records read for that look-up are
+ * returned too, so the first plan of those zones needs no second read.
  */
-export async function targetsForEndpoints(
+export async function findEndpointTargets(
   endpointIds: readonly string[],
   deps: ReconcileDeps,
   signal?: AbortSignal,
-): Promise<ReconcileTarget[]> {
+): Promise<{ targets: ReconcileTarget[]; knownRecords: Map<string, readonly RecordSet[]> }> {
   const targets = new Map<string, ReconcileTarget>();
-  const add = (target: ReconcileTarget) => targets.set(`${target.domain} ${target.scope}`, target);
+  const knownRecords = new Map<string, readonly RecordSet[]>();
+  const add = (target: ReconcileTarget) => targets.set(targetKey(target), target);
   const lookUpInRegistries: string[] = [];
   for (const id of endpointIds) {
     const endpoint = await deps.endpoints.getEndpoint(id, signal);
@@ -251,27 +253,36 @@ export async function targetsForEndpoints(
     if (!endpoint || !decision?.managed || !CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push(id);
   }
   if (lookUpInRegistries.length > 0) {
-    for (const target of await registryTargets(deps, signal, (endpoints) =>
-      endpoints.some((id) => lookUpInRegistries.includes(id)),
-    )) {
-      add(target);
+    for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
+      const records = await deps.dns.readRecords(zone, signal);
+      const target = registryTarget(zone, records, deps.config);
+      if (target?.endpoints.some((id) => lookUpInRegistries.includes(id))) {
+        add({ domain: target.domain, scope: target.scope });
+        knownRecords.set(zone.id, records);
+      }
     }
   }
-  return [...targets.values()];
+  return { targets: [...targets.values()], knownRecords };
 }
 
-/** Targets recorded in the ownership registries of the managed zones, optionally only those listing some endpoints. */
-export async function registryTargets(
+/** The targets of {@link findEndpointTargets}. */
+export async function targetsForEndpoints(
+  endpointIds: readonly string[],
   deps: ReconcileDeps,
   signal?: AbortSignal,
-  listsEndpoints: (endpoints: readonly string[]) => boolean = () => true,
 ): Promise<ReconcileTarget[]> {
-  const targets: ReconcileTarget[] = [];
-  for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
-    const target = registryTarget(zone, await deps.dns.readRecords(zone, signal), deps.config);
-    if (target && listsEndpoints(target.endpoints)) targets.push({ domain: target.domain, scope: target.scope });
-  }
-  return targets;
+  return (await findEndpointTargets(endpointIds, deps, signal)).targets;
+}
+
+/** An endpoint event, handled: the targets it names, each reconciled whole. */
+export async function reconcileEndpoints(
+  trigger: Trigger,
+  endpointIds: readonly string[],
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
+): Promise<RunReport> {
+  const { targets, knownRecords } = await findEndpointTargets(endpointIds, deps, options.signal);
+  return reconcileTargets(trigger, targets, deps, { ...options, knownRecords });
 }
 
 function registryTarget(

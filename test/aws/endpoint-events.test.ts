@@ -93,6 +93,7 @@ describe('endpoint events handler', () => {
 
     // Act
     await h.deleteEndpoint(id);
+    h.aws.requests.reset();
     const report = (await handleEndpointEvent(
       cloudTrailEvent('delete-vpc-endpoints.json', id),
       h.runtime,
@@ -100,6 +101,14 @@ describe('endpoint events handler', () => {
 
     // Assess
     expect(report.zones[0]?.changes.delete.length).toBe(5);
+    // The vanished endpoint is found through the registries; that read also serves the plan.
+    expect(h.aws.requests.byOperation()).toEqual({
+      DescribeVpcEndpoints: 2,
+      ListHostedZones: 1,
+      ListResourceRecordSets: 2,
+      ListHostedZonesByVPC: 1,
+      ChangeResourceRecordSets: 1,
+    });
     expect(h.zoneLines()).toEqual([`kafka-ui.${DOMAIN} A 10.9.9.9`]);
     expect(h.aws.route53.recordSets(h.zoneId).some((set) => set.name.startsWith('_linkdns.'))).toBe(false);
   });

@@ -144,7 +144,7 @@ describe('privateEndpointEvents', () => {
     expect(harness.azure.requests.counts()).toEqual({
       'privateEndpoints.get': 1,
       'privateZones.listByResourceGroup': 1,
-      'recordSets.list': 3,
+      'recordSets.list': 2,
       'privateEndpoints.listBySubscription': 1,
       'networkInterfaces.get': 2,
       'privateZones.get': 1,

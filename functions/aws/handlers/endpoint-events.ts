@@ -1,7 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
-import { reconcileTargets, targetsForEndpoints } from '../../core/reconcile.ts';
+import { reconcileEndpoints } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
 import { type EndpointEvent, parseEndpointEvent } from '../cloudtrail-events.ts';
 import { vpcEndpointArn } from '../ec2-endpoint-source.ts';
@@ -24,9 +24,13 @@ export async function handleEndpointEvent(
     return rejectEvent(runtime, error);
   }
   runtime.logger.info('endpoint event', { trigger: parsed.trigger, endpointIds: parsed.endpointIds });
-  const deps = runtime.deps;
-  const targets = await targetsForEndpoints(endpointRefs(parsed, runtime), deps, signal);
-  return finishRun(runtime, await reconcileTargets(parsed.trigger, targets, deps, signal ? { signal } : {}), signal);
+  const report = await reconcileEndpoints(
+    parsed.trigger,
+    endpointRefs(parsed, runtime),
+    runtime.deps,
+    signal ? { signal } : {},
+  );
+  return finishRun(runtime, report, signal);
 }
 
 /**
