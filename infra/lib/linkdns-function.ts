@@ -90,7 +90,9 @@ export class LinkdnsFunction extends Construct {
         // Error classes name themselves from `new.target.name`; reports and logs need the real names.
         keepNames: true,
         sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
+        // Linked (`//# sourceMappingURL`), so NODE_OPTIONS=--enable-source-maps finds the map: readable stack traces
+        // for about 16 ms and 8 MiB more per cold start (npm run bench:cold-start).
+        sourceMapMode: SourceMapMode.DEFAULT,
         sourcesContent: false,
         logLevel: LogLevel.WARNING,
       },
