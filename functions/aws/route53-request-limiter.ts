@@ -1,4 +1,4 @@
-import { sleep } from './route53-retry.ts';
+import { sleep } from '../waiting.ts';
 
 export interface RequestLimiterOptions {
   /** Sustained rate: tokens added per second. */

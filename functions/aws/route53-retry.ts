@@ -1,4 +1,5 @@
 import { TransientCloudError } from '../core/errors.ts';
+import { sleep } from '../waiting.ts';
 
 /**
  * Retrying Route 53 calls that failed for a reason a later attempt may not hit. Route 53 answers `Throttling` (rate
@@ -51,22 +52,6 @@ export function isRetryableRoute53Error(error: unknown): boolean {
 export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const bound = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
   return Math.floor(random() * bound);
-}
-
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 export interface RetryOptions {

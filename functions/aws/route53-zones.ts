@@ -21,10 +21,11 @@ import {
   TransientCloudError,
   ZoneNotFoundError,
 } from '../core/errors.ts';
-import { canonicalName, isWithinDomain, type RecordSet, recordKey } from '../core/model.ts';
+import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts';
+import { ownershipProblems } from '../core/ownership.ts';
 import { type Changes, hasChanges } from '../core/plan.ts';
 import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZoneRef } from '../core/ports.ts';
-import { isRegistryRecord, ownsRecord, parseRegistry, type Registry } from '../core/registry.ts';
+import { sleep } from '../waiting.ts';
 import {
   type BatchLimits,
   changeBatches,
@@ -34,7 +35,7 @@ import {
   ROUTE53_BATCH_LIMITS,
 } from './route53-records.ts';
 import { RequestLimiter } from './route53-request-limiter.ts';
-import { awsErrorCode, DEFAULT_RETRY_POLICY, type RetryPolicy, sleep, withRetries } from './route53-retry.ts';
+import { awsErrorCode, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './route53-retry.ts';
 
 /** Every change batch linkdns sends carries a comment starting with this, so its own writes can be told apart. */
 export const CHANGE_COMMENT_PREFIX = 'linkdns';
@@ -235,7 +236,7 @@ export class Route53Zones implements RunScopedDnsProvider {
 
   async applyChanges(zone: ZoneRef, changes: Changes, guard: OwnershipGuard, signal?: AbortSignal): Promise<void> {
     if (!hasChanges(changes)) return;
-    const problems = ownershipProblems(zone, changes, guard);
+    const problems = ownershipProblems(zone, changes, guard, isRoute53OnlyRecord);
     if (problems.length > 0) {
       throw new OwnershipError(
         `Refusing to change zone ${zone.domain} (${zone.id}) for owner ${guard.owner}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
@@ -477,72 +478,6 @@ function rethrowMissingZone(error: unknown, zone: ZoneRef): never {
 
 function missingZone(error: unknown, zone: ZoneRef): ZoneNotFoundError {
   return new ZoneNotFoundError(`Hosted zone ${zone.id} (${zone.domain}) no longer exists`, { cause: error });
-}
-
-/**
- * The adapter's own ownership check, independent of the planner's. Returns one line per refused change.
- *
- * - Every change stays inside the zone and off its SOA and NS records; alias and routing-policy sets are never touched.
- * - A record removed or replaced (`delete`, `update.old`) must be listed as owned by `guard.owner` in the registry the
- *   changes were planned from — except an update that adopts a foreign record of the same name and type, which
- *   `adoptExisting` allows.
- * - The registry itself may only be replaced or removed when it is this owner's.
- * - Every record written must be listed as owned in the registry as it will be after the changes, so linkdns never
- *   writes a record it would not recognise as its own afterwards.
- *
- * Creates need no check against current records: Route 53 refuses a CREATE when the record set exists, and a CNAME
- * beside any other record, so a create cannot overwrite what someone else holds.
- */
-export function ownershipProblems(zone: ZoneRef, changes: Changes, guard: OwnershipGuard): string[] {
-  const problems: string[] = [];
-  const isRegistry = (record: RecordSet) => isRegistryRecord(record, zone.domain);
-  const describe = (record: RecordSet) => `${record.name} ${record.type}`;
-  const touched = [
-    ...changes.create,
-    ...changes.update.flatMap((change) => [change.old, change.new]),
-    ...changes.delete,
-  ];
-  for (const record of touched) {
-    if (!isWithinDomain(record.name, zone.domain)) problems.push(`${describe(record)} is outside zone ${zone.domain}`);
-    else if (record.name === canonicalName(zone.domain) && (record.type === 'SOA' || record.type === 'NS')) {
-      problems.push(`${describe(record)} is the zone's own ${record.type} record`);
-    } else if (isRoute53OnlyRecord(record)) {
-      problems.push(`${describe(record)} is an alias or routing-policy record set, which linkdns never changes`);
-    }
-  }
-
-  const registryOurs = guard.registry?.owner === guard.owner;
-  const removed = [
-    ...changes.update.map((change) => ({ record: change.old, adopts: adopts(change, guard) })),
-    ...changes.delete.map((record) => ({ record, adopts: false })),
-  ];
-  for (const { record, adopts: adopting } of removed) {
-    if (isRegistry(record)) {
-      if (!registryOurs) problems.push(`${describe(record)}: the registry is not owned by ${guard.owner}`);
-    } else if (!adopting && !ownsRecord(guard.registry, guard.owner, record)) {
-      problems.push(`${describe(record)} is not listed as owned by ${guard.owner} in the zone registry`);
-    }
-  }
-
-  const registryAfter = registryAfterChanges(zone, changes, guard.registry);
-  for (const record of [...changes.create, ...changes.update.map((change) => change.new)]) {
-    if (isRegistry(record)) continue;
-    if (!ownsRecord(registryAfter, guard.owner, record)) {
-      problems.push(`${describe(record)} would be written but not listed as owned by ${guard.owner} in the registry`);
-    }
-  }
-  return [...new Set(problems)];
-}
-
-function adopts(change: Changes['update'][number], guard: OwnershipGuard): boolean {
-  return guard.adoptExisting && recordKey(change.old) === recordKey(change.new);
-}
-
-function registryAfterChanges(zone: ZoneRef, changes: Changes, before: Registry | undefined): Registry | undefined {
-  const isRegistry = (record: RecordSet) => isRegistryRecord(record, zone.domain);
-  const written = [...changes.create, ...changes.update.map((change) => change.new)].find(isRegistry);
-  if (written) return parseRegistry(written, zone.domain);
-  return changes.delete.some(isRegistry) ? undefined : before;
 }
 
 function bareId(id: string): string {

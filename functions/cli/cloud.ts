@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { DefaultAzureCredential } from '@azure/identity';
+import { GoogleAuth } from 'google-auth-library';
 import { createAwsRuntime } from '../aws/runtime.ts';
 import { readAwsSettings } from '../aws/settings.ts';
 import { createAzureAdapters } from '../azure/adapters.ts';
@@ -7,6 +8,9 @@ import { readAzureSettings } from '../azure/settings.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
+import { createGcpAdapters } from '../gcp/adapters.ts';
+import { CLOUD_PLATFORM_SCOPE, staticToken } from '../gcp/google-api.ts';
+import { readGcpSettings } from '../gcp/settings.ts';
 import { readInputText } from './input-files.ts';
 
 /** Flags every cloud-facing command shares. */
@@ -16,10 +20,11 @@ export const CLOUD_OPTIONS = {
   region: { type: 'string' },
   subscription: { type: 'string' },
   'resource-group': { type: 'string' },
+  project: { type: 'string' },
   json: { type: 'boolean', default: false },
 } as const;
 
-export const CLOUD_USAGE = `--config F [--cloud aws|azure] [--region R | --subscription ID --resource-group RG] [--json]`;
+export const CLOUD_USAGE = `--config F [--cloud aws|azure|gcp] [--region R | --subscription ID --resource-group RG | --project P [--region R]] [--json]`;
 
 export interface CloudFlags {
   readonly config?: string | undefined;
@@ -27,6 +32,7 @@ export interface CloudFlags {
   readonly region?: string | undefined;
   readonly subscription?: string | undefined;
   readonly 'resource-group'?: string | undefined;
+  readonly project?: string | undefined;
 }
 
 /** The core's ports on a real cloud, with that cloud SDK's standard credential chain. */
@@ -74,9 +80,18 @@ export async function openCloud(
     const { endpoints, dns } = createAzureAdapters(settings, new DefaultAzureCredential(), { log });
     return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: quiet };
   }
-  throw new InvalidInputError(
-    `--cloud must be aws or azure, not "${flags.cloud}" (Google PSC: use \`linkdns records\`)`,
-  );
+  if (flags.cloud === 'gcp') {
+    const settings = readGcpSettings({
+      ...env,
+      LINKDNS_CONFIG: configText,
+      ...(flags.project ? { LINKDNS_GCP_PROJECT: flags.project } : {}),
+      ...(flags.region ? { LINKDNS_GCP_REGIONS: flags.region } : {}),
+    });
+    const tokens = settings.apiRoot ? staticToken('local') : new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+    const { endpoints, dns } = createGcpAdapters(settings, tokens, { log });
+    return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: quiet };
+  }
+  throw new InvalidInputError(`--cloud must be aws, azure or gcp, not "${flags.cloud}"`);
 }
 
 /** Human log lines on stderr: stdout stays for the command's result. */

@@ -1,8 +1,8 @@
 import { IncomingWebhook, IncomingWebhookHTTPError, IncomingWebhookRequestError } from '@slack/webhook';
 import type { NotificationDestination } from '../core/notification-config.ts';
+import { parseRetryAfter } from '../waiting.ts';
 import { NotificationError, NotificationHttpError, NotificationNetworkError } from './errors.ts';
 import { type HttpAnswer, pinnedFetch, postPinned } from './http-post.ts';
-import { parseRetryAfter } from './retry.ts';
 import type { RunSummary } from './run-summary.ts';
 import { slackMessage } from './slack-message.ts';
 import type { PinnedDestination } from './ssrf-guard.ts';

@@ -1,4 +1,4 @@
-import { sleep } from './retry.ts';
+import { sleep } from '../waiting.ts';
 
 /** Hands out permission to send, at most `burst` at once and one more every `intervalMs`. */
 export interface RateLimiter {

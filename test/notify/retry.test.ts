@@ -6,14 +6,8 @@ import {
   RetryAfterTooLongError,
   UnsafeDestinationError,
 } from '../../functions/notify/errors.ts';
-import {
-  DEFAULT_RETRY_POLICY,
-  parseRetryAfter,
-  retryDelay,
-  shouldRetry,
-  sleep,
-  withRetries,
-} from '../../functions/notify/retry.ts';
+import { DEFAULT_RETRY_POLICY, retryDelay, shouldRetry, withRetries } from '../../functions/notify/retry.ts';
+import { parseRetryAfter, sleep } from '../../functions/waiting.ts';
 
 describe('shouldRetry', () => {
   it.each([

@@ -1,0 +1,53 @@
+import type { ChangeLog } from '../core/ports.ts';
+import { CloudDnsZones } from './cloud-dns-zones.ts';
+import { ForwardingRuleSource } from './forwarding-rule-source.ts';
+import {
+  type AccessTokenSource,
+  fetchTransport,
+  GOOGLE_API_ROOTS,
+  GoogleApiClient,
+  type GoogleRetryPolicy,
+} from './google-api.ts';
+import type { GcpSettings } from './settings.ts';
+
+export interface GcpAdapterOptions {
+  readonly log?: ChangeLog;
+  readonly retry?: Partial<GoogleRetryPolicy>;
+  /** Poll interval for `changes.get` while a change is pending. @default 1000 */
+  readonly pollIntervalMs?: number;
+}
+
+/**
+ * The Google adapters from the settings, for the Cloud Functions and the CLI alike: one HTTP client (bearer tokens
+ * from `tokens`, the Google API hosts or the local cloud's `apiRoot`) under the endpoint source and the DNS provider.
+ *
+ * @param tokens `new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] })` in Google Cloud, `staticToken('local')` locally
+ */
+export function createGcpAdapters(
+  settings: GcpSettings,
+  tokens: AccessTokenSource,
+  options: GcpAdapterOptions = {},
+): { endpoints: ForwardingRuleSource; dns: CloudDnsZones; client: GoogleApiClient } {
+  const log = options.log ? { log: options.log } : {};
+  const client = new GoogleApiClient({
+    transport: fetchTransport(tokens),
+    roots: settings.apiRoot ? { dns: settings.apiRoot, compute: settings.apiRoot } : GOOGLE_API_ROOTS,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...log,
+  });
+  const endpoints = new ForwardingRuleSource({
+    client,
+    projects: settings.endpointProjects,
+    regions: settings.regions,
+    ...log,
+  });
+  const dns = new CloudDnsZones({
+    client,
+    project: settings.dnsProject,
+    owner: settings.config.owner,
+    extraNetworks: settings.config.zones.extraNetworks,
+    ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
+    ...log,
+  });
+  return { endpoints, dns, client };
+}

@@ -1,0 +1,38 @@
+import { type CloudEvent, cloudEvent } from '@google-cloud/functions-framework';
+import { GoogleAuth } from 'google-auth-library';
+import { createNotifier } from '../notify/notifier.ts';
+import { envSecretResolver } from '../notify/secrets.ts';
+import { createGcpAdapters } from './adapters.ts';
+import { CLOUD_PLATFORM_SCOPE, staticToken } from './google-api.ts';
+import { createGcpHandlers, type GcpHandlerResult, structuredLog } from './handlers.ts';
+import { GCP_FUNCTION_NAMES, readGcpSettings } from './settings.ts';
+
+/**
+ * The Cloud Functions (2nd gen) entry points: three CloudEvent functions over one set of adapters, configured once
+ * from the environment at module load. A missing or invalid variable fails the instance start with every problem
+ * listed. Deploy each with `--entry-point` set to its name (infra/gcp/README.md).
+ */
+const settings = readGcpSettings(process.env);
+const log = structuredLog();
+
+// The function's service account through the metadata server in Google Cloud (Application Default Credentials
+// elsewhere); the local cloud only checks that a bearer token is sent.
+const tokens = settings.apiRoot ? staticToken('local') : new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+const { endpoints, dns } = createGcpAdapters(settings, tokens, { log });
+
+// Secrets reach the function as environment variables (`--set-secrets` from Secret Manager) and are read through
+// `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
+const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(process.env), log });
+
+export const handlers = createGcpHandlers({ endpoints, dns, settings, notifier, log });
+
+// The framework answers 2xx when the handler resolves and 500 when it rejects; Eventarc redelivers only the latter
+// (with retries enabled), which is what linkdns wants for retryable errors and only for those.
+const register = (name: string, handler: (event: unknown) => Promise<GcpHandlerResult>) =>
+  cloudEvent(name, async (event: CloudEvent<unknown>) => {
+    await handler(event);
+  });
+
+register(GCP_FUNCTION_NAMES.endpointEvents, handlers.forwardingRuleEvents);
+register(GCP_FUNCTION_NAMES.zoneEvents, handlers.cloudDnsRecordEvents);
+register(GCP_FUNCTION_NAMES.scheduledRepair, handlers.scheduledRepair);

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
+import { InvalidInputError, isLinkdnsError, isRetryable, TransientCloudError } from '../core/errors.ts';
+import type { ObservedEndpoint, RecordSet } from '../core/model.ts';
+import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
+import {
+  type ReconcileDeps,
+  type ReconcileTarget,
+  reconcileEndpoints,
+  reconcileTargets,
+  repairAll,
+} from '../core/reconcile.ts';
+import { readRegistry } from '../core/registry.ts';
+import { type ErrorSummary, type RunReport, summarizeError, summarizeRun, type Trigger } from '../core/report.ts';
+import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
+import type { GcpSettings } from './settings.ts';
+
+/** What a handler did with its event. Retryable failures are thrown instead, so Eventarc redelivers. */
+export type GcpHandlerResult =
+  | { readonly outcome: 'reconciled'; readonly report: RunReport }
+  | { readonly outcome: 'ignored'; readonly reason: string }
+  | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
+
+export interface GcpHandlerDeps {
+  readonly endpoints: EndpointSource;
+  readonly dns: DnsProvider;
+  readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'>;
+  /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
+  readonly notifier?: Notifier;
+  /** Where log lines go. Default: {@link structuredLog} (JSON lines Cloud Logging reads as structured entries). */
+  readonly log?: ChangeLog;
+  readonly now?: () => Date;
+  /** Budget per invocation before cloud calls are aborted. Default 240 s (deploy with `--timeout=300s`). */
+  readonly timeoutMs?: number;
+}
+
+export interface GcpHandlers {
+  /** Eventarc audit-log trigger on `compute.googleapis.com` forwarding-rule insert / delete. */
+  forwardingRuleEvents(event: unknown): Promise<GcpHandlerResult>;
+  /** Eventarc audit-log trigger on `dns.googleapis.com` `dns.changes.create`: repairs a zone someone edited. */
+  cloudDnsRecordEvents(event: unknown): Promise<GcpHandlerResult>;
+  /** Cloud Scheduler → Pub/Sub → Eventarc: the scheduled drift repair. */
+  scheduledRepair(event: unknown): Promise<GcpHandlerResult>;
+}
+
+const scheduleEvent = z.looseObject({ id: z.string().min(1), type: z.string().min(1) });
+
+/**
+ * The three Cloud Functions as plain async functions over injected adapters, so tests drive them with the real HTTP
+ * client against the local cloud and `functions.ts` with Google's APIs. Events are hints: every handler re-reads
+ * forwarding rules and zones and reconciles whole (domain, network) targets (level-triggered).
+ */
+export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
+  const { config } = deps.settings;
+
+  return {
+    forwardingRuleEvents: (raw) =>
+      settle(deps, async (reconcile, signal) => {
+        const event = parseAuditLogEvent(raw);
+        const rule = forwardingRuleOf(event);
+        if (typeof rule !== 'string') return ignored(rule.ignored);
+        const trigger = triggerOf('endpoint-event', event.id, `${event.methodName} ${event.resourceName}`);
+        return reconciled(await reconcileEndpoints(trigger, [rule], reconcile, { signal }));
+      }),
+
+    cloudDnsRecordEvents: (raw) =>
+      settle(deps, async (reconcile, signal) => {
+        const event = parseAuditLogEvent(raw);
+        const change = recordChangeOf(event);
+        if ('ignored' in change) return ignored(change.ignored);
+        // linkdns's own writes come back as audit-log entries too. Reconciling them would find nothing to change, but
+        // costs an invocation and zone reads per write; the caller's email tells them apart exactly.
+        if (isCaller(event, deps.settings.serviceAccount)) {
+          return ignored(`change to zone ${change.zoneName} was made by linkdns (${event.principalEmail})`);
+        }
+        const zone = (await reconcile.dns.listZones(managedDomains(config), signal)).find(
+          (candidate) => candidate.id === change.zoneName,
+        );
+        if (!zone) return ignored(`zone ${change.zoneName} is not a private zone of a managed domain`);
+        const trigger = triggerOf(
+          'zone-event',
+          event.id,
+          `${event.methodName} ${event.resourceName ?? change.zoneName}`,
+        );
+        const records = await reconcile.dns.readRecords(zone, signal);
+        const { targets, endpointsByScope } = await zoneTargets(zone.domain, records, reconcile, signal);
+        return reconciled(
+          await reconcileTargets(trigger, targets, reconcile, {
+            signal,
+            knownRecords: new Map([[zone.id, records]]),
+            ...(endpointsByScope ? { endpointsByScope } : {}),
+          }),
+        );
+      }),
+
+    scheduledRepair: (raw) =>
+      settle(deps, async (reconcile, signal) => {
+        const parsed = scheduleEvent.safeParse(raw);
+        if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
+        const trigger = triggerOf('schedule', parsed.data.id, 'scheduled drift repair');
+        return reconciled(await repairAll(trigger, reconcile, { signal, dryRun: deps.settings.repairDetectOnly }));
+      }),
+  };
+}
+
+/**
+ * Runs one invocation: builds the per-invocation dependencies, notifies, and decides what the platform sees.
+ * Retryable failures (throttling, concurrent changes that outlasted the retries, transient API errors) are thrown so
+ * the function fails and Eventarc redelivers (with `--retry`); linkdns's own non-retryable errors (malformed events,
+ * refused ownership, 403) are logged and returned, because redelivering the same event would fail the same way.
+ * Anything else is a bug and is thrown.
+ */
+async function settle(
+  deps: GcpHandlerDeps,
+  work: (reconcile: ReconcileDeps, signal: AbortSignal) => Promise<GcpHandlerResult>,
+): Promise<GcpHandlerResult> {
+  const signal = AbortSignal.timeout(deps.timeoutMs ?? 240_000);
+  const log = deps.log ?? structuredLog();
+  const reconcile: ReconcileDeps = {
+    endpoints: deps.endpoints,
+    dns: deps.dns,
+    config: deps.settings.config,
+    log,
+    now: deps.now ?? (() => new Date()),
+  };
+  let result: GcpHandlerResult;
+  try {
+    result = await work(reconcile, signal);
+  } catch (error) {
+    log.error('linkdns run failed', { error: summarizeError(error) });
+    if (!isLinkdnsError(error) || isRetryable(error)) throw error;
+    return { outcome: 'rejected', error: summarizeError(error) };
+  }
+  if (result.outcome === 'ignored') {
+    log.info(`ignored: ${result.reason}`, {});
+    return result;
+  }
+  if (result.outcome !== 'reconciled') return result;
+
+  const { report } = result;
+  log.info('linkdns run finished', { trigger: report.trigger, ...summarizeRun(report) });
+  try {
+    await deps.notifier?.notify(report, signal);
+  } catch (error) {
+    log.error('notification failed', { error: summarizeError(error) });
+  }
+  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
+  if (retryable.length > 0) {
+    throw new TransientCloudError(
+      `${retryable.length} zone(s) failed with retryable errors: ${retryable
+        .map((zone) => `${zone.domain}: ${zone.error?.message}`)
+        .join('; ')}`,
+    );
+  }
+  return result;
+}
+
+/**
+ * The targets a change in the zone of `domain` asks to reconcile: the network its ownership registry names, or — when
+ * the registry is gone (someone deleted `_linkdns`) or never existed — every network whose endpoints map to the domain.
+ */
+async function zoneTargets(
+  domain: string,
+  records: readonly RecordSet[],
+  deps: ReconcileDeps,
+  signal: AbortSignal,
+): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
+  const registry = readRegistry(records, domain);
+  if (registry?.owner === deps.config.owner && registry.scope) return { targets: [{ domain, scope: registry.scope }] };
+  const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
+  return targetsFromEndpoints(domain, endpoints, deps.config);
+}
+
+function targetsFromEndpoints(
+  domain: string,
+  endpoints: readonly ObservedEndpoint[],
+  config: LinkdnsConfig,
+): { targets: ReconcileTarget[]; endpointsByScope: Map<string, ObservedEndpoint[]> } {
+  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
+  for (const endpoint of endpoints) {
+    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
+  }
+  const scopes = new Set(
+    endpoints
+      .filter((endpoint) => {
+        const decision = resolveMapping(endpoint, config);
+        return decision.managed && decision.domain === domain;
+      })
+      .map((endpoint) => endpoint.scope),
+  );
+  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
+}
+
+/**
+ * Log lines as JSON on stdout, which Cloud Run functions turn into structured Cloud Logging entries (`severity`,
+ * `message`, the rest as `jsonPayload`).
+ */
+export function structuredLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ChangeLog {
+  const line = (severity: string) => (message: string, attributes?: Record<string, unknown>) =>
+    write(JSON.stringify({ severity, message, ...attributes }));
+  return { info: line('INFO'), warn: line('WARNING'), error: line('ERROR') };
+}
+
+function triggerOf(kind: Trigger['kind'], id: string, description: string): Trigger {
+  return { kind, id, description };
+}
+
+function ignored(reason: string): GcpHandlerResult {
+  return { outcome: 'ignored', reason };
+}
+
+function reconciled(report: RunReport): GcpHandlerResult {
+  return { outcome: 'reconciled', report };
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
+
+/** The names the deployment (infra/gcp/README.md) and the code share: function entry points. */
+export const GCP_FUNCTION_NAMES = {
+  /** Eventarc, Cloud Audit Logs: `compute.googleapis.com` forwarding-rule insert / delete. */
+  endpointEvents: 'forwardingRuleEvents',
+  /** Eventarc, Cloud Audit Logs: `dns.googleapis.com` `dns.changes.create` in the managed zones. */
+  zoneEvents: 'cloudDnsRecordEvents',
+  /** Cloud Scheduler → Pub/Sub → Eventarc: scheduled drift repair. */
+  scheduledRepair: 'scheduledRepair',
+} as const;
+
+/** Environment variables the functions read. Secrets for notifications are further variables named in `LINKDNS_CONFIG`. */
+export const GCP_ENVIRONMENT = {
+  /** linkdns configuration as JSON (functions/core/config.ts). */
+  config: 'LINKDNS_CONFIG',
+  /** Project of the PSC endpoints (forwarding rules); falls back to `GOOGLE_CLOUD_PROJECT`. */
+  project: 'LINKDNS_GCP_PROJECT',
+  /** Comma-separated further projects whose forwarding rules are listed too. */
+  endpointProjects: 'LINKDNS_GCP_ENDPOINT_PROJECTS',
+  /** Project of the Cloud DNS managed zones (e.g. the Shared VPC host); default: the endpoint project. */
+  dnsProject: 'LINKDNS_GCP_DNS_PROJECT',
+  /** Comma-separated regions to list forwarding rules in; empty: the aggregated list (every region). */
+  regions: 'LINKDNS_GCP_REGIONS',
+  /** Email of the functions' service account, to recognise linkdns's own zone writes in audit logs. */
+  serviceAccount: 'LINKDNS_SERVICE_ACCOUNT',
+  /** `true`: the scheduled run only reports drift (dry run) instead of repairing it. */
+  repairDetectOnly: 'LINKDNS_REPAIR_DETECT_ONLY',
+  /** Local cloud only: `http://127.0.0.1:PORT` replaces the Google API hosts (and a static token the credentials). */
+  apiRoot: 'LINKDNS_GCP_API_ROOT',
+} as const;
+
+export interface GcpSettings {
+  readonly config: LinkdnsConfig;
+  readonly project: string;
+  readonly endpointProjects: readonly string[];
+  readonly dnsProject: string;
+  readonly regions: readonly string[];
+  readonly serviceAccount: string | undefined;
+  readonly repairDetectOnly: boolean;
+  /** Set only for the local cloud. */
+  readonly apiRoot: string | undefined;
+}
+
+const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+const REGION = /^[a-z]+-[a-z]+\d+$/;
+const list = (value: string | undefined) =>
+  (value ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+
+const settingsSchema = z.object({
+  [GCP_ENVIRONMENT.config]: z.string({ error: 'is required (linkdns configuration as JSON)' }).min(1),
+  [GCP_ENVIRONMENT.project]: z.string().regex(PROJECT_ID, 'must be a project id').optional(),
+  GOOGLE_CLOUD_PROJECT: z.string().regex(PROJECT_ID, 'must be a project id').optional(),
+  [GCP_ENVIRONMENT.endpointProjects]: z
+    .string()
+    .refine((value) => list(value).every((project) => PROJECT_ID.test(project)), 'must be comma-separated project ids')
+    .optional(),
+  [GCP_ENVIRONMENT.dnsProject]: z.string().regex(PROJECT_ID, 'must be a project id').optional(),
+  [GCP_ENVIRONMENT.regions]: z
+    .string()
+    .refine(
+      (value) => list(value).every((region) => REGION.test(region)),
+      'must be comma-separated regions (us-central1)',
+    )
+    .optional(),
+  [GCP_ENVIRONMENT.serviceAccount]: z.email('must be the service account email').optional(),
+  [GCP_ENVIRONMENT.repairDetectOnly]: z.enum(['true', 'false']).optional(),
+  [GCP_ENVIRONMENT.apiRoot]: z
+    .string()
+    .regex(
+      /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/,
+      'must be a loopback http://HOST:PORT (local cloud only)',
+    )
+    .optional(),
+});
+
+/**
+ * Reads the environment once, at module scope, and fails loudly: a {@link ConfigError} lists every missing or invalid
+ * variable, and every problem in `LINKDNS_CONFIG`, at once.
+ */
+export function readGcpSettings(env: Readonly<Record<string, string | undefined>>): GcpSettings {
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = settingsSchema.safeParse(present);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  const project = present[GCP_ENVIRONMENT.project] ?? present.GOOGLE_CLOUD_PROJECT;
+  if (!project) problems.push(`${GCP_ENVIRONMENT.project}: is required (project of the PSC endpoints)`);
+  let config: LinkdnsConfig | undefined;
+  const rawConfig = present[GCP_ENVIRONMENT.config];
+  if (rawConfig) {
+    try {
+      config = parseConfig(rawConfig, GCP_ENVIRONMENT.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => `${GCP_ENVIRONMENT.config} ${problem}`));
+    }
+  }
+  if (!parsed.success || !config || !project || problems.length > 0) throw new ConfigError('environment', problems);
+  const data = parsed.data;
+  return {
+    config,
+    project,
+    endpointProjects: [...new Set([project, ...list(data[GCP_ENVIRONMENT.endpointProjects])])],
+    dnsProject: data[GCP_ENVIRONMENT.dnsProject] ?? project,
+    regions: list(data[GCP_ENVIRONMENT.regions]),
+    serviceAccount: data[GCP_ENVIRONMENT.serviceAccount]?.toLowerCase(),
+    repairDetectOnly: data[GCP_ENVIRONMENT.repairDetectOnly] === 'true',
+    apiRoot: data[GCP_ENVIRONMENT.apiRoot],
+  };
+}

@@ -1,0 +1,439 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-state.ts';
+import { ComputeState } from './compute-state.ts';
+import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
+
+/**
+ * The local Google Cloud: one HTTP server on 127.0.0.1 speaking the two JSON APIs linkdns calls, with their semantics,
+ * fault injection (429 / 503 with `Retry-After`, latency, a concurrent writer before a request) and a request log.
+ *
+ * Cloud DNS v1 (https://cloud.google.com/dns/docs/reference/rest/v1):
+ *   GET  /dns/v1/projects/{p}/managedZones[?dnsName=&maxResults=&pageToken=]         managedZones.list
+ *   POST /dns/v1/projects/{p}/managedZones                                          managedZones.create
+ *   GET  /dns/v1/projects/{p}/managedZones/{zone}                                   managedZones.get
+ *   GET  /dns/v1/projects/{p}/managedZones/{zone}/rrsets[?name=&type=&pageToken=]   resourceRecordSets.list
+ *   POST /dns/v1/projects/{p}/managedZones/{zone}/changes                           changes.create
+ *   GET  /dns/v1/projects/{p}/managedZones/{zone}/changes/{changeId}                changes.get
+ * Compute Engine v1 (https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules):
+ *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules[?filter=&maxResults=&pageToken=]  forwardingRules.list
+ *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules/{name}                            forwardingRules.get
+ *   GET  /compute/v1/projects/{p}/aggregated/forwardingRules[?filter=&pageToken=]               forwardingRules.aggregatedList
+ *
+ * `{zone}` is the managed zone's name or numeric id, as on the real API. Every request needs a bearer token (401
+ * otherwise); the token itself is not checked.
+ */
+
+export interface LoggedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  /** API method name: `changes.create`, `forwardingRules.get`, … */
+  readonly operation: string;
+  readonly status: number;
+  /** Parsed JSON body of writes, for assertions on what was sent. */
+  readonly body?: unknown;
+  /** Set when an injected fault answered the request. */
+  readonly faulted?: boolean;
+}
+
+export interface RequestLog {
+  readonly entries: readonly LoggedRequest[];
+  /** Requests per operation, e.g. `{ 'resourceRecordSets.list': 2, 'changes.create': 1 }`. */
+  counts(): Record<string, number>;
+  /** Requests that change state (`POST`), faulted and failed ones included. */
+  writes(): LoggedRequest[];
+  clear(): void;
+}
+
+/** An injected fault: answers matching requests with an error, delays them, or runs `before` first. */
+export interface Fault {
+  /** Operation as logged (`changes.create`); any when omitted. */
+  readonly operation?: string;
+  /** Matched against the decoded request path. */
+  readonly path?: RegExp;
+  /** How many matching requests it applies to. Default 1. */
+  readonly times?: number;
+  /** Answer with this status instead of handling the request (429, 503, …). */
+  readonly status?: number;
+  readonly reason?: string;
+  readonly message?: string;
+  /** e.g. `{ 'retry-after': '1' }` */
+  readonly headers?: Readonly<Record<string, string>>;
+  /** Delay before answering (or before handling, without `status`). */
+  readonly latencyMs?: number;
+  /** Runs before the request is handled, e.g. a concurrent writer changing the zone. */
+  readonly before?: (state: LocalGcpState) => void;
+}
+
+export interface FaultInjector {
+  add(fault: Fault): void;
+  clear(): void;
+  /** Uses of faults not spent yet. */
+  pending(): number;
+}
+
+export interface LocalGcpState {
+  readonly dns: CloudDnsState;
+  readonly compute: ComputeState;
+}
+
+export interface LocalGcpOptions {
+  /** Items per list page before a `nextPageToken` is returned. Default 100. */
+  readonly pageSize?: number;
+  /** How long a change stays `pending`. Default 0 (`done` on the first `changes.get`). */
+  readonly changeDoneAfterMs?: number;
+}
+
+export interface LocalGcp {
+  /** `http://127.0.0.1:PORT`: the API root for both Cloud DNS and Compute. */
+  readonly baseUrl: string;
+  readonly state: LocalGcpState;
+  readonly requests: RequestLog;
+  readonly faults: FaultInjector;
+  close(): Promise<void>;
+}
+
+interface Route {
+  readonly operation: string;
+  handle(context: RouteContext): { status: number; body: unknown };
+}
+
+interface RouteContext {
+  readonly state: LocalGcpState;
+  readonly url: URL;
+  readonly body: Record<string, unknown> | undefined;
+  readonly pageSize: number;
+}
+
+/** Starts the local Google Cloud on 127.0.0.1 with an ephemeral port. */
+export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<LocalGcp> {
+  const state: LocalGcpState = {
+    dns: new CloudDnsState({ changeDoneAfterMs: options.changeDoneAfterMs ?? 0 }),
+    compute: new ComputeState(),
+  };
+  const entries: LoggedRequest[] = [];
+  const faults: (Fault & { left: number })[] = [];
+  const pageSize = options.pageSize ?? 100;
+
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      void answer(request, response, Buffer.concat(chunks).toString('utf8'));
+    });
+  });
+
+  async function answer(request: IncomingMessage, response: ServerResponse, text: string): Promise<void> {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const path = decodeURIComponent(url.pathname);
+    const method = (request.method ?? 'GET').toUpperCase();
+    const route = routeOf(method, path);
+    let body: Record<string, unknown> | undefined;
+    const logged = {
+      method,
+      path,
+      query: url.search,
+      operation: route?.operation ?? `${method} ${path}`,
+    };
+    const fault = faults.find(
+      (candidate) =>
+        candidate.left > 0 &&
+        (!candidate.operation || candidate.operation === logged.operation) &&
+        (!candidate.path || candidate.path.test(path)),
+    );
+    try {
+      body = text === '' ? undefined : parseBody(text);
+      if (fault) {
+        fault.left -= 1;
+        if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+        fault.before?.(state);
+        if (fault.status !== undefined) {
+          const error = new LocalGoogleError(
+            fault.status,
+            fault.reason ?? defaultReason(fault.status),
+            fault.message ?? 'Injected fault',
+            fault.headers,
+          );
+          entries.push({ ...logged, status: fault.status, faulted: true, ...(body ? { body } : {}) });
+          sendError(response, error);
+          return;
+        }
+      }
+      if (!request.headers.authorization?.startsWith('Bearer ')) {
+        throw new LocalGoogleError(401, 'required', 'Request is missing required authentication credential.');
+      }
+      if (!route) throw new LocalGoogleError(404, 'notFound', `No API method for ${method} ${path}`);
+      const result = route.handle({ state, url, body, pageSize });
+      entries.push({ ...logged, status: result.status, ...(body ? { body } : {}) });
+      send(response, result.status, result.body);
+    } catch (error) {
+      const googleError =
+        error instanceof LocalGoogleError ? error : new LocalGoogleError(500, 'backendError', (error as Error).message);
+      entries.push({ ...logged, status: googleError.status, ...(body ? { body } : {}) });
+      sendError(response, googleError);
+    }
+  }
+
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    state,
+    requests: {
+      entries,
+      counts() {
+        const counts: Record<string, number> = {};
+        for (const entry of entries) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1;
+        return counts;
+      },
+      writes: () => entries.filter((entry) => entry.method !== 'GET'),
+      clear: () => {
+        entries.length = 0;
+      },
+    },
+    faults: {
+      add: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
+      clear: () => {
+        faults.length = 0;
+      },
+      pending: () => faults.reduce((sum, fault) => sum + fault.left, 0),
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+// ── Routing ──────────────────────────────────────────────────────────────────────────────────────
+
+function routeOf(method: string, path: string): Route | undefined {
+  const dns = /^\/dns\/v1\/projects\/([^/]+)\/managedZones(?:\/([^/]+)(?:\/(rrsets|changes)(?:\/([^/]+))?)?)?$/.exec(
+    path,
+  );
+  if (dns?.[1]) {
+    const [, project, zone, child, childId] = dns as unknown as [string, string, string?, string?, string?];
+    if (!zone && method === 'GET') return { operation: 'managedZones.list', handle: (c) => listZones(c, project) };
+    if (!zone && method === 'POST') return { operation: 'managedZones.create', handle: (c) => createZone(c, project) };
+    if (zone && !child && method === 'GET') {
+      return {
+        operation: 'managedZones.get',
+        handle: (c) => ({ status: 200, body: zoneView(c.state.dns.zone(project, zone)) }),
+      };
+    }
+    if (zone && child === 'rrsets' && !childId && method === 'GET') {
+      return { operation: 'resourceRecordSets.list', handle: (c) => listRecordSets(c, project, zone) };
+    }
+    if (zone && child === 'changes' && !childId && method === 'POST') {
+      return {
+        operation: 'changes.create',
+        handle: (c) => ({ status: 200, body: changeView(c.state.dns.applyChange(project, zone, c.body ?? {}), true) }),
+      };
+    }
+    if (zone && child === 'changes' && childId && method === 'GET') {
+      return {
+        operation: 'changes.get',
+        handle: (c) => ({ status: 200, body: changeView(c.state.dns.change(project, zone, childId), false) }),
+      };
+    }
+    return undefined;
+  }
+  if (method !== 'GET') return undefined;
+  const regional = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/forwardingRules(?:\/([^/]+))?$/.exec(path);
+  if (regional?.[1] && regional[2]) {
+    const [, project, region, name] = regional as unknown as [string, string, string, string?];
+    if (name) {
+      return {
+        operation: 'forwardingRules.get',
+        handle: (c) => ({ status: 200, body: c.state.compute.forwardingRule(project, region, name) }),
+      };
+    }
+    return {
+      operation: 'forwardingRules.list',
+      handle: (c) => {
+        const rules = c.state.compute.forwardingRules(project, region, c.url.searchParams.get('filter') ?? undefined);
+        const { items, nextPageToken } = page(c, rules);
+        return {
+          status: 200,
+          body: {
+            kind: 'compute#forwardingRuleList',
+            id: `projects/${project}/regions/${region}/forwardingRules`,
+            selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}/forwardingRules`,
+            ...(items.length > 0 ? { items } : {}),
+            ...(nextPageToken ? { nextPageToken } : {}),
+          },
+        };
+      },
+    };
+  }
+  const aggregated = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/forwardingRules$/.exec(path);
+  if (aggregated?.[1]) {
+    const project = aggregated[1];
+    return {
+      operation: 'forwardingRules.aggregatedList',
+      handle: (c) => {
+        const rules = c.state.compute.forwardingRules(
+          project,
+          undefined,
+          c.url.searchParams.get('filter') ?? undefined,
+        );
+        const { items, nextPageToken } = page(c, rules);
+        const scoped: Record<string, unknown> = {};
+        for (const rule of items) {
+          const key = `regions/${rule.region.split('/').at(-1)}`;
+          const entry = (scoped[key] ?? { forwardingRules: [] }) as { forwardingRules: unknown[] };
+          entry.forwardingRules.push(rule);
+          scoped[key] = entry;
+        }
+        return {
+          status: 200,
+          body: {
+            kind: 'compute#forwardingRuleAggregatedList',
+            id: `projects/${project}/aggregated/forwardingRules`,
+            items: scoped,
+            ...(nextPageToken ? { nextPageToken } : {}),
+          },
+        };
+      },
+    };
+  }
+  return undefined;
+}
+
+// ── Cloud DNS ────────────────────────────────────────────────────────────────────────────────────
+
+function listZones(context: RouteContext, project: string): { status: number; body: unknown } {
+  const dnsName = context.url.searchParams.get('dnsName') ?? undefined;
+  const { items, nextPageToken } = page(context, context.state.dns.zones(project, dnsName));
+  return {
+    status: 200,
+    body: {
+      kind: 'dns#managedZonesListResponse',
+      managedZones: items.map(zoneView),
+      ...(nextPageToken ? { nextPageToken } : {}),
+    },
+  };
+}
+
+function createZone(context: RouteContext, project: string): { status: number; body: unknown } {
+  const body = context.body ?? {};
+  const config = body.privateVisibilityConfig as { networks?: { networkUrl?: unknown }[] } | undefined;
+  const networks = (config?.networks ?? []).map((network) => {
+    if (
+      typeof network.networkUrl !== 'string' ||
+      !/\/projects\/[^/]+\/global\/networks\/[^/]+$/.test(network.networkUrl)
+    ) {
+      throw invalid(
+        `Invalid value for 'entity.managedZone.privateVisibilityConfig.networks[].networkUrl': '${String(network.networkUrl)}'`,
+      );
+    }
+    return network.networkUrl;
+  });
+  const zone = context.state.dns.createZone(project, {
+    name: body.name,
+    dnsName: body.dnsName,
+    description: body.description,
+    visibility: body.visibility,
+    networks,
+    labels: body.labels,
+  });
+  return { status: 200, body: zoneView(zone) };
+}
+
+function listRecordSets(context: RouteContext, project: string, zone: string): { status: number; body: unknown } {
+  const name = context.url.searchParams.get('name') ?? undefined;
+  const type = context.url.searchParams.get('type') ?? undefined;
+  const records = context.state.dns.recordSets(project, zone, {
+    ...(name === undefined ? {} : { name }),
+    ...(type === undefined ? {} : { type }),
+  });
+  const { items, nextPageToken } = page(context, records);
+  return {
+    status: 200,
+    body: { kind: 'dns#resourceRecordSetsListResponse', rrsets: items, ...(nextPageToken ? { nextPageToken } : {}) },
+  };
+}
+
+function zoneView(zone: StoredZone): Record<string, unknown> {
+  return {
+    kind: 'dns#managedZone',
+    name: zone.name,
+    dnsName: zone.dnsName,
+    description: zone.description,
+    id: zone.id,
+    nameServers: ['ns-gcp-private.googledomains.com.'],
+    creationTime: zone.creationTime,
+    visibility: zone.visibility,
+    ...(zone.visibility === 'private'
+      ? {
+          privateVisibilityConfig: {
+            kind: 'dns#managedZonePrivateVisibilityConfig',
+            networks: zone.networks.map((networkUrl) => ({
+              kind: 'dns#managedZonePrivateVisibilityConfigNetwork',
+              networkUrl,
+            })),
+          },
+        }
+      : {}),
+    ...(Object.keys(zone.labels).length > 0 ? { labels: zone.labels } : {}),
+  };
+}
+
+/** `pending` when created; on `changes.get`, `done` once the configured delay has passed. */
+function changeView(change: StoredChange, created: boolean): Record<string, unknown> {
+  return {
+    kind: change.kind,
+    id: change.id,
+    startTime: change.startTime,
+    status: !created && Date.now() >= change.doneAt ? 'done' : 'pending',
+    additions: change.additions,
+    deletions: change.deletions,
+  };
+}
+
+// ── Shared ───────────────────────────────────────────────────────────────────────────────────────
+
+/** One page from `pageToken` (an opaque offset), at most `maxResults` or the server's page size. */
+function page<T>(context: RouteContext, all: readonly T[]): { items: T[]; nextPageToken?: string } {
+  const maxResults = Number(context.url.searchParams.get('maxResults') ?? Number.NaN);
+  const size =
+    Number.isInteger(maxResults) && maxResults > 0 ? Math.min(maxResults, context.pageSize) : context.pageSize;
+  const token = context.url.searchParams.get('pageToken');
+  const start = token
+    ? Number(
+        Buffer.from(token, 'base64url')
+          .toString('utf8')
+          .replace(/^offset:/, ''),
+      )
+    : 0;
+  if (!Number.isInteger(start) || start < 0) throw invalid(`Invalid value for field 'pageToken': '${token}'`);
+  const items = all.slice(start, start + size);
+  return start + size < all.length
+    ? { items, nextPageToken: Buffer.from(`offset:${start + size}`).toString('base64url') }
+    : { items };
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not a JSON object');
+    return value as Record<string, unknown>;
+  } catch (error) {
+    throw invalid(`Invalid JSON payload received. ${(error as Error).message}`);
+  }
+}
+
+function send(response: ServerResponse, status: number, body: unknown): void {
+  response
+    .writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-goog-request-id': randomUUID() })
+    .end(JSON.stringify(body));
+}
+
+function sendError(response: ServerResponse, error: LocalGoogleError): void {
+  response
+    .writeHead(error.status, { 'content-type': 'application/json; charset=UTF-8', ...error.headers })
+    .end(JSON.stringify(error.body()));
+}

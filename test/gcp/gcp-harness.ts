@@ -1,0 +1,139 @@
+import { readFileSync } from 'node:fs';
+import type { Notifier } from '../../functions/core/ports.ts';
+import type { RunReport } from '../../functions/core/report.ts';
+import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
+import { staticToken } from '../../functions/gcp/google-api.ts';
+import { createGcpHandlers, type GcpHandlerResult, type GcpHandlers } from '../../functions/gcp/handlers.ts';
+import { type GcpSettings, readGcpSettings } from '../../functions/gcp/settings.ts';
+import { seedForwardingRules, seedZone, zoneSnapshot } from '../../local/gcp/seed.ts';
+import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
+
+/** The world of the GCP tests: the fixtures' project, network, Confluent domain and the zones people made. */
+export const PROJECT = 'acme-prod';
+export const DOMAIN = '6ky22p.us-central1.gcp.confluent.cloud';
+export const NETWORK = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/kafka-consumers';
+export const OTHER_NETWORK = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/analytics';
+export const PRIVATE_ZONE = 'confluent-6ky22p';
+export const PUBLIC_ZONE = 'public-6ky22p';
+export const LINKDNS_SA = 'linkdns@acme-prod.iam.gserviceaccount.com';
+
+export const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+export const baseConfig = readJson('events/gcp/cli/linkdns-config.json') as Record<string, unknown>;
+export const fixtureRules = () =>
+  readJson('events/gcp/cli/psc-3-zones.forwarding-rules.json') as Record<string, unknown>[];
+
+export function ruleSelfLink(name: string): string {
+  return `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/${name}`;
+}
+
+/** An audit-log sample from events/gcp, re-pointed at forwarding rule `name` and given `id`. */
+export function ruleEvent(kind: 'insert' | 'delete', name: string, id = `${kind}-${name}`): Record<string, unknown> {
+  const sample = structuredClone(readJson(`events/gcp/forwarding-rule-${kind}.json`)) as {
+    id: string;
+    resourcename: string;
+    data: { protoPayload: { resourceName: string; request: Record<string, unknown> } };
+  };
+  const resourceName = `projects/${PROJECT}/regions/us-central1/forwardingRules/${name}`;
+  sample.id = id;
+  sample.resourcename = resourceName;
+  sample.data.protoPayload.resourceName = resourceName;
+  if (sample.data.protoPayload.request.name) sample.data.protoPayload.request.name = name;
+  return sample as unknown as Record<string, unknown>;
+}
+
+export interface GcpHarness {
+  readonly gcp: LocalGcp;
+  readonly handlers: GcpHandlers;
+  readonly settings: GcpSettings;
+  readonly notified: RunReport[];
+  readonly logs: string[];
+  /** `{ 'A *': [...], 'TXT _linkdns': [...] }` of a zone of the project. */
+  zone(name?: string): Record<string, string[]>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  readonly config?: Record<string, unknown>;
+  /** Seed the private zone bound to the consumers' network. Default true. */
+  readonly privateZone?: boolean;
+  /** Seed a public zone of the same name. Default true. */
+  readonly publicZone?: boolean;
+  /** Seed the three PSC forwarding rules of events/gcp/cli. Default true. */
+  readonly rules?: boolean;
+  readonly pageSize?: number;
+  readonly regions?: string;
+  readonly detectOnly?: boolean;
+  readonly timeoutMs?: number;
+}
+
+/** Starts the local Google Cloud with the fixture world and wires the real handlers to it through the real client. */
+export async function startGcpHarness(options: HarnessOptions = {}): Promise<GcpHarness> {
+  const gcp = await startLocalGcp({ pageSize: options.pageSize ?? 100 });
+  if (options.rules ?? true) seedForwardingRules(gcp.state, fixtureRules());
+  if (options.privateZone ?? true) {
+    seedZone(gcp.state, {
+      project: PROJECT,
+      name: PRIVATE_ZONE,
+      dnsName: DOMAIN,
+      visibility: 'private',
+      networks: [NETWORK],
+    });
+  }
+  if (options.publicZone ?? true) {
+    seedZone(gcp.state, { project: PROJECT, name: PUBLIC_ZONE, dnsName: DOMAIN, visibility: 'public' });
+  }
+  const settings = readGcpSettings({
+    LINKDNS_CONFIG: JSON.stringify(options.config ?? baseConfig),
+    LINKDNS_GCP_PROJECT: PROJECT,
+    LINKDNS_GCP_REGIONS: options.regions ?? 'us-central1',
+    LINKDNS_SERVICE_ACCOUNT: LINKDNS_SA,
+    LINKDNS_REPAIR_DETECT_ONLY: options.detectOnly ? 'true' : 'false',
+    LINKDNS_GCP_API_ROOT: gcp.baseUrl,
+  });
+  const notified: RunReport[] = [];
+  const notifier: Notifier = {
+    notify: async (report) => {
+      notified.push(report);
+    },
+  };
+  const logs: string[] = [];
+  const log = {
+    info: (message: string) => logs.push(`info: ${message}`),
+    warn: (message: string) => logs.push(`warn: ${message}`),
+    error: (message: string, attributes?: Record<string, unknown>) =>
+      logs.push(`error: ${message} ${JSON.stringify(attributes ?? {})}`),
+  };
+  const { endpoints, dns } = createGcpAdapters(settings, staticToken('local-token'), {
+    log,
+    pollIntervalMs: 1,
+    retry: { baseDelayMs: 5, maxDelayMs: 20 },
+  });
+  const handlers = createGcpHandlers({
+    endpoints,
+    dns,
+    settings,
+    notifier,
+    log,
+    now: () => new Date('2026-10-05T16:00:00Z'),
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  return {
+    gcp,
+    handlers,
+    settings,
+    notified,
+    logs,
+    zone: (name = PRIVATE_ZONE) => zoneSnapshot(gcp.state, PROJECT, name),
+    close: () => gcp.close(),
+  };
+}
+
+export function reportOf(result: GcpHandlerResult): RunReport {
+  if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
+  return result.report;
+}
+
+/** A-record sets of a snapshot (what linkdns manages), without SOA, NS and the registry. */
+export function aRecords(snapshot: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
+}
