@@ -9,6 +9,7 @@ import { InvalidInputError, LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
 import type { RunReport } from '../core/report.ts';
+import { retryableFailure } from '../invocation.ts';
 import { createNotifier, type NotifierDeps } from '../notify/notifier.ts';
 import { awsSecretResolver, type SecretResolver } from '../notify/secrets.ts';
 import { Ec2EndpointSource } from './ec2-endpoint-source.ts';
@@ -42,13 +43,6 @@ export interface AwsRuntimeOptions {
   readonly changeLog?: ChangeLog;
   /** Overrides for the Route 53 adapter (tests use short backoffs). */
   readonly route53Options?: Partial<ConstructorParameters<typeof Route53Zones>[1]>;
-}
-
-/** A run finished with failures that a retry may fix; thrown so Lambda retries and, after that, the DLQ keeps it. */
-export class RetryableRunError extends LinkdnsError {
-  constructor(message: string) {
-    super(message, { retryable: true });
-  }
 }
 
 export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntimeOptions = {}): Promise<AwsRuntime> {
@@ -151,12 +145,8 @@ export async function finishRun(runtime: AwsRuntime, report: RunReport, signal?:
   publishRunMetrics(runtime.metrics, report);
   runtime.logger.info('run finished', { trigger: report.trigger, dryRun: report.dryRun, zones: report.zones });
   await runtime.notifier.notify(report, signal);
-  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
-  if (retryable.length > 0) {
-    throw new RetryableRunError(
-      `${retryable.length} zone(s) failed with retryable errors: ${retryable.map((zone) => `${zone.domain}: ${zone.error?.message}`).join('; ')}`,
-    );
-  }
+  const failure = retryableFailure(report);
+  if (failure) throw failure;
   return report;
 }
 

@@ -1,6 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
-import { isLinkdnsError, isRetryable, TransientCloudError } from '../core/errors.ts';
 import { isWithinDomain, type ObservedEndpoint } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
@@ -11,16 +10,14 @@ import {
   repairAll,
 } from '../core/reconcile.ts';
 import { readRegistry } from '../core/registry.ts';
-import { type ErrorSummary, type RunReport, summarizeError, summarizeRun, type Trigger } from '../core/report.ts';
+import type { Trigger } from '../core/report.ts';
+import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
 import type { AzureSettings } from './settings.ts';
 
 /** What a handler did with its trigger. Retryable failures are thrown instead, so Event Grid redelivers. */
-export type AzureHandlerResult =
-  | { readonly outcome: 'reconciled'; readonly report: RunReport }
-  | { readonly outcome: 'ignored'; readonly reason: string }
-  | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
+export type AzureHandlerResult = InvocationResult;
 
 export interface AzureHandlerDeps {
   readonly endpoints: EndpointSource;
@@ -90,12 +87,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
   };
 }
 
-/**
- * Runs one invocation: builds the per-invocation dependencies, notifies, and decides what the platform sees.
- * Retryable failures (throttling, concurrent changes that outlasted the retries, transient ARM errors) are thrown
- * so Event Grid redelivers; linkdns's own non-retryable errors (malformed events, refused ownership, 403) are logged
- * and returned, because redelivering the same event would fail the same way. Anything else is a bug and is thrown.
- */
+/** Runs one invocation through {@link settleInvocation}: Event Grid redelivers what is thrown. */
 async function settle(
   deps: AzureHandlerDeps,
   context: InvocationContext,
@@ -103,44 +95,8 @@ async function settle(
 ): Promise<AzureHandlerResult> {
   const signal = AbortSignal.timeout(deps.timeoutMs ?? 270_000);
   const log = invocationLog(context);
-  const reconcile: ReconcileDeps = {
-    endpoints: deps.endpoints,
-    dns: deps.dns,
-    config: deps.settings.config,
-    log,
-    now: deps.now ?? (() => new Date()),
-  };
-  let result: AzureHandlerResult;
-  try {
-    result = await work(reconcile, signal);
-  } catch (error) {
-    log.error('linkdns run failed', { error: summarizeError(error) });
-    if (!isLinkdnsError(error) || isRetryable(error)) throw error;
-    return { outcome: 'rejected', error: summarizeError(error) };
-  }
-  if (result.outcome === 'ignored') {
-    log.info(`ignored: ${result.reason}`, {});
-    return result;
-  }
-  if (result.outcome !== 'reconciled') return result;
-
-  const { report } = result;
-  log.info('linkdns run finished', { trigger: report.trigger, ...summarizeRun(report) });
-  // ── Notification: the single call site. functions.ts wires the notifier from functions/notify. ──
-  try {
-    await deps.notifier?.notify(report, signal);
-  } catch (error) {
-    log.error('notification failed', { error: summarizeError(error) });
-  }
-  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
-  if (retryable.length > 0) {
-    throw new TransientCloudError(
-      `${retryable.length} zone(s) failed with retryable errors: ${retryable
-        .map((zone) => `${zone.domain}: ${zone.error?.message}`)
-        .join('; ')}`,
-    );
-  }
-  return result;
+  const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
 }
 
 /**
@@ -192,12 +148,4 @@ function invocationLog(context: InvocationContext): ChangeLog {
 
 function triggerOf(kind: Trigger['kind'], id: string, description: string): Trigger {
   return { kind, id, description };
-}
-
-function ignored(reason: string): AzureHandlerResult {
-  return { outcome: 'ignored', reason };
-}
-
-function reconciled(report: RunReport): AzureHandlerResult {
-  return { outcome: 'reconciled', report };
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
-import { InvalidInputError, isLinkdnsError, isRetryable, TransientCloudError } from '../core/errors.ts';
+import { InvalidInputError } from '../core/errors.ts';
 import type { ObservedEndpoint, RecordSet } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
@@ -11,15 +11,13 @@ import {
   repairAll,
 } from '../core/reconcile.ts';
 import { readRegistry } from '../core/registry.ts';
-import { type ErrorSummary, type RunReport, summarizeError, summarizeRun, type Trigger } from '../core/report.ts';
+import type { Trigger } from '../core/report.ts';
+import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
 import type { GcpSettings } from './settings.ts';
 
 /** What a handler did with its event. Retryable failures are thrown instead, so Eventarc redelivers. */
-export type GcpHandlerResult =
-  | { readonly outcome: 'reconciled'; readonly report: RunReport }
-  | { readonly outcome: 'ignored'; readonly reason: string }
-  | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
+export type GcpHandlerResult = InvocationResult;
 
 export interface GcpHandlerDeps {
   readonly endpoints: EndpointSource;
@@ -103,56 +101,15 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
   };
 }
 
-/**
- * Runs one invocation: builds the per-invocation dependencies, notifies, and decides what the platform sees.
- * Retryable failures (throttling, concurrent changes that outlasted the retries, transient API errors) are thrown so
- * the function fails and Eventarc redelivers (with `--retry`); linkdns's own non-retryable errors (malformed events,
- * refused ownership, 403) are logged and returned, because redelivering the same event would fail the same way.
- * Anything else is a bug and is thrown.
- */
+/** Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown. */
 async function settle(
   deps: GcpHandlerDeps,
   work: (reconcile: ReconcileDeps, signal: AbortSignal) => Promise<GcpHandlerResult>,
 ): Promise<GcpHandlerResult> {
   const signal = AbortSignal.timeout(deps.timeoutMs ?? 240_000);
   const log = deps.log ?? structuredLog();
-  const reconcile: ReconcileDeps = {
-    endpoints: deps.endpoints,
-    dns: deps.dns,
-    config: deps.settings.config,
-    log,
-    now: deps.now ?? (() => new Date()),
-  };
-  let result: GcpHandlerResult;
-  try {
-    result = await work(reconcile, signal);
-  } catch (error) {
-    log.error('linkdns run failed', { error: summarizeError(error) });
-    if (!isLinkdnsError(error) || isRetryable(error)) throw error;
-    return { outcome: 'rejected', error: summarizeError(error) };
-  }
-  if (result.outcome === 'ignored') {
-    log.info(`ignored: ${result.reason}`, {});
-    return result;
-  }
-  if (result.outcome !== 'reconciled') return result;
-
-  const { report } = result;
-  log.info('linkdns run finished', { trigger: report.trigger, ...summarizeRun(report) });
-  try {
-    await deps.notifier?.notify(report, signal);
-  } catch (error) {
-    log.error('notification failed', { error: summarizeError(error) });
-  }
-  const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
-  if (retryable.length > 0) {
-    throw new TransientCloudError(
-      `${retryable.length} zone(s) failed with retryable errors: ${retryable
-        .map((zone) => `${zone.domain}: ${zone.error?.message}`)
-        .join('; ')}`,
-    );
-  }
-  return result;
+  const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
 }
 
 /**
@@ -203,12 +160,4 @@ export function structuredLog(write: (line: string) => void = (line) => process.
 
 function triggerOf(kind: Trigger['kind'], id: string, description: string): Trigger {
   return { kind, id, description };
-}
-
-function ignored(reason: string): GcpHandlerResult {
-  return { outcome: 'ignored', reason };
-}
-
-function reconciled(report: RunReport): GcpHandlerResult {
-  return { outcome: 'reconciled', report };
 }

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
-import { RetryableRunError } from '../../functions/aws/runtime.ts';
 import { UNKNOWN_SCOPE } from '../../functions/core/reconcile.ts';
+import { RetryableRunError } from '../../functions/invocation.ts';
 import {
   addNetwork,
   addSite,
