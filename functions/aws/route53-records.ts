@@ -11,6 +11,7 @@ import {
 } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
 import { isRegistryRecord, parseRegistry, registryRecord } from '../core/registry.ts';
+import { quoteTxtStrings } from '../txt-strings.ts';
 
 /**
  * Route 53's wire format ↔ the core's record sets, and change batches. Pure: no I/O.
@@ -51,19 +52,7 @@ export function decodeRoute53Name(name: string): string {
  * split into strings of at most 255 octets (`"…255…" "…rest…"`).
  */
 export function encodeTxtValue(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
-  const strings: string[] = [];
-  for (let start = 0; start < bytes.length || strings.length === 0; start += 255) {
-    let quoted = '';
-    for (const byte of bytes.subarray(start, start + 255)) {
-      const char = String.fromCharCode(byte);
-      if (char === '"' || char === '\\') quoted += `\\${char}`;
-      else if (byte < 0x20 || byte > 0x7e) quoted += `\\${byte.toString(8).padStart(3, '0')}`;
-      else quoted += char;
-    }
-    strings.push(`"${quoted}"`);
-  }
-  return strings.join(' ');
+  return quoteTxtStrings(text, 8);
 }
 
 /** The text of a TXT value: its quoted strings unescaped and joined. A value that is not quoted is returned as is. */

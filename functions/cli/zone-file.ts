@@ -2,9 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidInputError } from '../core/errors.ts';
 import { DEFAULT_TTL } from '../core/layout.ts';
 import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts';
-
-/** A TXT character-string holds at most 255 octets (RFC 1035 §3.3); longer values are split into several. */
-export const MAX_TXT_STRING_OCTETS = 255;
+import { quoteTxtStrings } from '../txt-strings.ts';
 
 export interface ZoneFileOptions {
   /** The `$TTL` default. Every record line carries its own TTL anyway. @default 60 */
@@ -138,20 +136,7 @@ export function compareNamesCanonically(a: string, b: string): number {
 
 /** Quotes one TXT value as one or more character-strings of at most 255 octets each. */
 export function quoteTxt(value: string): string {
-  const octets = Buffer.from(value, 'utf8');
-  if (octets.length === 0) return '""';
-  const strings: string[] = [];
-  for (let start = 0; start < octets.length; start += MAX_TXT_STRING_OCTETS) {
-    const chunk = octets.subarray(start, start + MAX_TXT_STRING_OCTETS);
-    strings.push(`"${[...chunk].map(escapeTxtOctet).join('')}"`);
-  }
-  return strings.join(' ');
-}
-
-function escapeTxtOctet(octet: number): string {
-  if (octet === 0x22 || octet === 0x5c) return `\\${String.fromCharCode(octet)}`;
-  if (octet >= 0x20 && octet <= 0x7e) return String.fromCharCode(octet);
-  return decimalEscape(octet);
+  return quoteTxtStrings(value, 10);
 }
 
 /** A name as master-file text: labels kept as they are when they only hold `[a-z0-9_*-]`, other octets as `\DDD`. */

@@ -9,6 +9,7 @@ import {
   sameRecord,
 } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
+import { quoteTxtStrings } from '../txt-strings.ts';
 
 /**
  * Cloud DNS's JSON wire format ↔ the core's record sets, and change bodies. Pure: no I/O.
@@ -52,7 +53,6 @@ export interface CloudDnsChange {
 
 const CLOUD_DNS_ONLY_PREFIX = 'clouddns:';
 /** Longest character-string in TXT data (RFC 1035 §3.3). */
-const TXT_CHUNK = 255;
 /** Types whose data is one domain name: canonical in the core, with a trailing dot on the wire. */
 const NAME_TYPES: ReadonlySet<string> = new Set(['CNAME', 'NS', 'PTR']);
 const TEXT_TYPES: ReadonlySet<string> = new Set(['TXT', 'SPF']);
@@ -67,19 +67,7 @@ export function toCloudDnsName(name: string): string {
  * (decimal, RFC 1035 §5.1), and split into character-strings of at most 255 octets (`"…255…" "…rest…"`).
  */
 export function encodeTxtData(text: string): string {
-  const bytes = Buffer.from(text, 'utf8');
-  const strings: string[] = [];
-  for (let start = 0; start < bytes.length || strings.length === 0; start += TXT_CHUNK) {
-    let quoted = '';
-    for (const byte of bytes.subarray(start, start + TXT_CHUNK)) {
-      const char = String.fromCharCode(byte);
-      if (char === '"' || char === '\\') quoted += `\\${char}`;
-      else if (byte < 0x20 || byte > 0x7e) quoted += `\\${byte.toString(10).padStart(3, '0')}`;
-      else quoted += char;
-    }
-    strings.push(`"${quoted}"`);
-  }
-  return strings.join(' ');
+  return quoteTxtStrings(text, 10);
 }
 
 /**
