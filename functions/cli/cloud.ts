@@ -6,11 +6,11 @@ import { readAwsSettings } from '../aws/settings.ts';
 import { createAzureAdapters } from '../azure/adapters.ts';
 import { readAzureSettings } from '../azure/settings.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import type { ChangeLog, Notifier } from '../core/ports.ts';
+import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
 import { createGcpAdapters } from '../gcp/adapters.ts';
 import { CLOUD_PLATFORM_SCOPE, staticToken } from '../gcp/google-api.ts';
-import { readGcpSettings } from '../gcp/settings.ts';
+import { type GcpSettings, readGcpSettings } from '../gcp/settings.ts';
 import { readInputText } from './input-files.ts';
 
 /** Flags every cloud-facing command shares. */
@@ -46,7 +46,8 @@ const quiet: Notifier = { notify: async () => {} };
 /**
  * Opens the configured cloud for the CLI. AWS: the default credential chain, `--region` or `AWS_REGION`
  * (`LINKDNS_AWS_ENDPOINT` points at a local AWS). Azure: `DefaultAzureCredential`, `--subscription` or
- * `AZURE_SUBSCRIPTION_ID`, `--resource-group` (the DNS zones') or `LINKDNS_DNS_RESOURCE_GROUP`.
+ * `AZURE_SUBSCRIPTION_ID`, `--resource-group` (the DNS zones') or `LINKDNS_DNS_RESOURCE_GROUP`. Google: see
+ * {@link openGcp}.
  * The CLI sends no notifications: a person at a terminal sees the result.
  */
 export async function openCloud(
@@ -81,17 +82,35 @@ export async function openCloud(
     return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: quiet };
   }
   if (flags.cloud === 'gcp') {
-    const settings = readGcpSettings({
-      ...env,
-      LINKDNS_CONFIG: configText,
-      ...(flags.project ? { LINKDNS_GCP_PROJECT: flags.project } : {}),
-      ...(flags.region ? { LINKDNS_GCP_REGIONS: flags.region } : {}),
-    });
-    const tokens = settings.apiRoot ? staticToken('local') : new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
-    const { endpoints, dns } = createGcpAdapters(settings, tokens, { log });
+    const { settings, endpoints, dns } = openGcp(flags, configText, log, env);
     return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: quiet };
   }
   throw new InvalidInputError(`--cloud must be aws, azure or gcp, not "${flags.cloud}"`);
+}
+
+/**
+ * The Google adapters for a CLI command: the settings the functions read (`LINKDNS_*`, `GOOGLE_CLOUD_PROJECT`) with
+ * `--project` and `--region` on top, and Application Default Credentials — or a static token when
+ * `LINKDNS_GCP_API_ROOT` names a local Google Cloud.
+ */
+export function openGcp(
+  flags: Pick<CloudFlags, 'project' | 'region'>,
+  configText: string,
+  log: ChangeLog,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { settings: GcpSettings; endpoints: EndpointSource; dns: DnsProvider } {
+  const settings = readGcpSettings({
+    ...env,
+    LINKDNS_CONFIG: configText,
+    ...(flags.project ? { LINKDNS_GCP_PROJECT: flags.project } : {}),
+    ...(flags.region ? { LINKDNS_GCP_REGIONS: flags.region } : {}),
+  });
+  if (!settings.apiRoot) {
+    const tokens = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+    return { settings, ...createGcpAdapters(settings, tokens, { log }) };
+  }
+  // A local Google Cloud only checks that a token is sent, and finishes changes at once: no need to poll for a second.
+  return { settings, ...createGcpAdapters(settings, staticToken('local'), { log, pollIntervalMs: 1 }) };
 }
 
 /** Human log lines on stderr: stdout stays for the command's result. */

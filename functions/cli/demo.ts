@@ -22,6 +22,15 @@ import {
   startAwsScenario,
   startAzureScenario,
 } from '../../local/demo-scenario.ts';
+import {
+  GCP_SCENARIO,
+  type GcpScenario,
+  gcpARecords,
+  gcpScenarioConfig,
+  pscForwardingRules,
+  startGcpScenario,
+} from '../../local/gcp/scenario.ts';
+import { zoneSnapshot as gcpZoneSnapshot } from '../../local/gcp/seed.ts';
 import type { AwsRuntime } from '../aws/runtime.ts';
 import type { NotificationDestination } from '../core/notification-config.ts';
 import type { ChangeLog } from '../core/ports.ts';
@@ -29,7 +38,7 @@ import type { RunReport } from '../core/report.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { exportZone } from './export.ts';
-import { type InvocationOutcome, invokeAwsHandler, invokeAzureFunctions } from './invoke.ts';
+import { type InvocationOutcome, invokeAwsHandler, invokeAzureFunctions, invokeGcpFunction } from './invoke.ts';
 import { formatRunReport, type Palette, paletteFor } from './plan-output.ts';
 
 /**
@@ -199,6 +208,27 @@ function expectedAzureRecords(): Record<string, string[]> {
   records['A *']?.sort();
   return records;
 }
+
+/**
+ * The PSC records, derived here from the forwarding rules as `gcloud compute forwarding-rules list` shows them —
+ * independently of linkdns's code: `*` with every rule's IP, and `*.<gcp-zone>` with the IP of the rule whose service
+ * attachment ends in `-<gcp-zone>` (PRODUCT.md §2).
+ */
+function expectedGcpRecords(rules: readonly Record<string, unknown>[]): Record<string, string[]> {
+  const records: Record<string, string[]> = { 'A *': [] };
+  for (const rule of rules) {
+    const zone = /-service-attachment-([a-z]+-[a-z]+\d+-[a-z])$/.exec(String(rule.target))?.[1];
+    const ip = String(rule.IPAddress);
+    if (!zone) continue;
+    records['A *']?.push(ip);
+    records[`A *.${zone}`] = [ip];
+  }
+  records['A *']?.sort();
+  return records;
+}
+
+/** `{ 'A *': [...] }` as sorted entries, to compare two record maps whatever their key order. */
+const sortedEntries = (records: Record<string, string[]>) => JSON.stringify(Object.entries(records).sort());
 
 interface DemoContext {
   readonly say: Narrator;
@@ -393,6 +423,76 @@ async function azurePart(context: DemoContext, scenario: AzureScenario): Promise
   checkWebhook(context, 5, 'created');
 }
 
+async function gcpPart(context: DemoContext, scenario: GcpScenario): Promise<void> {
+  const { say, palette } = context;
+  const { project, region, domain, privateZone, publicZone } = GCP_SCENARIO;
+  say.step('Google PSC: three PSC endpoints in us-central1-a..c → Eventarc audit log → forwardingRuleEvents');
+  say.line(
+    palette.dim(
+      `confluent-psc-us-central1-a..c target s-6ky22p-service-attachment-us-central1-a..c; private zone ${privateZone} ` +
+        `(empty) and a same-named public zone ${publicZone}`,
+    ),
+  );
+  const publicZoneBefore = JSON.stringify(gcpZoneSnapshot(scenario.gcp.state, project, publicZone));
+  const setup = {
+    endpoints: scenario.endpoints,
+    dns: scenario.dns,
+    settings: scenario.settings,
+    notifier: createNotifier(scenario.settings.config.notifications, {
+      secrets: envSecretResolver({ DEMO_WEBHOOK_URL: context.webhooks.url, DEMO_WEBHOOK_SECRET: context.secret }),
+      log: warningsInto(context.warnings),
+    }),
+  };
+  const log = warningsInto(context.warnings);
+  say.line(
+    palette.dim('events/gcp/forwarding-rule-insert.json (v1.compute.forwardingRules.insert of ...-us-central1-b)'),
+  );
+  const inserted = reportOf(
+    await invokeGcpFunction('forwardingRuleEvents', readEventFile('gcp/forwarding-rule-insert.json'), setup, { log }),
+    'the forwarding-rule insert event',
+  );
+  say.block(formatRunReport(inserted, palette, 'apply'));
+  const shown = (records: Record<string, string[]>) => {
+    for (const [key, values] of Object.entries(records).sort()) say.line(`${key.padEnd(20)} ${values.join(', ')}`);
+  };
+  const created = gcpARecords(scenario.gcp.state);
+  shown(created);
+  const rules = pscForwardingRules();
+  const expected = expectedGcpRecords(rules);
+  say.check(
+    sortedEntries(created) === sortedEntries(expected) && Object.keys(expected).length === 4,
+    `* with all three PSC IPs, *.us-central1-a..c with one each, though the event named one rule (${domain})`,
+    () => `zone holds ${JSON.stringify(created)}, expected ${JSON.stringify(expected)}`,
+  );
+  checkWebhook(context, 6, 'created');
+
+  const deleted = 'confluent-psc-us-central1-b';
+  scenario.gcp.state.compute.deleteForwardingRule(project, region, deleted);
+  say.line(
+    palette.dim(`Terraform deletes ${deleted} (a state change in the local Compute) → forwarding-rule-delete.json`),
+  );
+  const cleaned = reportOf(
+    await invokeGcpFunction('forwardingRuleEvents', readEventFile('gcp/forwarding-rule-delete.json'), setup, { log }),
+    'the forwarding-rule delete event',
+  );
+  say.block(formatRunReport(cleaned, palette, 'apply'));
+  const left = gcpARecords(scenario.gcp.state);
+  shown(left);
+  const expectedLeft = expectedGcpRecords(rules.filter((rule) => rule.name !== deleted));
+  say.check(
+    sortedEntries(left) === sortedEntries(expectedLeft) && !left['A *']?.includes('10.2.0.12'),
+    `10.2.0.12 left *, *.us-central1-b is gone, the other two zonal records stay`,
+    () => `zone holds ${JSON.stringify(left)}, expected ${JSON.stringify(expectedLeft)}`,
+  );
+  say.check(
+    JSON.stringify(gcpZoneSnapshot(scenario.gcp.state, project, publicZone)) === publicZoneBefore &&
+      scenario.gcp.requests.entries.every((entry) => !entry.path.includes(`/managedZones/${publicZone}`)),
+    `the same-named public zone (${publicZone}) was never touched`,
+    () => 'the public zone changed or was addressed',
+  );
+  checkWebhook(context, 7, 'updated');
+}
+
 function warningsInto(lines: string[]): ChangeLog {
   return {
     info() {},
@@ -411,7 +511,7 @@ export interface DemoOptions {
    * Called once the local clouds run, before the first step: lets a test (or a curious reader) inject faults or
    * tamper with the clouds to see the demo catch it.
    */
-  readonly onCloudsStarted?: (clouds: { aws: AwsScenario; azure: AzureScenario }) => void;
+  readonly onCloudsStarted?: (clouds: { aws: AwsScenario; azure: AzureScenario; gcp: GcpScenario }) => void;
 }
 
 const elapsed = (since: number) => {
@@ -434,14 +534,15 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     say.step('Start the local clouds and a webhook receiver');
     const webhooks = await startWebhookReceiver();
     opened.push(webhooks);
-    const [aws, azure] = await Promise.all([
+    const [aws, azure, gcp] = await Promise.all([
       startAwsScenario(),
       startAzureScenario({
         ...(readEventFile('azure/cli/linkdns-config.json') as Record<string, unknown>),
         notifications: [WEBHOOK_DESTINATION],
       }),
+      startGcpScenario({ ...gcpScenarioConfig(), notifications: [WEBHOOK_DESTINATION] }),
     ]);
-    opened.push(aws.aws, azure.azure);
+    opened.push(aws.aws, azure.azure, gcp.gcp);
     const secrets = envSecretResolver({ DEMO_WEBHOOK_URL: webhooks.url, DEMO_WEBHOOK_SECRET: secret });
     const runtime = await createScenarioRuntime(
       aws,
@@ -452,12 +553,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     );
     say.line(`local AWS (Route 53, EC2)  ${aws.aws.endpoint}`);
     say.line(`local Azure (ARM)          ${azure.azure.baseUrl}`);
+    say.line(`local Google Cloud         ${gcp.gcp.baseUrl}  (Cloud DNS, Compute)`);
     say.line(`webhook receiver           ${webhooks.url}  (Standard Webhooks, a fresh signing secret)`);
     say.line(
       `private zone ${AWS_SCENARIO.domain} (${aws.zoneId}) in ${aws.vpcId}; a same-named public zone (${aws.publicZoneId})`,
     );
     const context: DemoContext = { say, palette, webhooks, secret, warnings };
-    options.onCloudsStarted?.({ aws, azure });
+    options.onCloudsStarted?.({ aws, azure, gcp });
 
     const awsStarted = performance.now();
     await awsPart(context, aws, runtime);
@@ -465,14 +567,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const azureStarted = performance.now();
     await azurePart(context, azure);
     const azureTime = elapsed(azureStarted);
+    const gcpStarted = performance.now();
+    await gcpPart(context, gcp);
+    const gcpTime = elapsed(gcpStarted);
 
     const route53 = aws.aws.requests.entries.filter((entry) => entry.service === 'route53').length;
     const ec2 = aws.aws.requests.entries.filter((entry) => entry.service === 'ec2').length;
     const arm = azure.azure.requests.entries.length;
+    const google = gcp.gcp.requests.entries;
+    const cloudDns = google.filter((entry) => entry.path.startsWith('/dns/')).length;
+    const compute = google.filter((entry) => entry.path.startsWith('/compute/')).length;
     write(
       `\n${palette.add('✓')} demo passed: ${say.checks} checks in ${elapsed(started)} ` +
-        `(AWS steps ${awsTime}, Azure step ${azureTime}); ` +
-        `API calls: local AWS ${route53 + ec2} (Route 53 ${route53}, EC2 ${ec2}), local Azure ${arm}; ` +
+        `(AWS steps ${awsTime}, Azure step ${azureTime}, Google step ${gcpTime}); ` +
+        `API calls: local AWS ${route53 + ec2} (Route 53 ${route53}, EC2 ${ec2}), local Azure ${arm}, ` +
+        `local Google ${google.length} (Cloud DNS ${cloudDns}, Compute ${compute}); ` +
         `webhooks: ${webhooks.received.length} received, all verified\n`,
     );
     if (warnings.length > 0)

@@ -8,7 +8,7 @@ import { handleZoneEvent } from '../aws/handlers/zone-events.ts';
 import { type AwsRuntime, createAwsRuntime } from '../aws/runtime.ts';
 import { readAwsSettings } from '../aws/settings.ts';
 import { createAzureAdapters } from '../azure/adapters.ts';
-import { type AzureHandlerResult, createAzureHandlers } from '../azure/handlers.ts';
+import { createAzureHandlers } from '../azure/handlers.ts';
 import { type AzureSettings, readAzureSettings } from '../azure/settings.ts';
 import { parseConfig } from '../core/config.ts';
 import { InvalidInputError, isLinkdnsError } from '../core/errors.ts';
@@ -17,25 +17,32 @@ import type { Changes } from '../core/plan.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier, ZoneRef } from '../core/ports.ts';
 import { isRegistryRecord, registryName } from '../core/registry.ts';
 import { type RunReport, summarizeRun } from '../core/report.ts';
+import { createGcpHandlers, type GcpHandlerDeps, type GcpHandlers } from '../gcp/handlers.ts';
+import type { InvocationResult } from '../invocation.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
+import { openGcp } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson, readInputText } from './input-files.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
 
 export const INVOKE_USAGE = `linkdns invoke <event.json> [--local] [--dry-run] [--json]
-    [--config F] [--region R] [--subscription ID --resource-group RG]
+    [--config F] [--region R] [--subscription ID --resource-group RG] [--project P]
     # runs the cloud function that takes the event (like \`sam local invoke\`), against the configured cloud
     # or, with --local, against local clouds seeded with the demo scenario; exit 0 ok, 1 failed or rejected`;
 
 /** Which handler an event file is for. */
 export type EventRoute =
   | { readonly cloud: 'aws'; readonly handler: AwsHandlerName; readonly event: unknown }
-  | { readonly cloud: 'azure'; readonly invocations: readonly AzureInvocation[] };
+  | { readonly cloud: 'azure'; readonly invocations: readonly AzureInvocation[] }
+  | { readonly cloud: 'gcp'; readonly handler: GcpHandlerName; readonly event: unknown };
 
 /** The AWS Lambda handlers, by the name of their module in functions/aws/handlers/. */
 export type AwsHandlerName = 'endpoint-events' | 'zone-events' | 'scheduled-repair';
+
+/** The Google Cloud Functions, by their entry-point names (functions/gcp/settings.ts GCP_FUNCTION_NAMES). */
+export type GcpHandlerName = keyof GcpHandlers;
 
 /** An Event Grid event and the Azure Function that takes it. */
 export interface AzureInvocation {
@@ -45,8 +52,9 @@ export interface AzureInvocation {
 
 const EXPECTED_EVENTS =
   'expected an EventBridge event (source aws.ec2 or aws.route53, or detail-type "Scheduled Event"), an SNS ' +
-  'notification (Records[].EventSource aws:sns), or an Azure Event Grid event (eventType) or CloudEvent ' +
-  '(specversion, type), or an array of Event Grid events';
+  'notification (Records[].EventSource aws:sns), an Azure Event Grid event (eventType) or CloudEvent ' +
+  '(specversion, type), an array of Event Grid events, or a Google CloudEvent (specversion, type google.*: an ' +
+  'Eventarc audit-log entry or a Pub/Sub message of the repair schedule)';
 
 /**
  * Routes an event to the function that takes it in the cloud. Only the envelope is looked at: the handler validates the
@@ -60,6 +68,11 @@ export function routeEvent(event: unknown, source = 'the event'): EventRoute {
     return {
       cloud: 'azure',
       invocations: event.map((item, index) => {
+        if (isGoogleEvent(item)) {
+          throw new InvalidInputError(
+            `${source}[${index}] is a Google CloudEvent: Eventarc delivers one per request, give one per file`,
+          );
+        }
         if (!isAzureEvent(item)) {
           throw new InvalidInputError(
             `${source}[${index}] is not an Event Grid event or CloudEvent; ${EXPECTED_EVENTS}`,
@@ -81,6 +94,7 @@ export function routeEvent(event: unknown, source = 'the event'): EventRoute {
     if (envelope.source === 'aws.ec2') return { cloud: 'aws', handler: 'endpoint-events', event };
     if (envelope.source === 'aws.route53') return { cloud: 'aws', handler: 'zone-events', event };
     if (envelope['detail-type'] === 'Scheduled Event') return { cloud: 'aws', handler: 'scheduled-repair', event };
+    if (isGoogleEvent(event)) return { cloud: 'gcp', handler: gcpHandlerFor(event), event };
     if (isAzureEvent(event)) return { cloud: 'azure', invocations: [azureInvocation(event)] };
   }
   throw new InvalidInputError(`${source} is not an event linkdns handles: ${EXPECTED_EVENTS}`);
@@ -90,6 +104,28 @@ function isAzureEvent(event: unknown): event is Record<string, unknown> {
   if (!event || typeof event !== 'object' || Array.isArray(event)) return false;
   const { eventType, specversion, type } = event as Record<string, unknown>;
   return typeof eventType === 'string' || (typeof specversion === 'string' && typeof type === 'string');
+}
+
+/** A CloudEvent from Google (Eventarc): `type` is `google.…`. Azure CloudEvents have `Microsoft.…` types. */
+function isGoogleEvent(event: unknown): event is Record<string, unknown> {
+  if (!event || typeof event !== 'object' || Array.isArray(event)) return false;
+  const { specversion, type } = event as Record<string, unknown>;
+  return typeof specversion === 'string' && typeof type === 'string' && /^google\./i.test(type);
+}
+
+/**
+ * Pub/Sub messages and Cloud Scheduler jobs go to the scheduled repair; audit-log entries of Cloud DNS to the zone
+ * function (the service from the LogEntry, or the `servicename` extension Eventarc adds); everything else to the
+ * forwarding-rule function, which ignores what is not its and rejects what is malformed.
+ */
+function gcpHandlerFor(event: Record<string, unknown>): GcpHandlerName {
+  const type = String(event.type).toLowerCase();
+  if (type.startsWith('google.cloud.pubsub.') || type.startsWith('google.cloud.scheduler.')) return 'scheduledRepair';
+  const data = event.data as { protoPayload?: { serviceName?: unknown } } | undefined;
+  const service = data?.protoPayload?.serviceName ?? event.servicename;
+  return typeof service === 'string' && service.toLowerCase() === 'dns.googleapis.com'
+    ? 'cloudDnsRecordEvents'
+    : 'forwardingRuleEvents';
 }
 
 /** Record-set operations go to the zone function; everything else to the endpoint function, which ignores what is not its. */
@@ -173,6 +209,47 @@ export async function invokeAwsHandler(
   return { outcome: 'reconciled', report: options.dryRun ? asDryRunReport(result) : result };
 }
 
+export interface GcpFunctionsSetup {
+  readonly endpoints: EndpointSource;
+  readonly dns: DnsProvider;
+  readonly settings: GcpHandlerDeps['settings'];
+  readonly notifier?: Notifier;
+}
+
+const silentLog: ChangeLog = { info() {}, warn() {}, error() {} };
+
+/**
+ * Runs a Google Cloud Function for a CloudEvent, as the Functions Framework would call it. Retryable failures are
+ * thrown, as in Google Cloud (where Eventarc redelivers).
+ *
+ * @param options.log where the function's log lines go; default: nowhere (the deployed default, JSON lines on stdout,
+ *   would mix with the CLI's output)
+ */
+export async function invokeGcpFunction(
+  handler: GcpHandlerName,
+  event: unknown,
+  setup: GcpFunctionsSetup,
+  options: { dryRun?: boolean; log?: ChangeLog } = {},
+): Promise<InvocationOutcome> {
+  const handlers = createGcpHandlers({
+    endpoints: setup.endpoints,
+    dns: options.dryRun ? dryRunDns(setup.dns) : setup.dns,
+    settings: setup.settings,
+    log: options.log ?? silentLog,
+    ...(setup.notifier && !options.dryRun ? { notifier: setup.notifier } : {}),
+  });
+  return outcomeOf(await handlers[handler](event), options.dryRun);
+}
+
+/** An Azure or Google function's result as the CLI reports it (a dry run's changes as drift). */
+function outcomeOf(result: InvocationResult, dryRun = false): InvocationOutcome {
+  if (result.outcome === 'ignored') return { outcome: 'ignored', reason: result.reason };
+  if (result.outcome === 'rejected') {
+    return { outcome: 'rejected', reason: `${result.error.name}: ${result.error.message}` };
+  }
+  return { outcome: 'reconciled', report: dryRun ? asDryRunReport(result.report) : result.report };
+}
+
 export interface AzureFunctionsSetup {
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
@@ -195,14 +272,7 @@ export async function invokeAzureFunctions(
   const outcomes: InvocationOutcome[] = [];
   for (const [index, { handler, event }] of invocations.entries()) {
     const context = invocationContext(handler, `linkdns-invoke-${index}`, options.log);
-    const result: AzureHandlerResult = await handlers[handler](event, context);
-    outcomes.push(
-      result.outcome === 'reconciled'
-        ? { outcome: 'reconciled', report: options.dryRun ? asDryRunReport(result.report) : result.report }
-        : result.outcome === 'ignored'
-          ? { outcome: 'ignored', reason: result.reason }
-          : { outcome: 'rejected', reason: `${result.error.name}: ${result.error.message}` },
-    );
+    outcomes.push(outcomeOf(await handlers[handler](event, context), options.dryRun));
   }
   return outcomes;
 }
@@ -239,6 +309,7 @@ interface InvokeFlags {
   readonly region?: string | undefined;
   readonly subscription?: string | undefined;
   readonly resourceGroup?: string | undefined;
+  readonly project?: string | undefined;
 }
 
 /** What a run produced, before it is written out. */
@@ -253,9 +324,10 @@ interface InvokeRun {
 
 /**
  * `linkdns invoke`: runs the function that takes an event file, like `sam local invoke`. With `--local` the local
- * clouds are started and seeded with the demo scenario (local/demo-scenario.ts) and made the world the event describes;
- * otherwise the configured cloud is used with the SDK's standard credential chain, and the function notifies as
- * configured. `--dry-run` runs the same function with writes kept in memory and no notification.
+ * clouds are started and seeded with the demo scenario (local/demo-scenario.ts, local/gcp/scenario.ts) and made the
+ * world the event describes; otherwise the configured cloud is used with the SDK's standard credential chain (Google:
+ * Application Default Credentials, `--project`/`--region` or the `LINKDNS_GCP_*` variables), and the function notifies
+ * as configured. `--dry-run` runs the same function with writes kept in memory and no notification.
  */
 export async function invokeCommand(argv: readonly string[]): Promise<CommandResult> {
   const { values, positionals } = parseArgs({
@@ -268,6 +340,7 @@ export async function invokeCommand(argv: readonly string[]): Promise<CommandRes
       region: { type: 'string' },
       subscription: { type: 'string' },
       'resource-group': { type: 'string' },
+      project: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -284,6 +357,7 @@ export async function invokeCommand(argv: readonly string[]): Promise<CommandRes
     region: values.region,
     subscription: values.subscription,
     resourceGroup: values['resource-group'],
+    project: values.project,
   };
   let run: InvokeRun;
   try {
@@ -306,6 +380,7 @@ function describeRoute(route: EventRoute): string {
     }[route.handler];
     return `AWS Lambda ${name}`;
   }
+  if (route.cloud === 'gcp') return `Google Cloud Function ${route.handler}`;
   const handlers = [...new Set(route.invocations.map((invocation) => invocation.handler))].join(', ');
   return `Azure Functions ${handlers} (${route.invocations.length} event${route.invocations.length === 1 ? '' : 's'})`;
 }
@@ -326,6 +401,17 @@ async function invokeInCloud(route: EventRoute, flags: InvokeFlags): Promise<Inv
     const runtime = await createAwsRuntime(settings, { logger: new Logger({ logLevel: 'SILENT' }), changeLog: log });
     const outcome = await invokeAwsHandler(route.handler, route.event, runtime, { dryRun: flags.dryRun });
     return { title: `${describeRoute(route)} in ${settings.AWS_REGION}`, outcomes: [outcome], notes };
+  }
+  if (route.cloud === 'gcp') {
+    const { settings, endpoints, dns } = openGcp(flags, configText, log, env);
+    const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(env), log });
+    const outcome = await invokeGcpFunction(
+      route.handler,
+      route.event,
+      { endpoints, dns, settings, notifier },
+      { dryRun: flags.dryRun, log },
+    );
+    return { title: `${describeRoute(route)} in project ${settings.project}`, outcomes: [outcome], notes };
   }
   const settings = readAzureSettings({
     ...env,
@@ -386,6 +472,7 @@ async function invokeLocally(route: EventRoute, flags: InvokeFlags): Promise<Inv
       await scenario.aws.close();
     }
   }
+  if (route.cloud === 'gcp') return invokeOnLocalGcp(route, flags, config, log, notes);
   const scenario = await scenarios.startAzureScenario(config);
   try {
     const quiet = createAzureHandlers({
@@ -422,6 +509,45 @@ async function invokeLocally(route: EventRoute, flags: InvokeFlags): Promise<Inv
     };
   } finally {
     await scenario.azure.close();
+  }
+}
+
+/** `linkdns invoke --local` for a Google CloudEvent: the local Google Cloud with the PSC scenario, staged for the event. */
+async function invokeOnLocalGcp(
+  route: Extract<EventRoute, { cloud: 'gcp' }>,
+  flags: InvokeFlags,
+  config: ReturnType<typeof parseConfig> | undefined,
+  log: ChangeLog,
+  notes: string[],
+): Promise<InvokeRun> {
+  const { GCP_SCENARIO, stageGcpEvent, startGcpScenario } = await import('../../local/gcp/scenario.ts');
+  const scenario = await startGcpScenario(config);
+  try {
+    const { endpoints, dns, settings } = scenario;
+    const quiet = createGcpHandlers({ endpoints, dns, settings, log });
+    const staged = await stageGcpEvent(scenario, quiet, route.handler, route.event);
+    notes.push(...staged.map((note) => `local Google Cloud: ${note}`));
+    const notifier = config
+      ? createNotifier(config.notifications, { secrets: envSecretResolver(process.env), log })
+      : undefined;
+    scenario.gcp.requests.clear();
+    const outcome = await invokeGcpFunction(
+      route.handler,
+      route.event,
+      { endpoints, dns, settings, ...(notifier ? { notifier } : {}) },
+      { dryRun: flags.dryRun, log },
+    );
+    notes.push(`local Google Cloud: the function made ${describeCalls(scenario.gcp.requests.counts())}`);
+    const { domain, privateZone } = GCP_SCENARIO;
+    const records = await dns.readRecords({ id: privateZone, domain });
+    return {
+      title: `${describeRoute(route)} on the local Google Cloud (${scenario.gcp.baseUrl})`,
+      outcomes: [outcome],
+      notes,
+      zone: { domain, records },
+    };
+  } finally {
+    await scenario.gcp.close();
   }
 }
 

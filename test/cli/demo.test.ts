@@ -53,7 +53,7 @@ describe('npm start (the demo)', () => {
     expect(out).toContain('$ORIGIN pr1jy6.us-east-2.aws.confluent.cloud.');
     // the signed webhooks
     expect(out).toMatch(/webhook-id msg_[0-9a-f]{32} {2}"linkdns: DNS records created in pr1jy6/);
-    expect(out.match(/✓ signature verified \(standardwebhooks\)/g)).toHaveLength(5);
+    expect(out.match(/✓ signature verified \(standardwebhooks\)/g)).toHaveLength(7);
     expect(out).toContain('✓ the same body altered in transit is refused');
     // tamper → repair, lost event → scheduled repair, delete → cleanup
     expect(out).toContain('~ *.use2-az1.pr1jy6.us-east-2.aws.confluent.cloud CNAME 60 typo.example.com → 60 vpce-');
@@ -65,8 +65,20 @@ describe('npm start (the demo)', () => {
     expect(out).toContain('A *       10.20.1.4, 10.20.1.5, 10.20.1.6');
     expect(out).toContain('A *.az1   10.20.1.4');
     expect(out).toContain('A *.az3   10.20.1.6');
+    // Google PSC: the insert event writes the whole domain; the delete removes one rule's IP and zonal record
+    const gcpStep = out.slice(out.indexOf('▸ 10. Google PSC'));
+    expect(gcpStep).toContain('+ *.6ky22p.us-central1.gcp.confluent.cloud A 60 10.2.0.11,10.2.0.12,10.2.0.13');
+    expect(gcpStep).toContain('A *.us-central1-b    10.2.0.12');
+    expect(gcpStep).toContain('✓ * with all three PSC IPs, *.us-central1-a..c with one each');
+    expect(gcpStep).toContain(
+      '~ *.6ky22p.us-central1.gcp.confluent.cloud A 60 10.2.0.11,10.2.0.12,10.2.0.13 → 60 10.2.0.11,10.2.0.13',
+    );
+    expect(gcpStep).toContain('- *.us-central1-b.6ky22p.us-central1.gcp.confluent.cloud A 60 10.2.0.12');
+    expect(gcpStep).toContain('✓ 10.2.0.12 left *, *.us-central1-b is gone, the other two zonal records stay');
+    expect(gcpStep).toContain('✓ the same-named public zone (public-6ky22p) was never touched');
+    expect(gcpStep).toContain('it reports the zone as updated');
     expect(out).toMatch(
-      /✓ demo passed: 21 checks in \d+ (ms|\.\d s).*API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+; webhooks: 5 received, all verified\n$/,
+      /✓ demo passed: 28 checks in \d+ (ms|\.\d s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\); webhooks: 7 received, all verified\n$/,
     );
     expect(out).not.toContain('✗');
   });
@@ -114,5 +126,24 @@ describe('npm start (the demo)', () => {
     expect(io.stdout()).not.toContain('demo passed');
     expect(io.stderr()).toContain('✗ demo failed: the Event Grid event: linkdns reports zone p8xo76');
     expect(io.stderr()).toContain('403 AuthorizationFailed');
+  });
+
+  it('exits 1 when only the Google part goes wrong, after the Azure step passed', async () => {
+    // Prepare
+    const io = captured();
+
+    // Act
+    const code = await runDemo({
+      ...io.options,
+      onCloudsStarted: ({ gcp }) =>
+        gcp.gcp.faults.add({ operation: 'changes.create', status: 403, reason: 'forbidden', times: 100 }),
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stdout()).toContain('✓ created the zone, * with all three IPs and *.az1..3');
+    expect(io.stdout()).not.toContain('✓ * with all three PSC IPs');
+    expect(io.stdout()).not.toContain('demo passed');
+    expect(io.stderr()).toContain('✗ demo failed: the forwarding-rule insert event: linkdns reports zone 6ky22p');
   });
 });

@@ -15,9 +15,17 @@ import {
   seedSampleEndpoint,
   startAwsScenario,
 } from '../../local/demo-scenario.ts';
+import {
+  GCP_SCENARIO,
+  type GcpScenario,
+  gcpARecords,
+  gcpScenarioConfig,
+  startGcpScenario,
+} from '../../local/gcp/scenario.ts';
 
 const AWS_DOMAIN = AWS_SCENARIO.domain;
 const AZURE_DOMAIN = 'p8xo76.centralus.azure.confluent.cloud';
+const GCP_DOMAIN = GCP_SCENARIO.domain;
 
 let dir: string;
 
@@ -211,6 +219,88 @@ describe('linkdns invoke --local, Azure samples', () => {
   });
 });
 
+describe('linkdns invoke --local, Google samples', () => {
+  const zonal = (zone: string) => `*.${zone}.${GCP_DOMAIN}`;
+
+  it('writes * with the three PSC IPs and *.us-central1-a..c for forwarding-rule-insert.json', async () => {
+    const report = await invokeLocalJson('events/gcp/forwarding-rule-insert.json');
+
+    expect(report.trigger).toMatchObject({ kind: 'endpoint-event', id: expect.stringContaining('1x9k2qe4c8n0') });
+    const creates = report.zones[0]?.changes.create ?? [];
+    expect(report.zones[0]).toMatchObject({ domain: GCP_DOMAIN, zoneId: GCP_SCENARIO.privateZone, outcome: 'changed' });
+    expect(Object.fromEntries(creates.filter((r) => r.type === 'A').map((r) => [r.name, r.values]))).toEqual({
+      [`*.${GCP_DOMAIN}`]: ['10.2.0.11', '10.2.0.12', '10.2.0.13'],
+      [zonal('us-central1-a')]: ['10.2.0.11'],
+      [zonal('us-central1-b')]: ['10.2.0.12'],
+      [zonal('us-central1-c')]: ['10.2.0.13'],
+    });
+  });
+
+  it('removes the deleted rule’s IP and zonal record for forwarding-rule-delete.json', async () => {
+    const report = await invokeLocalJson('events/gcp/forwarding-rule-delete.json');
+
+    expect(names(report.zones[0]?.changes.delete ?? [])).toEqual([`A ${zonal('us-central1-b')}`]);
+    const star = report.zones[0]?.changes.update.find((update) => update.new.name === `*.${GCP_DOMAIN}`);
+    expect(star?.new.values).toEqual(['10.2.0.11', '10.2.0.13']);
+  });
+
+  it('repairs the hand edit that dns-change-by-person.json records, replayed through Cloud DNS', async () => {
+    const result = await invokeCommand(['events/gcp/dns-change-by-person.json', '--local', '--json']);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    const report = JSON.parse(result.stdout) as RunReport;
+    expect(report.trigger.kind).toBe('zone-event');
+    expect(report.zones[0]?.changes.update).toMatchObject([
+      {
+        old: { name: `*.${GCP_DOMAIN}`, ttl: 300, values: ['10.2.0.99'] },
+        new: { ttl: 60, values: ['10.2.0.11', '10.2.0.12', '10.2.0.13'] },
+      },
+    ]);
+    expect(result.stderr).toContain(`local Google Cloud: someone else: add *.${GCP_DOMAIN}. A 10.2.0.99`);
+  });
+
+  it('ignores linkdns’s own zone change (dns-change-by-linkdns.json), with exit 0', async () => {
+    const result = await invokeCommand(['events/gcp/dns-change-by-linkdns.json', '--local', '--json']);
+
+    expect(result.exitCode).toBe(0);
+    expect(JSON.parse(result.stdout)).toEqual({
+      ignored: `change to zone ${GCP_SCENARIO.privateZone} was made by linkdns (${GCP_SCENARIO.serviceAccount})`,
+    });
+  });
+
+  it('runs the scheduled repair for scheduled-repair.json on an empty zone', async () => {
+    const report = await invokeLocalJson('events/gcp/scheduled-repair.json');
+
+    expect(report.trigger).toMatchObject({ kind: 'schedule', id: '12817743291508126' });
+    expect(report.zones[0]?.changes.create).toHaveLength(5);
+  });
+
+  it('prints a readable report, the zone afterwards, and what the local Google Cloud did on stderr', async () => {
+    const result = await invokeCommand(['events/gcp/forwarding-rule-insert.json', '--local']);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /^Google Cloud Function forwardingRuleEvents on the local Google Cloud \(http:\/\/127\.0\.0\.1:\d+\)\n/,
+    );
+    expect(result.stdout).toContain('applied (5 create)');
+    expect(result.stdout).toContain(`Zone ${GCP_DOMAIN} after the run`);
+    expect(result.stdout).toMatch(
+      new RegExp(`\\*\\.us-central1-c\\.${GCP_DOMAIN.replaceAll('.', '\\.')} +A +60 +10\\.2\\.0\\.13`),
+    );
+    expect(result.stderr).toContain('local Google Cloud: seeded the PSC forwarding rules');
+    expect(result.stderr).toMatch(/the function made \d+ API calls \(.*changes\.create 1/);
+  });
+
+  it('shows the plan and writes nothing with --dry-run', async () => {
+    const result = await invokeCommand(['events/gcp/forwarding-rule-delete.json', '--local', '--dry-run']);
+
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toContain('— dry run, nothing written');
+    expect(result.stdout).toContain('1 to delete');
+    expect(result.stderr).not.toContain('changes.create');
+  });
+});
+
 describe('linkdns invoke, malformed and unknown events', () => {
   it('rejects a CloudTrail-looking event the handler cannot use: exit 1, the reason on stderr, nothing on stdout', async () => {
     const event = await file('broken.json', { source: 'aws.ec2', 'detail-type': 'AWS API Call via CloudTrail' });
@@ -264,7 +354,7 @@ describe('linkdns invoke, malformed and unknown events', () => {
   it('routes each sample in events/ to the function that takes it', () => {
     const route = (path: string) => {
       const routed = routeEvent(readEventFile(path));
-      return routed.cloud === 'aws' ? routed.handler : routed.invocations.map((item) => item.handler).join();
+      return routed.cloud === 'azure' ? routed.invocations.map((item) => item.handler).join() : routed.handler;
     };
 
     expect(route('aws/create-vpc-endpoint.json')).toBe('endpoint-events');
@@ -274,6 +364,35 @@ describe('linkdns invoke, malformed and unknown events', () => {
     expect(route('azure/private-endpoint-write.cloudevent.json')).toBe('privateEndpointEvents');
     expect(route('azure/private-endpoint-delete.json')).toBe('privateEndpointEvents');
     expect(route('azure/record-set-delete-by-someone-else.json')).toBe('privateDnsRecordEvents');
+    expect(route('gcp/forwarding-rule-insert.json')).toBe('forwardingRuleEvents');
+    expect(route('gcp/forwarding-rule-delete.json')).toBe('forwardingRuleEvents');
+    expect(route('gcp/dns-change-by-person.json')).toBe('cloudDnsRecordEvents');
+    expect(route('gcp/dns-change-by-linkdns.json')).toBe('cloudDnsRecordEvents');
+    expect(route('gcp/scheduled-repair.json')).toBe('scheduledRepair');
+  });
+
+  it('rejects a malformed Google audit-log event: exit 1, the reason on stderr, nothing on stdout', async () => {
+    const event = await file('broken.json', {
+      specversion: '1.0',
+      id: 'broken-1',
+      source: '//cloudaudit.googleapis.com/projects/acme-prod/logs/activity',
+      type: 'google.cloud.audit.log.v1.written',
+      data: { protoPayload: { methodName: 'v1.compute.forwardingRules.insert' } },
+    });
+
+    const result = await invokeCommand([event, '--local']);
+
+    expect(result.exitCode).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      'event rejected: InvalidInputError: Malformed audit-log CloudEvent: data.protoPayload.serviceName:',
+    );
+  });
+
+  it('refuses Google CloudEvents in an array: Eventarc delivers one per request', async () => {
+    const event = await file('batch.json', [readEventFile('gcp/forwarding-rule-insert.json')]);
+
+    await expect(invokeCommand([event, '--local'])).rejects.toThrow(/\[0\] is a Google CloudEvent/);
   });
 });
 
@@ -344,5 +463,47 @@ describe('linkdns invoke against the configured AWS (here: a local AWS named by 
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toContain('✗ AccessDenied');
     expect(result.stderr).toContain('error: reconcile failed');
+  });
+});
+
+describe('linkdns invoke against the configured Google Cloud (here: a local one named by LINKDNS_GCP_API_ROOT)', () => {
+  let scenario: GcpScenario;
+  let config: string;
+
+  beforeEach(async () => {
+    scenario = await startGcpScenario();
+    config = await file('config.json', gcpScenarioConfig());
+    vi.stubEnv('LINKDNS_GCP_API_ROOT', scenario.gcp.baseUrl);
+  });
+
+  afterEach(async () => {
+    await scenario.gcp.close();
+  });
+
+  it('runs the function with --config, --project and --region', async () => {
+    const result = await invokeCommand([
+      'events/gcp/forwarding-rule-insert.json',
+      '--config',
+      config,
+      '--project',
+      GCP_SCENARIO.project,
+      '--region',
+      GCP_SCENARIO.region,
+    ]);
+
+    expect(result.exitCode, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^Google Cloud Function forwardingRuleEvents in project acme-prod\n/);
+    expect(gcpARecords(scenario.gcp.state)['A *']).toEqual(['10.2.0.11', '10.2.0.12', '10.2.0.13']);
+    expect(scenario.gcp.requests.entries.some((entry) => entry.path.includes('/regions/us-central1/'))).toBe(true);
+  });
+
+  it('names what is missing when neither --project nor LINKDNS_GCP_PROJECT is given', async () => {
+    vi.stubEnv('LINKDNS_GCP_PROJECT', '');
+    vi.stubEnv('GOOGLE_CLOUD_PROJECT', '');
+
+    const invocation = invokeCommand(['events/gcp/forwarding-rule-insert.json', '--config', config]);
+
+    await expect(invocation).rejects.toThrow(/LINKDNS_GCP_PROJECT: is required/);
+    expect(scenario.gcp.requests.entries).toEqual([]);
   });
 });

@@ -5,22 +5,28 @@ import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
 import { staticToken } from '../../functions/gcp/google-api.ts';
 import { createGcpHandlers, type GcpHandlerResult, type GcpHandlers } from '../../functions/gcp/handlers.ts';
 import { type GcpSettings, readGcpSettings } from '../../functions/gcp/settings.ts';
-import { seedForwardingRules, seedZone, zoneSnapshot } from '../../local/gcp/seed.ts';
+import {
+  GCP_SCENARIO,
+  type GcpWorldOptions,
+  gcpScenarioConfig,
+  pscForwardingRules,
+  seedGcpScenario,
+} from '../../local/gcp/scenario.ts';
+import { zoneSnapshot } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
 
-/** The world of the GCP tests: the fixtures' project, network, Confluent domain and the zones people made. */
-export const PROJECT = 'acme-prod';
-export const DOMAIN = '6ky22p.us-central1.gcp.confluent.cloud';
-export const NETWORK = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/kafka-consumers';
+/** The world of the GCP tests (local/gcp/scenario.ts): the fixtures' project, network, domain and the zones people made. */
+export const PROJECT: string = GCP_SCENARIO.project;
+export const DOMAIN: string = GCP_SCENARIO.domain;
+export const NETWORK: string = GCP_SCENARIO.network;
 export const OTHER_NETWORK = 'https://www.googleapis.com/compute/v1/projects/acme-prod/global/networks/analytics';
-export const PRIVATE_ZONE = 'confluent-6ky22p';
-export const PUBLIC_ZONE = 'public-6ky22p';
-export const LINKDNS_SA = 'linkdns@acme-prod.iam.gserviceaccount.com';
+export const PRIVATE_ZONE: string = GCP_SCENARIO.privateZone;
+export const PUBLIC_ZONE: string = GCP_SCENARIO.publicZone;
+export const LINKDNS_SA: string = GCP_SCENARIO.serviceAccount;
 
 export const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
-export const baseConfig = readJson('events/gcp/cli/linkdns-config.json') as Record<string, unknown>;
-export const fixtureRules = () =>
-  readJson('events/gcp/cli/psc-3-zones.forwarding-rules.json') as Record<string, unknown>[];
+export const baseConfig = gcpScenarioConfig();
+export const fixtureRules = pscForwardingRules;
 
 export function ruleSelfLink(name: string): string {
   return `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/${name}`;
@@ -52,14 +58,9 @@ export interface GcpHarness {
   close(): Promise<void>;
 }
 
-export interface HarnessOptions {
+/** Which parts of the scenario's world to seed ({@link GcpWorldOptions}), and how the functions are set up. */
+export interface HarnessOptions extends GcpWorldOptions {
   readonly config?: Record<string, unknown>;
-  /** Seed the private zone bound to the consumers' network. Default true. */
-  readonly privateZone?: boolean;
-  /** Seed a public zone of the same name. Default true. */
-  readonly publicZone?: boolean;
-  /** Seed the three PSC forwarding rules of events/gcp/cli. Default true. */
-  readonly rules?: boolean;
   readonly pageSize?: number;
   readonly regions?: string;
   readonly detectOnly?: boolean;
@@ -69,19 +70,7 @@ export interface HarnessOptions {
 /** Starts the local Google Cloud with the fixture world and wires the real handlers to it through the real client. */
 export async function startGcpHarness(options: HarnessOptions = {}): Promise<GcpHarness> {
   const gcp = await startLocalGcp({ pageSize: options.pageSize ?? 100 });
-  if (options.rules ?? true) seedForwardingRules(gcp.state, fixtureRules());
-  if (options.privateZone ?? true) {
-    seedZone(gcp.state, {
-      project: PROJECT,
-      name: PRIVATE_ZONE,
-      dnsName: DOMAIN,
-      visibility: 'private',
-      networks: [NETWORK],
-    });
-  }
-  if (options.publicZone ?? true) {
-    seedZone(gcp.state, { project: PROJECT, name: PUBLIC_ZONE, dnsName: DOMAIN, visibility: 'public' });
-  }
+  seedGcpScenario(gcp.state, options);
   const settings = readGcpSettings({
     LINKDNS_CONFIG: JSON.stringify(options.config ?? baseConfig),
     LINKDNS_GCP_PROJECT: PROJECT,

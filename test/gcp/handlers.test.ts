@@ -213,7 +213,7 @@ describe('forwardingRuleEvents', () => {
     const run = harness.handlers.forwardingRuleEvents(ruleEvent('insert', 'confluent-psc-us-central1-a'));
 
     // Assess
-    await expect(run).rejects.toMatchObject({ name: 'TransientCloudError', retryable: true });
+    await expect(run).rejects.toMatchObject({ name: 'RetryableRunError', retryable: true });
     expect(harness.gcp.requests.counts()['changes.create']).toBe(6);
     expect(aRecords(harness.zone())).toEqual({});
   });
