@@ -1,15 +1,14 @@
 import type { InvocationContext, Timer } from '@azure/functions';
-import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
-import { isWithinDomain, type ObservedEndpoint } from '../core/model.ts';
+import { managedDomains } from '../core/config.ts';
+import { isWithinDomain } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
   type ReconcileDeps,
-  type ReconcileTarget,
   reconcileEndpoints,
   reconcileTargets,
   repairAll,
+  zoneEditTargets,
 } from '../core/reconcile.ts';
-import { readRegistry } from '../core/registry.ts';
 import type { Trigger } from '../core/report.ts';
 import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
@@ -74,7 +73,11 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
           return ignored(`zone ${change.zone} is not a managed domain`);
         }
         const trigger = triggerOf('zone-event', event.id, `${event.operationName} ${event.resourceUri}`);
-        const { targets, endpointsByScope } = await zoneTargets(change.zone, reconcile, signal);
+        const zone = (await reconcile.dns.listZones([change.zone], signal)).find(
+          (candidate) => candidate.domain === change.zone,
+        );
+        const records = zone ? await reconcile.dns.readRecords(zone, signal) : [];
+        const { targets, endpointsByScope } = await zoneEditTargets(change.zone, records, reconcile, signal);
         return reconciled(await reconcileTargets(trigger, targets, reconcile, { signal, endpointsByScope }));
       }),
 
@@ -97,45 +100,6 @@ async function settle(
   const log = invocationLog(context);
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
-}
-
-/**
- * The targets a change in `zone` asks to reconcile: the scope its ownership registry names, or — when the registry is
- * gone (someone deleted `_linkdns`) or never existed — every scope whose endpoints map to the zone's domain.
- */
-async function zoneTargets(
-  domain: string,
-  deps: ReconcileDeps,
-  signal: AbortSignal,
-): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
-  const zone = (await deps.dns.listZones([domain], signal)).find((candidate) => candidate.domain === domain);
-  if (zone) {
-    const registry = readRegistry(await deps.dns.readRecords(zone, signal), domain);
-    if (registry?.owner === deps.config.owner && registry.scope)
-      return { targets: [{ domain, scope: registry.scope }] };
-  }
-  const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
-  return targetsFromEndpoints(domain, endpoints, deps.config);
-}
-
-function targetsFromEndpoints(
-  domain: string,
-  endpoints: readonly ObservedEndpoint[],
-  config: LinkdnsConfig,
-): { targets: ReconcileTarget[]; endpointsByScope: Map<string, ObservedEndpoint[]> } {
-  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
-  for (const endpoint of endpoints) {
-    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
-  }
-  const scopes = new Set(
-    endpoints
-      .filter((endpoint) => {
-        const decision = resolveMapping(endpoint, config);
-        return decision.managed && decision.domain === domain;
-      })
-      .map((endpoint) => endpoint.scope),
-  );
-  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
 }
 
 function invocationLog(context: InvocationContext): ChangeLog {

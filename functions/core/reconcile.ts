@@ -439,3 +439,32 @@ export async function repairAll(
   const unreported = managed.unreadable.filter((zone) => !reconciled.has(zone.zoneId));
   return { ...report, startedAt, zones: [...report.zones, ...unreported] };
 }
+
+/**
+ * What an edit of a managed zone asks to reconcile: the scope its ownership registry names, or — when the registry is
+ * gone (someone deleted `_linkdns`) or never existed — every scope whose endpoints map to the zone's domain, with
+ * those endpoints (listed once) so the zones need not list them again.
+ */
+export async function zoneEditTargets(
+  domain: string,
+  records: readonly RecordSet[],
+  deps: ReconcileDeps,
+  signal?: AbortSignal,
+): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
+  const registry = readRegistry(records, domain);
+  if (registry?.owner === deps.config.owner && registry.scope) return { targets: [{ domain, scope: registry.scope }] };
+  const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
+  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
+  for (const endpoint of endpoints) {
+    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
+  }
+  const scopes = new Set(
+    endpoints
+      .filter((endpoint) => {
+        const decision = resolveMapping(endpoint, deps.config);
+        return decision.managed && decision.domain === domain;
+      })
+      .map((endpoint) => endpoint.scope),
+  );
+  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
+}

@@ -1,16 +1,14 @@
 import { z } from 'zod';
-import { type LinkdnsConfig, managedDomains, resolveMapping } from '../core/config.ts';
+import { managedDomains } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import type { ObservedEndpoint, RecordSet } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
   type ReconcileDeps,
-  type ReconcileTarget,
   reconcileEndpoints,
   reconcileTargets,
   repairAll,
+  zoneEditTargets,
 } from '../core/reconcile.ts';
-import { readRegistry } from '../core/registry.ts';
 import type { Trigger } from '../core/report.ts';
 import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
@@ -81,7 +79,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           `${event.methodName} ${event.resourceName ?? change.zoneName}`,
         );
         const records = await reconcile.dns.readRecords(zone, signal);
-        const { targets, endpointsByScope } = await zoneTargets(zone.domain, records, reconcile, signal);
+        const { targets, endpointsByScope } = await zoneEditTargets(zone.domain, records, reconcile, signal);
         return reconciled(
           await reconcileTargets(trigger, targets, reconcile, {
             signal,
@@ -110,42 +108,6 @@ async function settle(
   const log = deps.log ?? structuredLog();
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
-}
-
-/**
- * The targets a change in the zone of `domain` asks to reconcile: the network its ownership registry names, or — when
- * the registry is gone (someone deleted `_linkdns`) or never existed — every network whose endpoints map to the domain.
- */
-async function zoneTargets(
-  domain: string,
-  records: readonly RecordSet[],
-  deps: ReconcileDeps,
-  signal: AbortSignal,
-): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
-  const registry = readRegistry(records, domain);
-  if (registry?.owner === deps.config.owner && registry.scope) return { targets: [{ domain, scope: registry.scope }] };
-  const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
-  return targetsFromEndpoints(domain, endpoints, deps.config);
-}
-
-function targetsFromEndpoints(
-  domain: string,
-  endpoints: readonly ObservedEndpoint[],
-  config: LinkdnsConfig,
-): { targets: ReconcileTarget[]; endpointsByScope: Map<string, ObservedEndpoint[]> } {
-  const endpointsByScope = new Map<string, ObservedEndpoint[]>();
-  for (const endpoint of endpoints) {
-    endpointsByScope.set(endpoint.scope, [...(endpointsByScope.get(endpoint.scope) ?? []), endpoint]);
-  }
-  const scopes = new Set(
-    endpoints
-      .filter((endpoint) => {
-        const decision = resolveMapping(endpoint, config);
-        return decision.managed && decision.domain === domain;
-      })
-      .map((endpoint) => endpoint.scope),
-  );
-  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
 }
 
 /**
