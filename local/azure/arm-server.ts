@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
 import {
   type ArmResource,
   ArmStore,
@@ -184,30 +185,9 @@ export async function startLocalAzure(options: LocalAzureOptions = {}): Promise<
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     state: store,
-    requests: {
-      entries,
-      counts() {
-        const counts: Record<string, number> = {};
-        for (const entry of entries) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1;
-        return counts;
-      },
-      writes: () => entries.filter((entry) => ['PUT', 'PATCH', 'DELETE'].includes(entry.method)),
-      clear: () => {
-        entries.length = 0;
-      },
-    },
-    faults: {
-      add: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
-      clear: () => {
-        faults.length = 0;
-      },
-      pending: () => faults.reduce((sum, fault) => sum + fault.left, 0),
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    requests: requestLogOf(entries, (entry) => ['PUT', 'PATCH', 'DELETE'].includes(entry.method)),
+    faults: faultControlsOf(faults),
+    close: () => closeServer(server),
   };
 }
 

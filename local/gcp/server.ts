@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
 import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-state.ts';
 import { ComputeState } from './compute-state.ts';
 import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
@@ -181,30 +182,9 @@ export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<Loca
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     state,
-    requests: {
-      entries,
-      counts() {
-        const counts: Record<string, number> = {};
-        for (const entry of entries) counts[entry.operation] = (counts[entry.operation] ?? 0) + 1;
-        return counts;
-      },
-      writes: () => entries.filter((entry) => entry.method !== 'GET'),
-      clear: () => {
-        entries.length = 0;
-      },
-    },
-    faults: {
-      add: (fault) => faults.push({ ...fault, left: fault.times ?? 1 }),
-      clear: () => {
-        faults.length = 0;
-      },
-      pending: () => faults.reduce((sum, fault) => sum + fault.left, 0),
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    requests: requestLogOf(entries, (entry) => entry.method !== 'GET'),
+    faults: faultControlsOf(faults),
+    close: () => closeServer(server),
   };
 }
 
