@@ -9,6 +9,7 @@ import { summarizeRun } from '../functions/core/report.ts';
 import { LOCAL_CREDENTIALS, startLocalAws } from '../local/aws/index.ts';
 import { divergentZones, type Fleet, injectDrift, seedFleet } from './fleet.ts';
 import { measureRun, type RunFigures, rateLimitFloorSeconds } from './measure.ts';
+import { type PlanSpeed, planSpeedFigures } from './plan-speed.ts';
 
 /**
  * `npm run bench`: the scheduled drift repair over a fleet on the local AWS, through the real handler and SDK clients,
@@ -67,6 +68,7 @@ try {
     handleScheduledRepair({ id: 'bench-steady' }, runtime),
   );
   for (const figures of [repair, steady]) printRun(figures, rate, burst);
+  printPlanSpeed(planSpeedFigures(10_000, 10_000));
 
   const problems = [
     ...divergent.map((problem) => `after the repair: ${problem}`),
@@ -160,6 +162,17 @@ function printRun(figures: RunFigures, rateLimit: number, bucket: number): void 
       `  metrics: ${Object.entries(figures.metrics)
         .map(([name, value]) => `${name}=${JSON.stringify(value)}`)
         .join(' ')}`,
+    ].join('\n'),
+  );
+}
+
+function printPlanSpeed(speed: PlanSpeed): void {
+  console.log(
+    [
+      '',
+      `== plan of one zone: ${speed.owned} owned + ${speed.foreign} foreign records, ${speed.changes} changes (median of 5)`,
+      `  planZoneChanges ${speed.plan_ms} ms; wire mapping (read + ownership check + write): Route 53 ` +
+        `${speed.route53_wire_ms} ms, Azure ${speed.azure_wire_ms} ms, Cloud DNS ${speed.cloud_dns_wire_ms} ms`,
     ].join('\n'),
   );
 }

@@ -31,6 +31,9 @@ const ROUTE53_ONLY_PREFIX = 'route53:';
 
 /** Unescapes a Route 53 name (`\052.Example.com.` → `*.example.com`): octal `\ddd` and `\x` escapes, lowercase. */
 export function decodeRoute53Name(name: string): string {
+  // Most names hold no escape but the wildcard's: skip the octet-by-octet walk for them (zones of 10,000 records).
+  if (!name.includes('\\')) return canonicalName(name);
+  if (name.startsWith('\\052.') && !name.includes('\\', 1)) return canonicalName(`*${name.slice(4)}`);
   const bytes: number[] = [];
   for (let index = 0; index < name.length; index += 1) {
     const char = name[index] as string;
@@ -55,8 +58,12 @@ export function encodeTxtValue(text: string): string {
   return quoteTxtStrings(text, 8);
 }
 
+const PLAIN_QUOTED_STRINGS = /^ *"[^"]*"(?: *"[^"]*")* *$/;
+
 /** The text of a TXT value: its quoted strings unescaped and joined. A value that is not quoted is returned as is. */
 export function decodeTxtValue(value: string): string {
+  // Plain quoted strings (no escapes), the usual case: join their contents without walking octet by octet.
+  if (!value.includes('\\') && PLAIN_QUOTED_STRINGS.test(value)) return value.replace(/^ *"|" *"|" *$/g, '');
   const bytes: number[] = [];
   let index = 0;
   const push = (text: string) => bytes.push(...Buffer.from(text, 'utf8'));
@@ -180,7 +187,11 @@ export function changeBatches(
   const registryAfter = registryUpdate?.new ?? changes.create.find(isRegistry);
 
   const groups = new Map<string, Change[]>();
-  const add = (name: string, change: Change) => groups.set(name, [...(groups.get(name) ?? []), change]);
+  const add = (name: string, change: Change) => {
+    const named = groups.get(name);
+    if (named) named.push(change);
+    else groups.set(name, [change]);
+  };
   for (const record of changes.delete) if (!isRegistry(record)) add(record.name, deleteChange(record));
   for (const change of changes.update) {
     if (change === registryUpdate) continue;
@@ -201,6 +212,8 @@ export function changeBatches(
   const opening = group(transition(registryBefore, inFlight));
   const closing = group(transition(inFlight, registryAfter));
   const batches: ChangeGroup[][] = [[opening]];
+  // Running totals of the batch being filled, so packing stays linear in the number of changes.
+  let filled = { records: opening.records, characters: opening.characters };
   for (const entry of [...recordGroups, closing]) {
     if (!fits([entry], limits)) {
       const name = entry.changes[0]?.ResourceRecordSet?.Name ?? '(registry)';
@@ -208,9 +221,14 @@ export function changeBatches(
         `Changes to ${name} need ${entry.records} records and ${entry.characters} characters, more than one Route 53 batch allows (${limits.resourceRecords} / ${limits.valueCharacters})`,
       );
     }
-    const current = batches.at(-1) as ChangeGroup[];
-    if (fits([...current, entry], limits)) current.push(entry);
-    else batches.push([entry]);
+    const withEntry = { records: filled.records + entry.records, characters: filled.characters + entry.characters };
+    if (withEntry.records <= limits.resourceRecords && withEntry.characters <= limits.valueCharacters) {
+      (batches.at(-1) as ChangeGroup[]).push(entry);
+      filled = withEntry;
+    } else {
+      batches.push([entry]);
+      filled = { records: entry.records, characters: entry.characters };
+    }
   }
   return batches
     .map((batch) => deletesFirst(batch.flatMap((entry) => entry.changes)))

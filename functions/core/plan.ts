@@ -84,8 +84,10 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
     };
   }
 
-  const owned = (record: RecordSet): boolean => ownsRecord(registry, input.owner, record);
   const records = input.current.filter((record) => !isRegistryRecord(record, input.domain));
+  // Ownership is decided once per record (one registry look-up each), so the plan stays linear in the zone's size.
+  const ownedRecords = new Set(records.filter((record) => ownsRecord(registry, input.owner, record)));
+  const owned = (record: RecordSet): boolean => ownedRecords.has(record);
   const byName = groupByName(records);
   const create: RecordSet[] = [];
   const update: RecordUpdate[] = [];
@@ -121,13 +123,15 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
   const replaced = new Set(update.map((change) => recordKey(change.old)));
   const full: Changes = { create, update, delete: unwanted.filter((record) => !replaced.has(recordKey(record))) };
   const changes = applyPolicy(full, input.policy);
-  const kept = [...full.delete.filter((record) => !changes.delete.includes(record))];
+  const deleted = new Set(changes.delete);
+  const updated = new Set(changes.update);
+  const kept = full.delete.filter((record) => !deleted.has(record));
 
-  const registryChange = planRegistry(input, registry, records, changes, adopted);
+  const registryChange = planRegistry(input, ownedRecords, changes, adopted);
   return {
     changes: mergeChanges(changes, registryChange),
     conflicts,
-    kept: [...kept, ...full.update.filter((change) => !changes.update.includes(change)).map((change) => change.old)],
+    kept: [...kept, ...full.update.filter((change) => !updated.has(change)).map((change) => change.old)],
   };
 }
 
@@ -144,17 +148,15 @@ export function applyPolicy(changes: Changes, policy: Policy): Changes {
 /** The registry after the changes: what linkdns owns that still exists, plus what it creates or adopts. */
 function planRegistry(
   input: PlanInput,
-  registry: Registry | undefined,
-  records: readonly RecordSet[],
+  ownedBefore: ReadonlySet<RecordSet>,
   changes: Changes,
   adopted: readonly RecordSet[],
 ): Changes {
   const removed = new Set([...changes.delete, ...changes.update.map((change) => change.old)].map(recordKey));
   const ownedAfter = new Map<string, { name: string; type: RecordType }>();
-  for (const record of records) {
-    if (ownsRecord(registry, input.owner, record) && !removed.has(recordKey(record))) {
-      ownedAfter.set(recordKey(record), record);
-    }
+  for (const record of ownedBefore) {
+    const key = recordKey(record);
+    if (!removed.has(key)) ownedAfter.set(key, record);
   }
   for (const record of [...changes.create, ...changes.update.map((change) => change.new), ...adopted]) {
     ownedAfter.set(recordKey(record), record);
@@ -192,7 +194,11 @@ function conflictReason(foreign: readonly RecordSet[]): string {
 
 function groupByName(records: readonly RecordSet[]): Map<string, RecordSet[]> {
   const byName = new Map<string, RecordSet[]>();
-  for (const record of records) byName.set(record.name, [...(byName.get(record.name) ?? []), record]);
+  for (const record of records) {
+    const atName = byName.get(record.name);
+    if (atName) atName.push(record);
+    else byName.set(record.name, [record]);
+  }
   return byName;
 }
 

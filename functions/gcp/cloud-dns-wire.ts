@@ -70,11 +70,15 @@ export function encodeTxtData(text: string): string {
   return quoteTxtStrings(text, 10);
 }
 
+const PLAIN_QUOTED_STRINGS = /^[ \t]*"[^"]*"(?:[ \t]*"[^"]*")*[ \t]*$/;
+
 /**
  * The text of TXT presentation data: its character-strings unescaped and joined. Unquoted words (the console accepts
  * them) are taken as they are; several are joined without the blanks between them, as quoted strings are.
  */
 export function decodeTxtData(data: string): string {
+  // Plain quoted strings (no escapes), the usual case: join their contents without walking octet by octet.
+  if (!data.includes('\\') && PLAIN_QUOTED_STRINGS.test(data)) return data.replace(/^[ \t]*"|"[ \t]*"|"[ \t]*$/g, '');
   const bytes: number[] = [];
   const push = (text: string) => bytes.push(...Buffer.from(text, 'utf8'));
   let index = 0;

@@ -39,6 +39,7 @@ describe('Route 53 names and values', () => {
     ['\\052.pr1jy6.example.com.', '*.pr1jy6.example.com'],
     ['\\052.Use1-AZ1.Example.com.', '*.use1-az1.example.com'],
     ['\\100home.example.com.', '@home.example.com'],
+    ['\\052.a\\100b.example.com.', '*.a@b.example.com'],
     ['_linkdns.example.com.', '_linkdns.example.com'],
     ['example.com', 'example.com'],
   ])('decodes %s as %s', (wire, expected) => {
@@ -67,6 +68,8 @@ describe('Route 53 names and values', () => {
     expect(strings).toHaveLength(3);
     expect(decodeTxtValue(wire)).toBe(text);
     expect(decodeTxtValue('"v=spf1 " "include:example.com"')).toBe('v=spf1 include:example.com');
+    expect(decodeTxtValue(' "a"  "" "b" ')).toBe('ab');
+    expect(decodeTxtValue('unquoted "x"')).toBe('unquoted "x"');
   });
 });
 

@@ -64,6 +64,8 @@ describe('TXT data', () => {
     ['unquoted', 'unquoted'],
     ['"caf\\195\\169"', 'café'],
     ['""', ''],
+    ['\t"a"\t "" "b" ', 'ab'],
+    ['"a" bare "b"', 'abareb'],
   ])('reads %s as %s', (data, text) => {
     // Act
     const result = decodeTxtData(data);
