@@ -6,11 +6,8 @@ import { CLOUD_OPTIONS } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import { liveZoneRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
+import { EXPORT_USAGE } from './usage.ts';
 import { formatZoneFile, type ZoneFileOptions } from './zone-file.ts';
-
-export const EXPORT_USAGE = `linkdns export --domain <dns_domain> (--records F | --config F [--cloud aws|azure] [--zone-id ID] ...)
-  [--nameserver NAME] [--nameserver-address IP] [--serial N] [--ttl SECONDS]
-    # F: \`linkdns records --json\` output, or the configuration (the managed zone as it is now)`;
 
 /**
  * Prints a domain's records as a BIND zone file on stdout; when SOA/NS had to be invented, says so on stderr.

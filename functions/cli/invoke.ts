@@ -21,16 +21,12 @@ import { createGcpHandlers, type GcpHandlerDeps, type GcpHandlers } from '../gcp
 import type { InvocationResult } from '../invocation.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
-import { openGcp } from './cloud.ts';
+import { openGcp } from './cloud-gcp.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson, readInputText } from './input-files.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
-
-export const INVOKE_USAGE = `linkdns invoke <event.json> [--local] [--dry-run] [--json]
-    [--config F] [--region R] [--subscription ID --resource-group RG] [--project P]
-    # runs the cloud function that takes the event (like \`sam local invoke\`), against the configured cloud
-    # or, with --local, against local clouds seeded with the demo scenario; exit 0 ok, 1 failed or rejected`;
+import { INVOKE_USAGE } from './usage.ts';
 
 /** Which handler an event file is for. */
 export type EventRoute =

@@ -1,38 +1,49 @@
+import packageJson from '../../package.json' with { type: 'json' };
 import { isLinkdnsError } from '../core/errors.ts';
 import type { Command } from './command.ts';
-import { EXPORT_USAGE, exportCommand } from './export.ts';
-import { INVOKE_USAGE, invokeCommand } from './invoke.ts';
 import {
   APPLY_USAGE,
-  applyCommand,
+  EXPORT_USAGE,
+  INVOKE_USAGE,
   PLAN_USAGE,
-  planCommand,
+  RECORDS_USAGE,
   REPAIR_USAGE,
-  repairCommand,
-} from './reconcile-commands.ts';
-import { RECORDS_USAGE, recordsCommand } from './records.ts';
-import { VERIFY_USAGE, verifyCommand } from './verify.ts';
+  VERIFY_USAGE,
+} from './usage.ts';
 
-const COMMANDS: Readonly<Record<string, { readonly run: Command; readonly usage: string }>> = {
-  plan: { run: planCommand, usage: PLAN_USAGE },
-  apply: { run: (argv) => applyCommand(argv), usage: APPLY_USAGE },
-  repair: { run: repairCommand, usage: REPAIR_USAGE },
-  verify: { run: verifyCommand, usage: VERIFY_USAGE },
-  export: { run: exportCommand, usage: EXPORT_USAGE },
-  invoke: { run: invokeCommand, usage: INVOKE_USAGE },
-  records: { run: recordsCommand, usage: RECORDS_USAGE },
+/**
+ * Each command's module is imported only when that command runs, so `--help`, `--version` and the offline commands
+ * never load a cloud SDK, and a cloud command loads only its cloud's (`cloud.ts`). Usage text lives in `usage.ts`.
+ */
+interface CommandEntry {
+  readonly usage: string;
+  readonly load: () => Promise<Command>;
+}
+
+const COMMANDS: Readonly<Record<string, CommandEntry>> = {
+  plan: { usage: PLAN_USAGE, load: async () => (await import('./reconcile-commands.ts')).planCommand },
+  apply: { usage: APPLY_USAGE, load: async () => (await import('./reconcile-commands.ts')).applyCommand },
+  repair: { usage: REPAIR_USAGE, load: async () => (await import('./reconcile-commands.ts')).repairCommand },
+  verify: { usage: VERIFY_USAGE, load: async () => (await import('./verify.ts')).verifyCommand },
+  export: { usage: EXPORT_USAGE, load: async () => (await import('./export.ts')).exportCommand },
+  invoke: { usage: INVOKE_USAGE, load: async () => (await import('./invoke.ts')).invokeCommand },
+  records: { usage: RECORDS_USAGE, load: async () => (await import('./records.ts')).recordsCommand },
 };
+
+/** The package's version, as `linkdns --version` prints it. */
+export const LINKDNS_VERSION: string = packageJson.version;
 
 const indent = (text: string) => text.split('\n').join('\n  ');
 
-const USAGE = `linkdns — keeps private DNS right for private endpoints
+const USAGE = `linkdns ${LINKDNS_VERSION} — keeps private DNS right for private endpoints
 
 Usage:
   ${Object.values(COMMANDS)
     .map((command) => indent(command.usage))
     .join('\n  ')}
+  linkdns --version
 
-Credentials: each cloud SDK's standard chain (AWS profile/env/SSO, Azure CLI/env/managed identity).`;
+Credentials: each cloud SDK's standard chain (AWS profile/env/SSO, Azure CLI/env/managed identity, Google ADC).`;
 
 /** Runs the CLI and returns the exit code; errors are printed to stderr, never to stdout. */
 export async function runCli(argv: readonly string[]): Promise<number> {
@@ -40,6 +51,10 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     (name ? process.stdout : process.stderr).write(`${USAGE}\n`);
     return name ? 0 : 1;
+  }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`${LINKDNS_VERSION}\n`);
+    return 0;
   }
   const command = COMMANDS[name];
   if (!command) {
@@ -51,7 +66,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    const result = await command.run(rest);
+    const result = await (await command.load())(rest);
     if (result.stdout) process.stdout.write(result.stdout);
     if (result.stderr) process.stderr.write(result.stderr);
     return result.exitCode;

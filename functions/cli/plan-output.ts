@@ -1,8 +1,9 @@
+import { styleText } from 'node:util';
 import type { RecordSet } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
 import { type RunReport, summarizeRun, type ZoneReport } from '../core/report.ts';
 
-/** ANSI colours on a TTY, nothing otherwise (and never when NO_COLOR is set). */
+/** Colours on a terminal that wants them, nothing otherwise (see {@link paletteFor}). */
 export interface Palette {
   add(text: string): string;
   remove(text: string): string;
@@ -11,12 +12,32 @@ export interface Palette {
   dim(text: string): string;
 }
 
-const ansi = (code: number) => (text: string) => `\u001b[${code}m${text}\u001b[0m`;
-export const COLOURS: Palette = { add: ansi(32), remove: ansi(31), change: ansi(33), warn: ansi(35), dim: ansi(2) };
+// Whether to colour is decided once by paletteFor, so styleText is told not to check the stream again.
+const style = (format: Parameters<typeof styleText>[0]) => (text: string) =>
+  styleText(format, text, { validateStream: false });
+export const COLOURS: Palette = {
+  add: style('green'),
+  remove: style('red'),
+  change: style('yellow'),
+  warn: style('magenta'),
+  dim: style('dim'),
+};
 export const PLAIN: Palette = { add: (t) => t, remove: (t) => t, change: (t) => t, warn: (t) => t, dim: (t) => t };
 
+/**
+ * Node's own colour rules (those `util.styleText` applies with `validateStream`), with the environment passed in:
+ * `FORCE_COLOR` wins (`0` or `false` turns colour off, anything else on), then `NO_COLOR` or `NODE_DISABLE_COLORS`
+ * turn it off, else colour on a TTY only (https://no-color.org, https://force-color.org).
+ */
 export function paletteFor(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): Palette {
-  return stream.isTTY && !env.NO_COLOR ? COLOURS : PLAIN;
+  return wantsColour(stream, env) ? COLOURS : PLAIN;
+}
+
+function wantsColour(stream: { isTTY?: boolean }, env: Readonly<Record<string, string | undefined>>): boolean {
+  const force = env.FORCE_COLOR;
+  if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
+  if (env.NO_COLOR || env.NODE_DISABLE_COLORS) return false;
+  return stream.isTTY === true && env.TERM !== 'dumb';
 }
 
 /**

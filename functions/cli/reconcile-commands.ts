@@ -3,16 +3,9 @@ import { parseArgs } from 'node:util';
 import { InvalidInputError } from '../core/errors.ts';
 import { repairAll } from '../core/reconcile.ts';
 import { type RunReport, summarizeRun } from '../core/report.ts';
-import { CLOUD_OPTIONS, CLOUD_USAGE, openCloud, stderrLog } from './cloud.ts';
+import { CLOUD_OPTIONS, openCloud, stderrLog } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
-
-export const PLAN_USAGE = `linkdns plan ${CLOUD_USAGE}
-    # read-only diff of every managed zone; exit 0 no changes, 2 changes pending, 1 error`;
-export const APPLY_USAGE = `linkdns apply ${CLOUD_USAGE} [--yes]
-    # the plan, then apply it (asks on a terminal unless --yes)`;
-export const REPAIR_USAGE = `linkdns repair ${CLOUD_USAGE} [--detect-only]
-    # the scheduled drift repair, on demand, with a progress line per zone`;
 
 /** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 an error. */
 export function planExitCode(report: RunReport): number {

@@ -13,11 +13,7 @@ import { observeForwardingRule } from '../gcp/forwarding-rule-mapping.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson } from './input-files.ts';
-
-export const RECORDS_USAGE = `linkdns records --domain <dns_domain> [--layout zonal|regional] [--scope ID] [--json]
-  ( --aws-endpoints F --aws-subnets F       # aws ec2 describe-vpc-endpoints / describe-subnets JSON output
-  | --azure-endpoints F [--azure-nics F]    # az network private-endpoint list (+ az network nic list) output
-  | --gcp-forwarding-rules F )              # gcloud compute forwarding-rules list --format=json output`;
+import { RECORDS_USAGE } from './usage.ts';
 
 /**
  * `linkdns records`: the records a domain needs, computed offline from what the cloud CLIs print.

@@ -15,10 +15,7 @@ import {
 import { formatTable } from './format.ts';
 import { liveDesiredRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
-
-export const VERIFY_USAGE = `linkdns verify (--records F | --config F [--cloud aws|azure] [--region R ...])
-  [--resolver IP[:port]] [--name NAME]... [--timeout MS] [--tries N] [--json]
-    # F: \`linkdns records --json\` output, or the configuration (records computed from the live endpoints)`;
+import { VERIFY_USAGE } from './usage.ts';
 
 export interface VerifyOptions extends ResolverOptions {
   /** Names to check besides the samples derived from the wildcards (e.g. a real bootstrap server name). */

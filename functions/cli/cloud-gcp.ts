@@ -1,0 +1,37 @@
+import { GoogleAuth } from 'google-auth-library';
+import type { ChangeLog, DnsProvider, EndpointSource } from '../core/ports.ts';
+import { createGcpAdapters } from '../gcp/adapters.ts';
+import { CLOUD_PLATFORM_SCOPE, staticToken } from '../gcp/google-api.ts';
+import { type GcpSettings, readGcpSettings } from '../gcp/settings.ts';
+import { type CliCloud, type CloudFlags, type CloudOpening, QUIET } from './cloud.ts';
+
+/** Google Cloud for a CLI command (see {@link openGcp}). */
+export function openGcpCloud({ flags, configText, log, env }: CloudOpening): CliCloud {
+  const { settings, endpoints, dns } = openGcp(flags, configText, log, env);
+  return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: QUIET };
+}
+
+/**
+ * The Google adapters for a CLI command: the settings the functions read (`LINKDNS_*`, `GOOGLE_CLOUD_PROJECT`) with
+ * `--project` and `--region` on top, and Application Default Credentials — or a static token when
+ * `LINKDNS_GCP_API_ROOT` names a local Google Cloud.
+ */
+export function openGcp(
+  flags: Pick<CloudFlags, 'project' | 'region'>,
+  configText: string,
+  log: ChangeLog,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { settings: GcpSettings; endpoints: EndpointSource; dns: DnsProvider } {
+  const settings = readGcpSettings({
+    ...env,
+    LINKDNS_CONFIG: configText,
+    ...(flags.project ? { LINKDNS_GCP_PROJECT: flags.project } : {}),
+    ...(flags.region ? { LINKDNS_GCP_REGIONS: flags.region } : {}),
+  });
+  if (!settings.apiRoot) {
+    const tokens = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+    return { settings, ...createGcpAdapters(settings, tokens, { log }) };
+  }
+  // A local Google Cloud only checks that a token is sent, and finishes changes at once: no need to poll for a second.
+  return { settings, ...createGcpAdapters(settings, staticToken('local'), { log, pollIntervalMs: 1 }) };
+}
