@@ -7,7 +7,7 @@ import { parseArgs, promisify } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build } from 'esbuild';
 import { HANDLER_ENTRIES, type HandlerName, REPOSITORY_ROOT } from '../infra/lib/handler-entries.ts';
-import { ESM_REQUIRE_BANNER } from '../infra/lib/linkdns-function.ts';
+import { LAMBDA_BUILD_OPTIONS } from '../infra/lib/lambda-code.ts';
 
 /**
  * `npm run bench:cold-start`: how big each Lambda bundle is and how long a fresh Node 22 takes to import its
@@ -17,30 +17,14 @@ import { ESM_REQUIRE_BANNER } from '../infra/lib/linkdns-function.ts';
  *   npm run bench:cold-start                 5 measured runs per bundle (≈ 20 s)
  *   npm run bench:cold-start -- --runs 10
  *
- * The esbuild options MIRROR `LinkdnsFunction`'s `bundling` (infra/lib/linkdns-function.ts) as aws-cdk-lib turns them
- * into esbuild arguments; only the banner and the entries are imported from infra. Change both together.
+ * The esbuild options are those of the deployed bundles (`LAMBDA_BUILD_OPTIONS`, infra/lib/lambda-code.ts).
  */
 const { values: args } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
 const runs = Number(args.runs);
 if (!Number.isInteger(runs) || runs <= 0) throw new RangeError('--runs must be a positive integer');
 
-/** What `LinkdnsFunction` asks `NodejsFunction` for, in esbuild's JS API terms (`bundleAwsSDK: true` → no externals). */
-const DEPLOYED_OPTIONS: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
-  minify: true,
-  keepNames: true,
-  // SourceMapMode.DEFAULT: a .map file next to the bundle, linked by a `//# sourceMappingURL` comment.
-  sourcemap: 'linked',
-  sourcesContent: false,
-  external: [],
-  logLevel: 'warning',
-  absWorkingDir: REPOSITORY_ROOT,
-};
+/** The deployed bundle: the options `npm run build` and `cdk synth` use (`bundleAwsSDK` → no externals). */
+const DEPLOYED_OPTIONS: BuildOptions = { ...LAMBDA_BUILD_OPTIONS, external: [] };
 
 interface Variant {
   readonly name: string;

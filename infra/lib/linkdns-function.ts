@@ -2,28 +2,21 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogLevel, NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { LOCK_FILE, REPOSITORY_ROOT } from './handler-entries.ts';
+import type { HandlerName } from './handler-entries.ts';
+import { lambdaCode } from './lambda-code.ts';
 
 /** The runtime every linkdns function uses; the toolchain and the bundle target are Node 22 (PRODUCT.md §7). */
 export const LINKDNS_RUNTIME = Runtime.NODEJS_22_X;
 
-/**
- * ESM bundles have no `require`; some bundled CommonJS dependencies still call it. The alias keeps the name from
- * clashing with a bundled `createRequire` import.
- */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as linkdnsCreateRequire } from 'node:module'; const require = linkdnsCreateRequire(import.meta.url);";
-
 export interface LinkdnsFunctionProps {
-  /** Entry file exporting `handler`. */
-  readonly entry: string;
+  /** Which handler the function runs (its code: {@link lambdaCode}). */
+  readonly handler: HandlerName;
   readonly description: string;
   readonly environment: Readonly<Record<string, string>>;
   readonly timeout: Duration;
@@ -43,11 +36,11 @@ export interface LinkdnsFunctionProps {
 
 /**
  * One linkdns Lambda function with everything it owns: a role with no managed policies (statements are added per
- * purpose), its own log group with retention, an ESM bundle with the AWS SDK inside (it imports faster than the
- * runtime's copy, PRODUCT.md §7), source maps, async retries into a failure queue, and an errors alarm.
+ * purpose), its own log group with retention, its bundle ({@link lambdaCode}: pre-built in the npm package, bundled
+ * from source in this repository), async retries into a failure queue, and an errors alarm.
  */
 export class LinkdnsFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly errorsAlarm: Alarm;
@@ -62,9 +55,10 @@ export class LinkdnsFunction extends Construct {
     this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention });
     this.logGroup.grantWrite(this.role);
 
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry,
-      handler: 'handler',
+    this.function = new LambdaFunction(this, 'Function', {
+      code: lambdaCode(props.handler),
+      // `handler` exported by index.mjs (LAMBDA_BUNDLE_FILE).
+      handler: 'index.handler',
       description: props.description,
       runtime: LINKDNS_RUNTIME,
       architecture: Architecture.ARM_64,
@@ -72,29 +66,11 @@ export class LinkdnsFunction extends Construct {
       timeout: props.timeout,
       role: this.role,
       logGroup: this.logGroup,
-      projectRoot: REPOSITORY_ROOT,
-      depsLockFilePath: LOCK_FILE,
       environment: {
         POWERTOOLS_SERVICE_NAME: 'linkdns',
         POWERTOOLS_METRICS_NAMESPACE: 'linkdns',
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
-      },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        bundleAwsSDK: true,
-        minify: true,
-        // Error classes name themselves from `new.target.name`; reports and logs need the real names.
-        keepNames: true,
-        sourceMap: true,
-        // Linked (`//# sourceMappingURL`), so NODE_OPTIONS=--enable-source-maps finds the map: readable stack traces
-        // for about 16 ms and 8 MiB more per cold start (npm run bench:cold-start).
-        sourceMapMode: SourceMapMode.DEFAULT,
-        sourcesContent: false,
-        logLevel: LogLevel.WARNING,
       },
     });
     this.function.configureAsyncInvoke({

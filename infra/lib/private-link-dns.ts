@@ -16,7 +16,6 @@ import { type configSchema, type LinkdnsConfig, managedDomains, parseConfig } fr
 import { ConfigError } from '../../functions/core/errors.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { ENDPOINT_EVENT_PATTERN, zoneEventPattern } from './event-patterns.ts';
-import { HANDLER_ENTRIES } from './handler-entries.ts';
 import { LinkdnsFunction } from './linkdns-function.ts';
 import {
   ANY_ZONE_REASON,
@@ -271,19 +270,19 @@ export class PrivateLinkDns extends Construct {
     };
     this.endpointEvents = new LinkdnsFunction(this, 'EndpointEvents', {
       ...common,
-      entry: HANDLER_ENTRIES.endpointEvents,
+      handler: 'endpointEvents',
       description: 'linkdns: reconciles the private zone of a VPC endpoint that was created, changed or deleted',
       timeout: props.eventTimeout ?? Duration.minutes(2),
     });
     this.zoneEvents = new LinkdnsFunction(this, 'ZoneEvents', {
       ...common,
-      entry: HANDLER_ENTRIES.zoneEvents,
+      handler: 'zoneEvents',
       description: 'linkdns: repairs a managed private zone someone else edited',
       timeout: props.eventTimeout ?? Duration.minutes(2),
     });
     this.scheduledRepair = new LinkdnsFunction(this, 'ScheduledRepair', {
       ...common,
-      entry: HANDLER_ENTRIES.scheduledRepair,
+      handler: 'scheduledRepair',
       description: `linkdns: scheduled drift ${repairMode === 'repair' ? 'repair' : 'detection'} of every managed zone`,
       timeout: props.repairTimeout ?? Duration.minutes(10),
     });

@@ -5,8 +5,8 @@ import { App, type Stack } from 'aws-cdk-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { readAppContext } from '../../infra/lib/app-context.ts';
+import { ESM_REQUIRE_BANNER } from '../../infra/lib/lambda-code.ts';
 import { defineLinkdnsApp } from '../../infra/lib/linkdns-app.ts';
-import { ESM_REQUIRE_BANNER } from '../../infra/lib/linkdns-function.ts';
 import { renderValue, type Synthesized, synthesize } from './synth-support.ts';
 
 /** No CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION: what `cdk synth` sees offline, without credentials. */
