@@ -58,11 +58,11 @@ export function lambdaCode(handler: HandlerName): Code {
   const entry = HANDLER_ENTRIES[handler];
   return Code.fromAsset(dirname(entry), {
     assetHashType: AssetHashType.OUTPUT,
-    // CDK caches staging by source path and bundling options, and the handlers share a folder: this tells them apart.
-    extraHash: handler,
     bundling: {
       // Never pulled: local bundling always succeeds or throws.
       image: DockerImage.fromRegistry('public.ecr.aws/sam/build-nodejs22.x'),
+      // CDK caches staging by source path and bundling options, and the handlers share a folder: this tells them apart.
+      environment: { LINKDNS_HANDLER: handler },
       local: {
         tryBundle(outputDir) {
           // Loaded here, not imported: the packaged library never bundles and must not need esbuild.
