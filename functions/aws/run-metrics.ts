@@ -7,7 +7,8 @@ import { type RunReport, summarizeRun } from '../core/report.ts';
  */
 export function publishRunMetrics(metrics: Metrics, report: RunReport): void {
   const summary = summarizeRun(report);
-  metrics.addMetric('ZonesChecked', MetricUnit.Count, summary.zones);
+  metrics.addMetric('ZonesChecked', MetricUnit.Count, summary.zones - summary.notChecked);
+  metrics.addMetric('ZonesNotChecked', MetricUnit.Count, summary.notChecked);
   metrics.addMetric('ZonesChanged', MetricUnit.Count, summary.changed);
   metrics.addMetric('DriftDetected', MetricUnit.Count, summary.changed + summary.drift);
   metrics.addMetric(report.dryRun ? 'RecordsDrifted' : 'RecordsRepaired', MetricUnit.Count, summary.recordChanges);

@@ -7,11 +7,12 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
 import { InvalidInputError, LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
-import type { ReconcileDeps } from '../core/reconcile.ts';
+import { type ReconcileDeps, type ReconcileOptions, zoneStartCutoff } from '../core/reconcile.ts';
 import type { RunReport } from '../core/report.ts';
 import { retryableFailure } from '../invocation.ts';
 import { createNotifier, type NotifierDeps } from '../notify/notifier.ts';
 import { awsSecretResolver, type SecretResolver } from '../notify/secrets.ts';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { Ec2EndpointSource } from './ec2-endpoint-source.ts';
 import { Route53Zones } from './route53-zones.ts';
 import { publishRunMetrics } from './run-metrics.ts';
@@ -51,6 +52,10 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
   const clientOptions = {
     ...(settings.LINKDNS_AWS_ENDPOINT ? { endpoint: settings.LINKDNS_AWS_ENDPOINT } : {}),
     ...(options.credentials ? { credentials: options.credentials } : {}),
+    requestHandler: awsRequestHandler({
+      connectMs: settings.LINKDNS_CONNECT_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUTS.connectMs,
+      requestMs: settings.LINKDNS_REQUEST_TIMEOUT_MS ?? DEFAULT_REQUEST_TIMEOUTS.requestMs,
+    }),
   };
   const config = await loadConfig(settings, new SSMClient({ region: settings.AWS_REGION, ...clientOptions }));
   // Route 53 is a global service whose control plane lives in us-east-1.
@@ -77,7 +82,9 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
   const notifier =
     options.notifier ??
     createNotifier(config.notifications, {
-      secrets: options.secrets ?? awsSecretResolver({ env: process.env }),
+      secrets:
+        options.secrets ??
+        awsSecretResolver({ env: process.env, clientConfig: { requestHandler: clientOptions.requestHandler } }),
       log,
       metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
       ...(options.delivery ? { delivery: options.delivery } : {}),
@@ -91,6 +98,19 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     notifier,
     deps: { dns, endpoints, config, log, now: () => new Date() },
   };
+}
+
+/**
+ * The SDK's Node HTTP handler options for {@link RequestTimeouts}. `throwOnRequestTimeout` turns the request timeout
+ * into a `TimeoutError` (without it the handler only logs a warning and keeps waiting), which the Route 53 retry loop
+ * and the SDK's standard retries treat as a dropped connection.
+ */
+export function awsRequestHandler(timeouts: RequestTimeouts): {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+} {
+  return { connectionTimeout: timeouts.connectMs, requestTimeout: timeouts.requestMs, throwOnRequestTimeout: true };
 }
 
 async function loadConfig(settings: AwsSettings, ssm: SSMClient): Promise<LinkdnsConfig> {
@@ -107,7 +127,7 @@ async function loadConfig(settings: AwsSettings, ssm: SSMClient): Promise<Linkdn
 function crossAccountEc2(
   settings: AwsSettings,
   roleName: string,
-  clientOptions: { endpoint?: string },
+  clientOptions: { endpoint?: string; requestHandler: ReturnType<typeof awsRequestHandler> },
 ): (account: string) => EC2Client {
   const sts = new STSClient({ region: settings.AWS_REGION, ...clientOptions });
   const clients = new Map<string, EC2Client>();
@@ -148,6 +168,23 @@ export async function finishRun(runtime: AwsRuntime, report: RunReport, signal?:
   const failure = retryableFailure(report);
   if (failure) throw failure;
   return report;
+}
+
+/**
+ * The options every handler passes the core: the abort signal middy gives it, and the instant after which no new zone
+ * is started, from Lambda's `context.getRemainingTimeInMillis()` (read once the runtime is ready).
+ */
+export function invocationOptions(
+  runtime: AwsRuntime,
+  signal: AbortSignal | undefined,
+  remainingTimeMs: number | undefined,
+): Pick<ReconcileOptions, 'signal' | 'startZonesBefore'> {
+  return {
+    ...(signal ? { signal } : {}),
+    ...(remainingTimeMs === undefined
+      ? {}
+      : { startZonesBefore: zoneStartCutoff(runtime.deps.now(), remainingTimeMs) }),
+  };
 }
 
 /** Rejected input is logged and counted, not retried: the same event would fail the same way. */

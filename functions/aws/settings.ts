@@ -41,6 +41,9 @@ const settingsSchema = z
     LINKDNS_SPOKE_ACCOUNTS: commaList,
     /** When set, the only hosted zones linkdns reads or writes (IAM is scoped to them too). */
     LINKDNS_MANAGED_ZONE_IDS: commaList,
+    /** Per-attempt timeouts of every AWS SDK call (functions/request-timeouts.ts). */
+    LINKDNS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).optional(),
+    LINKDNS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).optional(),
     /** Points the SDK clients at a local AWS (`npm start`, `linkdns --local`); never set in a deployment. */
     LINKDNS_AWS_ENDPOINT: z.url().optional(),
   })

@@ -8,6 +8,7 @@ import {
   reconcileTargets,
   repairAll,
   zoneEditTargets,
+  zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
@@ -45,7 +46,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
 
   return {
     privateEndpointEvents: (raw, context) =>
-      settle(deps, context, async (reconcile, signal) => {
+      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
         const event = parseResourceEvent(raw);
         const mismatch = endpointEventMismatch(event);
         if (mismatch) return ignored(mismatch);
@@ -53,11 +54,11 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
         const endpointId = event.resourceUri.toLowerCase();
         parsePrivateEndpointId(endpointId);
         const trigger = triggerOf('endpoint-event', event.id, `${event.operationName} ${event.resourceUri}`);
-        return reconciled(await reconcileEndpoints(trigger, [endpointId], reconcile, { signal }));
+        return reconciled(await reconcileEndpoints(trigger, [endpointId], reconcile, { signal, startZonesBefore }));
       }),
 
     privateDnsRecordEvents: (raw, context) =>
-      settle(deps, context, async (reconcile, signal) => {
+      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
         const event = parseResourceEvent(raw);
         const change = recordSetChange(event);
         if (typeof change === 'string') return ignored(change);
@@ -78,14 +79,18 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
         );
         const records = zone ? await reconcile.dns.readRecords(zone, signal) : [];
         const { targets, endpointsByScope } = await zoneEditTargets(change.zone, records, reconcile, signal);
-        return reconciled(await reconcileTargets(trigger, targets, reconcile, { signal, endpointsByScope }));
+        return reconciled(
+          await reconcileTargets(trigger, targets, reconcile, { signal, startZonesBefore, endpointsByScope }),
+        );
       }),
 
     scheduledRepair: (timer, context) =>
-      settle(deps, context, async (reconcile, signal) => {
+      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
         if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
         const trigger = triggerOf('schedule', context.invocationId, 'scheduled drift repair');
-        return reconciled(await repairAll(trigger, reconcile, { signal, dryRun: deps.settings.repairDetectOnly }));
+        return reconciled(
+          await repairAll(trigger, reconcile, { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly }),
+        );
       }),
   };
 }
@@ -94,12 +99,15 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
 async function settle(
   deps: AzureHandlerDeps,
   context: InvocationContext,
-  work: (reconcile: ReconcileDeps, signal: AbortSignal) => Promise<AzureHandlerResult>,
+  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<AzureHandlerResult>,
 ): Promise<AzureHandlerResult> {
-  const signal = AbortSignal.timeout(deps.timeoutMs ?? 270_000);
+  const budgetMs = deps.timeoutMs ?? 270_000;
+  const signal = AbortSignal.timeout(budgetMs);
   const log = invocationLog(context);
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
+  // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
+  const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal, startZonesBefore));
 }
 
 function invocationLog(context: InvocationContext): ChangeLog {

@@ -107,5 +107,7 @@ function describeOutcome(zone: ZoneReport): string {
       return `${zone.conflicts.length} conflict(s), nothing to change`;
     case 'failed':
       return 'failed';
+    case 'not-checked':
+      return 'not checked (out of time)';
   }
 }

@@ -40,6 +40,12 @@ export interface ReconcileOptions {
    * so records that went stale meanwhile cost a re-read and a second attempt, never a blind overwrite.
    */
   readonly knownRecords?: ReadonlyMap<string, readonly RecordSet[]>;
+  /**
+   * No zone is started at or after this instant (by `deps.now()`): the invocation's deadline less a reserve for the
+   * zone in progress and the notification ({@link zoneStartCutoff}). Zones left are reported `not-checked`, not
+   * failed. Unset: no cut-off.
+   */
+  readonly startZonesBefore?: Date;
 }
 
 function dnsForRun(dns: DnsProvider): DnsProvider {
@@ -363,6 +369,15 @@ export async function reconcileTargets(
   const zones: ZoneReport[] = [];
   for (const [index, target] of targets.entries()) {
     options.signal?.throwIfAborted();
+    if (options.startZonesBefore && deps.now() >= options.startZonesBefore) {
+      const left = targets.slice(index).map(notChecked);
+      (deps.log ?? silentLog).warn('time is running out; zones left unchecked until the next run', {
+        notChecked: left.length,
+        domains: left.map((zone) => zone.domain),
+      });
+      zones.push(...left);
+      break;
+    }
     const knownEndpoints =
       options.endpointsByTarget?.get(targetKey(target)) ?? options.endpointsByScope?.get(target.scope);
     const report = await reconcileDomain(target, deps, knownEndpoints ? { ...options, knownEndpoints } : options);
@@ -370,6 +385,22 @@ export async function reconcileTargets(
     options.onZone?.(report, index, targets.length);
   }
   return { trigger, dryRun: options.dryRun ?? false, startedAt, finishedAt: deps.now().toISOString(), zones };
+}
+
+function notChecked(target: ReconcileTarget): ZoneReport {
+  return { ...target, outcome: 'not-checked', changes: NO_CHANGES, conflicts: [], endpoints: [], attempts: 0 };
+}
+
+/**
+ * The instant after which a run starts no new zone: `remainingMs` from `now` (Lambda's
+ * `context.getRemainingTimeInMillis()`, or the budget an Azure or Google invocation is given), less a reserve for the
+ * zone in progress, the notification and the log: a fifth of the time left, at least 10 s and at most 60 s.
+ *
+ * @example zoneStartCutoff(new Date(0), 120_000) // → 1970-01-01T00:01:36Z (24 s kept back)
+ */
+export function zoneStartCutoff(now: Date, remainingMs: number): Date {
+  const reserveMs = Math.min(60_000, Math.max(10_000, remainingMs / 5));
+  return new Date(now.getTime() + remainingMs - reserveMs);
 }
 
 /**

@@ -8,7 +8,7 @@ export interface Trigger {
   readonly description: string;
 }
 
-export type ZoneOutcome = 'unchanged' | 'changed' | 'drift' | 'conflict' | 'failed';
+export type ZoneOutcome = 'unchanged' | 'changed' | 'drift' | 'conflict' | 'failed' | 'not-checked';
 
 export interface ErrorSummary {
   readonly name: string;
@@ -24,6 +24,8 @@ export interface ZoneReport {
   /**
    * `changed`: changes were applied. `drift`: changes are needed but were not applied (dry run, detect-only).
    * `conflict`: nothing to change but records linkdns would write are held by someone else.
+   * `not-checked`: not started because the invocation's time was running out; the next run (or the retried event)
+   * checks it. Neither read nor written, so not a failure.
    */
   readonly outcome: ZoneOutcome;
   readonly changes: Changes;
@@ -60,6 +62,7 @@ export function summarizeRun(report: RunReport): {
   drift: number;
   conflicts: number;
   failed: number;
+  notChecked: number;
   recordChanges: number;
 } {
   const count = (outcome: ZoneOutcome) => report.zones.filter((zone) => zone.outcome === outcome).length;
@@ -70,6 +73,7 @@ export function summarizeRun(report: RunReport): {
     drift: count('drift'),
     conflicts: report.zones.reduce((sum, zone) => sum + zone.conflicts.length, 0),
     failed: count('failed'),
+    notChecked: count('not-checked'),
     recordChanges: report.zones.reduce(
       (sum, zone) => sum + zone.changes.create.length + zone.changes.update.length + zone.changes.delete.length,
       0,

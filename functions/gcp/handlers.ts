@@ -8,6 +8,7 @@ import {
   reconcileTargets,
   repairAll,
   zoneEditTargets,
+  zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
@@ -51,16 +52,16 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
 
   return {
     forwardingRuleEvents: (raw) =>
-      settle(deps, async (reconcile, signal) => {
+      settle(deps, async (reconcile, signal, startZonesBefore) => {
         const event = parseAuditLogEvent(raw);
         const rule = forwardingRuleOf(event);
         if (typeof rule !== 'string') return ignored(rule.ignored);
         const trigger = triggerOf('endpoint-event', event.id, `${event.methodName} ${event.resourceName}`);
-        return reconciled(await reconcileEndpoints(trigger, [rule], reconcile, { signal }));
+        return reconciled(await reconcileEndpoints(trigger, [rule], reconcile, { signal, startZonesBefore }));
       }),
 
     cloudDnsRecordEvents: (raw) =>
-      settle(deps, async (reconcile, signal) => {
+      settle(deps, async (reconcile, signal, startZonesBefore) => {
         const event = parseAuditLogEvent(raw);
         const change = recordChangeOf(event);
         if ('ignored' in change) return ignored(change.ignored);
@@ -83,6 +84,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
         return reconciled(
           await reconcileTargets(trigger, targets, reconcile, {
             signal,
+            startZonesBefore,
             knownRecords: new Map([[zone.id, records]]),
             ...(endpointsByScope ? { endpointsByScope } : {}),
           }),
@@ -90,11 +92,13 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
       }),
 
     scheduledRepair: (raw) =>
-      settle(deps, async (reconcile, signal) => {
+      settle(deps, async (reconcile, signal, startZonesBefore) => {
         const parsed = scheduleEvent.safeParse(raw);
         if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
         const trigger = triggerOf('schedule', parsed.data.id, 'scheduled drift repair');
-        return reconciled(await repairAll(trigger, reconcile, { signal, dryRun: deps.settings.repairDetectOnly }));
+        return reconciled(
+          await repairAll(trigger, reconcile, { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly }),
+        );
       }),
   };
 }
@@ -102,12 +106,15 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
 /** Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown. */
 async function settle(
   deps: GcpHandlerDeps,
-  work: (reconcile: ReconcileDeps, signal: AbortSignal) => Promise<GcpHandlerResult>,
+  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<GcpHandlerResult>,
 ): Promise<GcpHandlerResult> {
-  const signal = AbortSignal.timeout(deps.timeoutMs ?? 240_000);
+  const budgetMs = deps.timeoutMs ?? 240_000;
+  const signal = AbortSignal.timeout(budgetMs);
   const log = deps.log ?? structuredLog();
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal));
+  // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
+  const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal, startZonesBefore));
 }
 
 /**

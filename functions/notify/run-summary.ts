@@ -22,6 +22,7 @@ export type ZoneEvent =
   | 'drift'
   | 'conflict'
   | 'failed'
+  | 'not-checked'
   | 'unchanged';
 
 /** How loud a message is: decides colours and icons. */
@@ -77,6 +78,7 @@ const REPAIR_TRIGGERS: ReadonlySet<Trigger['kind']> = new Set(['schedule', 'zone
  * - `changes`: everything that is not `unchanged` (changed, drift, conflict, failed);
  * - `drift`: drift detected, and changes or conflicts found by a repair (scheduled run or zone-edit event);
  * - `errors`: what needs a person: failed zones and conflicts.
+ * Zones a run had no time left for (`not-checked`) pass every filter: whoever listens should know they were not seen.
  */
 export function matchesFilter(zone: ZoneReport, filter: NotificationFilter, trigger: Trigger): boolean {
   switch (filter) {
@@ -85,10 +87,11 @@ export function matchesFilter(zone: ZoneReport, filter: NotificationFilter, trig
     case 'drift':
       return (
         zone.outcome === 'drift' ||
+        zone.outcome === 'not-checked' ||
         (REPAIR_TRIGGERS.has(trigger.kind) && (zone.outcome === 'changed' || zone.outcome === 'conflict'))
       );
     case 'errors':
-      return zone.outcome === 'failed' || zone.outcome === 'conflict';
+      return zone.outcome === 'failed' || zone.outcome === 'conflict' || zone.outcome === 'not-checked';
   }
 }
 
@@ -166,7 +169,13 @@ function zoneEvent(outcome: ZoneOutcome, changes: readonly ChangeRow[], trigger:
 
 function zoneSeverity(zone: ZoneSummary): Severity {
   if (zone.outcome === 'failed') return 'failure';
-  if (zone.outcome === 'conflict' || zone.outcome === 'drift' || zone.conflicts.length > 0) return 'warning';
+  if (
+    zone.outcome === 'conflict' ||
+    zone.outcome === 'drift' ||
+    zone.outcome === 'not-checked' ||
+    zone.conflicts.length > 0
+  )
+    return 'warning';
   return zone.outcome === 'changed' ? 'change' : 'info';
 }
 
@@ -185,6 +194,7 @@ const EVENT_TITLES: Record<ZoneEvent, string> = {
   created: 'DNS records created',
   updated: 'DNS records updated',
   'cleaned-up': 'DNS records cleaned up',
+  'not-checked': 'Not checked (the run ran out of time)',
   unchanged: 'No changes',
 };
 
@@ -197,6 +207,7 @@ const EVENT_COUNT_WORDS: readonly (readonly [ZoneEvent, string])[] = [
   ['created', 'created'],
   ['updated', 'updated'],
   ['cleaned-up', 'cleaned up'],
+  ['not-checked', 'not checked'],
 ];
 
 /** A title for people: one zone names it; several are counted by what happened. */

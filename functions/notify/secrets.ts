@@ -72,6 +72,8 @@ export interface AwsSecretResolverOptions {
   readonly maxAgeSeconds?: number;
   /** For `{ env }` references. Default: none (such references fail). */
   readonly env?: Environment;
+  /** SDK client configuration of the default providers, e.g. `{ requestHandler }` with timeouts. */
+  readonly clientConfig?: { readonly requestHandler?: object };
 }
 
 /**
@@ -88,12 +90,13 @@ export function awsSecretResolver(options: AwsSecretResolverOptions = {}): Secre
   const maxAge = options.maxAgeSeconds ?? 300;
   let ssm = options.ssm;
   let secrets = options.secrets;
+  const clientConfig = options.clientConfig ? { clientConfig: { ...options.clientConfig } } : undefined;
   const ssmProvider = async () => {
-    ssm ??= new (await import('@aws-lambda-powertools/parameters/ssm')).SSMProvider();
+    ssm ??= new (await import('@aws-lambda-powertools/parameters/ssm')).SSMProvider(clientConfig);
     return ssm;
   };
   const secretsProvider = async () => {
-    secrets ??= new (await import('@aws-lambda-powertools/parameters/secrets')).SecretsProvider();
+    secrets ??= new (await import('@aws-lambda-powertools/parameters/secrets')).SecretsProvider(clientConfig);
     return secrets;
   };
   return {

@@ -28,6 +28,7 @@ const EVENT_ICONS: Record<ZoneEvent, string> = {
   created: ':white_check_mark:',
   updated: ':arrows_counterclockwise:',
   'cleaned-up': ':broom:',
+  'not-checked': ':hourglass:',
   unchanged: ':white_circle:',
 };
 

@@ -47,6 +47,7 @@ const EVENT_COLORS: Record<ZoneEvent, string> = {
   created: 'Good',
   updated: 'Good',
   'cleaned-up': 'Good',
+  'not-checked': 'Warning',
   unchanged: 'Default',
 };
 

@@ -199,7 +199,8 @@ async function respond(
     const operation = service.operation(request);
     if (!operation) continue;
     const fault = faults.take(operation, request);
-    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+    // Unref'd: a request held for minutes (a server that never answers) must not keep the test process alive.
+    if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs).unref());
     let response: LocalResponse;
     try {
       response = fault.error

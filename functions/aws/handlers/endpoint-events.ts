@@ -5,7 +5,7 @@ import { reconcileEndpoints } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
 import { type EndpointEvent, parseEndpointEvent } from '../cloudtrail-events.ts';
 import { vpcEndpointArn } from '../ec2-endpoint-source.ts';
-import { type AwsRuntime, finishRun, rejectEvent } from '../runtime.ts';
+import { type AwsRuntime, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -16,6 +16,7 @@ export async function handleEndpointEvent(
   event: unknown,
   runtime: AwsRuntime,
   signal?: AbortSignal,
+  remainingTimeMs?: number,
 ): Promise<RunReport | { rejected: string }> {
   let parsed: ReturnType<typeof parseEndpointEvent>;
   try {
@@ -28,7 +29,7 @@ export async function handleEndpointEvent(
     parsed.trigger,
     endpointRefs(parsed, runtime),
     runtime.deps,
-    signal ? { signal } : {},
+    invocationOptions(runtime, signal, remainingTimeMs),
   );
   return finishRun(runtime, report, signal);
 }
@@ -51,4 +52,7 @@ const { logger, metrics, runtime } = lazyRuntime();
 export const handler = middy({ timeoutEarlyInMillis: 2_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event: unknown, _context, { signal }) => handleEndpointEvent(event, await runtime(), signal));
+  .handler(async (event: unknown, context, { signal }) => {
+    const ready = await runtime();
+    return handleEndpointEvent(event, ready, signal, context.getRemainingTimeInMillis());
+  });

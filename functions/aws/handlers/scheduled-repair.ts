@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { repairAll } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
-import { type AwsRuntime, finishRun } from '../runtime.ts';
+import { type AwsRuntime, finishRun, invocationOptions } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -14,6 +14,7 @@ export async function handleScheduledRepair(
   event: { id?: string; time?: string } | undefined,
   runtime: AwsRuntime,
   signal?: AbortSignal,
+  remainingTimeMs?: number,
 ): Promise<RunReport> {
   const dryRun = runtime.settings.LINKDNS_REPAIR_MODE === 'detect-only';
   const trigger = {
@@ -23,7 +24,7 @@ export async function handleScheduledRepair(
   };
   const report = await repairAll(trigger, runtime.deps, {
     dryRun,
-    ...(signal ? { signal } : {}),
+    ...invocationOptions(runtime, signal, remainingTimeMs),
     onZone: (zone, index, total) => {
       if (zone.outcome !== 'unchanged') runtime.logger.info(`zone ${index + 1}/${total} ${zone.outcome}`, { zone });
     },
@@ -36,6 +37,12 @@ const { logger, metrics, runtime } = lazyRuntime();
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event: unknown, _context, { signal }) =>
-    handleScheduledRepair(event as { id?: string; time?: string } | undefined, await runtime(), signal),
-  );
+  .handler(async (event: unknown, context, { signal }) => {
+    const ready = await runtime();
+    return handleScheduledRepair(
+      event as { id?: string; time?: string } | undefined,
+      ready,
+      signal,
+      context.getRemainingTimeInMillis(),
+    );
+  });

@@ -9,7 +9,7 @@ import { readRegistry } from '../../core/registry.ts';
 import type { RunReport } from '../../core/report.ts';
 import { parseZoneEvent, type ZoneEvent } from '../cloudtrail-events.ts';
 import { CHANGE_COMMENT_PREFIX } from '../route53-zones.ts';
-import { type AwsRuntime, finishRun, rejectEvent } from '../runtime.ts';
+import { type AwsRuntime, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -26,6 +26,7 @@ export async function handleZoneEvent(
   event: unknown,
   runtime: AwsRuntime,
   signal?: AbortSignal,
+  remainingTimeMs?: number,
 ): Promise<RunReport | { rejected: string } | { ignored: string }> {
   let parsed: ZoneEvent;
   try {
@@ -38,7 +39,7 @@ export async function handleZoneEvent(
     runtime.logger.info('zone event ignored', { trigger: parsed.trigger, reason: ignored });
     return { ignored };
   }
-  const options = signal ? { signal } : {};
+  const options = invocationOptions(runtime, signal, remainingTimeMs);
   if (parsed.eventName !== 'ChangeResourceRecordSets') {
     // The zone itself is gone or no longer visible from a VPC: which domains it served can no longer be read from
     // it, so repair everything linkdns manages (rare, and the same work as a scheduled run).
@@ -88,4 +89,7 @@ const { logger, metrics, runtime } = lazyRuntime();
 export const handler = middy({ timeoutEarlyInMillis: 2_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (event: unknown, _context, { signal }) => handleZoneEvent(event, await runtime(), signal));
+  .handler(async (event: unknown, context, { signal }) => {
+    const ready = await runtime();
+    return handleZoneEvent(event, ready, signal, context.getRemainingTimeInMillis());
+  });
