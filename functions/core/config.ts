@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { confluentDiscoverySchema } from './confluent-config.ts';
 import { ConfigError } from './errors.ts';
 import { BUILT_IN_LAYOUTS, DEFAULT_TTL, type Layout } from './layout.ts';
 import { canonicalName, isWithinDomain, type ObservedEndpoint } from './model.ts';
@@ -31,6 +32,8 @@ const layoutSchema = z
   })
   .strict();
 
+const zoneLabelSchema = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be one DNS label');
+
 const mappingSchema = z
   .object({
     /** Service the endpoint connects to: exact name or glob (`*`, `?`). */
@@ -38,6 +41,19 @@ const mappingSchema = z
     domain: domainSchema,
     layout: z.string().default('zonal'),
     cloud: z.enum(['aws', 'azure', 'gcp']).optional(),
+    /**
+     * Record label of the zone every endpoint connecting to this service serves (`az1`, `us-central1-a`), for endpoints
+     * reached by IP (Azure, GCP); wins over the alias or attachment naming pattern. Discovery fills it from Confluent's
+     * `zonal_subdomains`.
+     */
+    zone: zoneLabelSchema.optional(),
+    /**
+     * The zonal record labels the service's provider advertises for the domain (Confluent's `zonal_subdomains`): every
+     * reconcile checks that the zonal records linkdns writes are exactly these, and reports a conflict otherwise.
+     */
+    advertisedZones: z.array(zoneLabelSchema).optional(),
+    /** Where the mapping came from when it was not typed (`confluent n-abc123 env-xyz`), for messages. */
+    origin: z.string().optional(),
   })
   .strict();
 
@@ -72,6 +88,8 @@ export const configSchema = z
     /** Azure: Private Link service alias (glob) → zone label (`az1`), overriding the alias naming pattern. */
     zoneOverrides: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/)).default({}),
     notifications: z.array(notificationDestinationSchema).default([]),
+    /** Derive mappings from Confluent Cloud's networking API (functions/confluent). */
+    confluent: confluentDiscoverySchema.optional(),
   })
   .strict();
 
@@ -113,7 +131,16 @@ export function layoutByName(config: LinkdnsConfig, name: string): Layout | unde
 }
 
 export type MappingDecision =
-  | { readonly managed: true; readonly domain: string; readonly layout: Layout; readonly via: 'tag' | 'mapping' }
+  | {
+      readonly managed: true;
+      readonly domain: string;
+      readonly layout: Layout;
+      readonly via: 'tag' | 'mapping';
+      /** The mapping's zone label for IP-reached endpoints (see the mapping schema). */
+      readonly zone?: string;
+      /** The zonal labels the provider advertises for the domain, to cross-check the records against. */
+      readonly advertisedZones?: readonly string[];
+    }
   | { readonly managed: false; readonly reason: string };
 
 /**
@@ -140,7 +167,14 @@ export function resolveMapping(endpoint: ObservedEndpoint, config: LinkdnsConfig
   if (!mapping) return { managed: false, reason: `no mapping matches service ${endpoint.service}` };
   const layout = layoutByName(config, taggedLayout ?? mapping.layout);
   if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${taggedLayout} names no layout` };
-  return { managed: true, domain: mapping.domain, layout, via: 'mapping' };
+  return {
+    managed: true,
+    domain: mapping.domain,
+    layout,
+    via: 'mapping',
+    ...(mapping.zone ? { zone: mapping.zone } : {}),
+    ...(mapping.advertisedZones ? { advertisedZones: mapping.advertisedZones } : {}),
+  };
 }
 
 /** Domains whose zones linkdns may manage: mapped domains and everything under the tag allowlist. */

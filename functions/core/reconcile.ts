@@ -1,3 +1,4 @@
+import { crossCheckZonalLabels, withMappedZone } from './advertised-zones.ts';
 import { type LinkdnsConfig, managedDomains, resolveMapping } from './config.ts';
 import { ConcurrentChangeError, LayoutError, VerificationError, ZoneNotFoundError } from './errors.ts';
 import { desiredRecords, type Layout } from './layout.ts';
@@ -77,6 +78,7 @@ export async function reconcileDomain(
     const desired = mine.layout
       ? desiredRecords({ domain: target.domain, layout: mine.layout, endpoints: mine.endpoints, ttl: deps.config.ttl })
       : [];
+    const advertised = crossCheckZonalLabels(target.domain, desired, mine.endpoints, mine.advertisedZones);
 
     zone = await deps.dns.findZone(target.domain, target.scope, {
       create: deps.config.zones.create && desired.length > 0 && !options.dryRun,
@@ -97,7 +99,8 @@ export async function reconcileDomain(
       attempts += 1;
       const current = known ?? (await deps.dns.readRecords(zone, options.signal));
       known = undefined;
-      const plan = planAgainst(target, deps.config, desired, current, contributing);
+      const planned = planAgainst(target, deps.config, desired, current, contributing);
+      const plan = { ...planned, conflicts: [...planned.conflicts, ...advertised] };
       for (const conflict of plan.conflicts) {
         log.warn('record conflict', {
           domain: target.domain,
@@ -219,9 +222,10 @@ export function endpointsForDomain(
   endpoints: readonly ObservedEndpoint[],
   target: ReconcileTarget,
   config: LinkdnsConfig,
-): { endpoints: ObservedEndpoint[]; layout?: Layout } {
+): { endpoints: ObservedEndpoint[]; layout?: Layout; advertisedZones?: readonly string[] } {
   const matched: ObservedEndpoint[] = [];
   let layout: Layout | undefined;
+  let advertisedZones: readonly string[] | undefined;
   for (const endpoint of endpoints) {
     if (endpoint.scope !== target.scope) continue;
     const decision = resolveMapping(endpoint, config);
@@ -232,9 +236,11 @@ export function endpointsForDomain(
       );
     }
     layout = decision.layout;
-    matched.push(endpoint);
+    advertisedZones ??= decision.advertisedZones;
+    matched.push(withMappedZone(endpoint, decision.zone));
   }
-  return layout ? { endpoints: matched, layout } : { endpoints: matched };
+  if (!layout) return { endpoints: matched };
+  return advertisedZones ? { endpoints: matched, layout, advertisedZones } : { endpoints: matched, layout };
 }
 
 /**

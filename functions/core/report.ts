@@ -41,6 +41,22 @@ export interface RunReport {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly zones: readonly ZoneReport[];
+  /** Present when mappings were discovered from a provider's API (Confluent Cloud) for this run. */
+  readonly discovery?: DiscoverySummary;
+}
+
+/** What a run's mapping discovery found and cost. */
+export interface DiscoverySummary {
+  readonly source: 'confluent';
+  readonly environments: readonly string[];
+  readonly mappings: number;
+  /** Networks and attachments that contributed nothing, with the reason (not READY yet, no PrivateLink, …). */
+  readonly skipped: readonly { readonly id: string; readonly reason: string }[];
+  /** Networks and attachments an earlier discovery of this instance listed and this one did not. */
+  readonly vanished: readonly string[];
+  /** API requests this run sent for discovery (0 when a recent discovery was reused). */
+  readonly apiCalls: number;
+  readonly cached: boolean;
 }
 
 export function summarizeError(error: unknown): ErrorSummary {
