@@ -10,6 +10,8 @@ import type { AzureHandlers } from '../functions/azure/handlers.ts';
 import { type AzureSettings, readAzureSettings } from '../functions/azure/settings.ts';
 import type { AwsHandlerName, AzureInvocation } from '../functions/cli/invoke.ts';
 import type { DnsProvider, EndpointSource } from '../functions/core/ports.ts';
+import { type AwsBrownfield, seedAwsBrownfield } from './aws/brownfield.ts';
+import type { LocalEc2Options } from './aws/ec2-state.ts';
 import { LOCAL_CREDENTIALS, type LocalAwsCloud, startLocalAws } from './aws/index.ts';
 import { type LocalAzure, startLocalAzure } from './azure/arm-server.ts';
 import { type AzureRecordType, RECORD_TYPES, recordSetId, resourceId } from './azure/arm-store.ts';
@@ -60,16 +62,26 @@ export interface AwsScenario {
   readonly zoneId: string;
   /** A public zone of the same name, which linkdns must never touch. */
   readonly publicZoneId: string;
+  /** The unrelated endpoints, VPCs and zone of a real account, when started with `brownfield: true`. */
+  readonly brownfield?: AwsBrownfield;
+}
+
+export interface AwsScenarioOptions extends LocalEc2Options {
+  /** Seed the unrelated resources of a real account around the scenario (`local/aws/brownfield.ts`). */
+  readonly brownfield?: boolean;
 }
 
 /**
  * Starts the local AWS and seeds it: the endpoint service, a VPC with one subnet per AZ, the private zone for the
- * domain and a same-named public zone. No endpoint yet: create one with {@link createEndpointThroughApi} (as
- * Terraform would) or {@link seedSampleEndpoint} (with the samples' id).
+ * domain and a same-named public zone; with `brownfield`, also everything else a real account holds
+ * ({@link seedAwsBrownfield}). No Confluent endpoint yet: create one with {@link createEndpointThroughApi} (as
+ * Terraform would) or {@link seedSampleEndpoint} (with the samples' id). Other options go to the local EC2 (e.g.
+ * `IMMEDIATE_LIFECYCLE`).
  */
-export async function startAwsScenario(): Promise<AwsScenario> {
+export async function startAwsScenario(options: AwsScenarioOptions = {}): Promise<AwsScenario> {
   const { region, domain, sample } = AWS_SCENARIO;
-  const aws = await startLocalAws({ region });
+  const { brownfield, ...ec2Options } = options;
+  const aws = await startLocalAws({ ...ec2Options, region });
   const service = aws.ec2.addEndpointService({ serviceName: sample.serviceName, acceptanceRequired: false });
   const vpcId = aws.ec2.addVpc({ vpcId: sample.vpcId, cidrBlock: '10.40.0.0/16' });
   const subnetIds = sample.subnetIds.map(
@@ -77,7 +89,8 @@ export async function startAwsScenario(): Promise<AwsScenario> {
   );
   const zone = aws.route53.createZone({ name: domain, private: true, vpcs: [{ region, id: vpcId }] });
   const publicZone = aws.route53.createZone({ name: domain, private: false });
-  return { aws, domain, region, service, vpcId, subnetIds, zoneId: zone.id, publicZoneId: publicZone.id };
+  const world = brownfield ? { brownfield: seedAwsBrownfield(aws.ec2, aws.route53, { vpcId, subnetIds }) } : {};
+  return { aws, domain, region, service, vpcId, subnetIds, zoneId: zone.id, publicZoneId: publicZone.id, ...world };
 }
 
 /** A linkdns configuration mapping the scenario's endpoint service to its domain; `overrides` are merged on top. */

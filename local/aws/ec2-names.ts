@@ -29,11 +29,75 @@ const DEFAULT_ZONE_SHUFFLES: Readonly<Record<string, readonly number[]>> = {
   'us-west-2': [2, 3, 4, 1],
 };
 
-/** `com.amazonaws.vpce.<region>.vpce-svc-…` → `vpce-svc-…`; `com.amazonaws.<region>.s3` → `s3`. */
+/**
+ * The label(s) a service puts between the endpoint's own label and `<region>.vpce.amazonaws.com`:
+ * `com.amazonaws.vpce.<region>.vpce-svc-…` → `vpce-svc-…` (a partner's endpoint service);
+ * `com.amazonaws.<region>.ssm` → `ssm`; `com.amazonaws.<region>.ecr.api` → `api.ecr` (AWS services name their
+ * endpoints with the service's DNS labels, most specific first, e.g. `vpce-…-….api.ecr.us-east-1.vpce.amazonaws.com`).
+ */
 export function serviceDnsLabel(serviceName: string, region: string): string {
   const endpointService = serviceName.match(/\.(vpce-svc-[0-9a-f]+)$/);
   if (endpointService?.[1]) return endpointService[1];
-  return serviceName.replace(`com.amazonaws.${region}.`, '').replace(/\./g, '-');
+  return serviceName.replace(`com.amazonaws.${region}.`, '').split('.').reverse().join('.');
+}
+
+/** True for an AWS service's own name (`com.amazonaws.<region>.<service>`), false for partners' endpoint services. */
+export function isAwsServiceName(serviceName: string, region: string): boolean {
+  return serviceName.startsWith(`com.amazonaws.${region}.`);
+}
+
+/**
+ * The private DNS name AWS answers for an AWS service's Interface endpoint when private DNS is enabled: the service's
+ * own public name (`ssm.us-east-2.amazonaws.com`; `*.execute-api.us-east-2.amazonaws.com` for API Gateway, whose
+ * names are per API). Partners' services have no default; theirs is registered by the provider.
+ * https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-private-dns
+ */
+export function defaultPrivateDnsName(serviceName: string, region: string): string | undefined {
+  if (!isAwsServiceName(serviceName, region)) return undefined;
+  const label = serviceDnsLabel(serviceName, region);
+  if (label === 's3') return undefined; // S3's private DNS needs extra settings; the local EC2 leaves it off
+  return label === 'execute-api' ? `*.execute-api.${region}.amazonaws.com` : `${label}.${region}.amazonaws.com`;
+}
+
+/**
+ * The `DnsEntries` names of an Interface endpoint: one regional name and one per AZ of its subnets, the AZ name
+ * appended to the first label.
+ * - Most services: `vpce-<id>-<rand>.<service labels>.<region>.vpce.amazonaws.com`
+ *   (https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html#interface-endpoint-dns-hostnames).
+ * - Amazon S3: wildcards, `*.vpce-<id>-<rand>.s3.<region>.vpce.amazonaws.com` and
+ *   `*.vpce-<id>-<rand>-<az>.s3.<region>.vpce.amazonaws.com`, because buckets, access points and the control API are
+ *   addressed as `bucket.vpce-…`, `accesspoint.vpce-…`, `control.vpce-…`
+ *   (https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html).
+ */
+export function interfaceEndpointDnsNames(input: {
+  serviceName: string;
+  region: string;
+  endpointId: string;
+  randomLabel: string;
+  availabilityZones: readonly string[];
+}): { regional: string; zonal: string[] } {
+  const label = serviceDnsLabel(input.serviceName, input.region);
+  const base = `${label}.${input.region}.vpce.amazonaws.com`;
+  const wildcard = isAwsServiceName(input.serviceName, input.region) && label === 's3' ? '*.' : '';
+  const first = `${input.endpointId}-${input.randomLabel}`;
+  return {
+    regional: `${wildcard}${first}.${base}`,
+    zonal: input.availabilityZones.map((zone) => `${wildcard}${first}-${zone}.${base}`),
+  };
+}
+
+/**
+ * The DNS name of a resource endpoint (VPC Lattice resource configuration), as the AWS Networking blog "Managing DNS
+ * resolution with Amazon VPC Lattice and VPC resources" shows it:
+ * `vpce-<id>-snra-<17 hex>.rcfg-<17 hex>.<7 hex>.vpc-lattice-rsc.<region>.on.aws`.
+ */
+export function resourceEndpointDnsName(input: {
+  endpointId: string;
+  association: string;
+  resourceConfigurationId: string;
+  region: string;
+}): string {
+  return `${input.endpointId}-${input.association}.${input.resourceConfigurationId}.${hashLabel(input.resourceConfigurationId).slice(0, 7)}.vpc-lattice-rsc.${input.region}.on.aws`;
 }
 
 export function privateZoneId(seed: string): string {

@@ -1,6 +1,13 @@
 import { Ec2ApiError } from './ec2-errors.ts';
 import { type Ec2Filter, matchesFilters } from './ec2-filters.ts';
-import { defaultAvailabilityZones, privateZoneId, serviceDnsLabel, vpceHostedZoneId } from './ec2-names.ts';
+import {
+  defaultAvailabilityZones,
+  defaultPrivateDnsName,
+  interfaceEndpointDnsNames,
+  privateZoneId,
+  resourceEndpointDnsName,
+  vpceHostedZoneId,
+} from './ec2-names.ts';
 
 /**
  * The local EC2's world: VPCs, subnets, availability zones, endpoint services and VPC endpoints, with the lifecycle
@@ -27,7 +34,20 @@ export type VpcEndpointState =
   | 'rejected'
   | 'failed';
 
-export type VpcEndpointType = 'Interface' | 'Gateway';
+/** https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateVpcEndpoint.html (`VpcEndpointType`) */
+export type VpcEndpointType = 'Interface' | 'Gateway' | 'GatewayLoadBalancer' | 'Resource' | 'ServiceNetwork';
+
+/** Endpoint types that connect to an endpoint service by name (the others connect to a VPC Lattice ARN). */
+type ServiceEndpointType = 'Interface' | 'Gateway' | 'GatewayLoadBalancer';
+
+/** `DnsOptions` of CreateVpcEndpoint (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html). */
+export interface DnsOptions {
+  /** `ipv4 | dualstack | ipv6 | service-defined`; the local EC2 serves ipv4 names only. */
+  readonly dnsRecordIpType?: string;
+  readonly privateDnsOnlyForInboundResolverEndpoint?: boolean;
+  readonly privateDnsPreference?: string;
+  readonly privateDnsSpecifiedDomains?: readonly string[];
+}
 
 export interface AvailabilityZoneRecord {
   /** Account-specific name, e.g. `us-east-2a`. */
@@ -53,7 +73,8 @@ export interface SubnetRecord {
 
 export interface EndpointServiceRecord {
   readonly serviceName: string;
-  readonly type: VpcEndpointType;
+  /** Endpoint types the service accepts: `com.amazonaws.<region>.s3` takes both Gateway and Interface endpoints. */
+  readonly types: readonly VpcEndpointType[];
   /** Endpoints wait in `pendingAcceptance` until the provider accepts them. */
   readonly acceptanceRequired: boolean;
   /** AZ names the service's load balancer covers; subnets elsewhere are refused. */
@@ -67,13 +88,17 @@ export interface VpcEndpointView {
   readonly VpcEndpointId: string;
   readonly VpcEndpointType: VpcEndpointType;
   readonly VpcId: string;
-  readonly ServiceName: string;
+  /** Absent on `Resource` and `ServiceNetwork` endpoints, which name an ARN instead. */
+  readonly ServiceName?: string;
+  readonly ServiceNetworkArn?: string;
+  readonly ResourceConfigurationArn?: string;
   readonly State: VpcEndpointState;
   readonly RouteTableIds: readonly string[];
   readonly SubnetIds: readonly string[];
   readonly Groups: readonly { readonly GroupId: string; readonly GroupName: string }[];
   readonly IpAddressType: 'ipv4';
   readonly PrivateDnsEnabled: boolean;
+  readonly DnsOptions?: DnsOptions;
   readonly RequesterManaged: false;
   readonly NetworkInterfaceIds: readonly string[];
   readonly DnsEntries: readonly { readonly DnsName: string; readonly HostedZoneId: string }[];
@@ -86,7 +111,13 @@ export interface VpcEndpointView {
 
 export interface CreateEndpointInput {
   readonly vpcId: string;
-  readonly serviceName: string;
+  /** Required for Interface, Gateway and GatewayLoadBalancer endpoints. */
+  readonly serviceName?: string;
+  /** Required for a `ServiceNetwork` endpoint: `arn:aws:vpc-lattice:<region>:<account>:servicenetwork/sn-…`. */
+  readonly serviceNetworkArn?: string;
+  /** Required for a `Resource` endpoint: `arn:aws:vpc-lattice:<region>:<account>:resourceconfiguration/rcfg-…`. */
+  readonly resourceConfigurationArn?: string;
+  readonly dnsOptions?: DnsOptions;
   /** AWS's default is `Gateway`; the local EC2 keeps that default so a forgotten type fails as it would on AWS. */
   readonly type?: string;
   readonly subnetIds?: readonly string[];
@@ -113,21 +144,41 @@ export interface LocalEc2Options {
   readonly now?: () => number;
   /** Seed for ids, random DNS labels and the DnsEntries shuffle, so runs repeat. @default 7 */
   readonly seed?: number;
-  /** Time a new or modified endpoint stays `pending` before `available`. @default 0 */
+  /**
+   * Time a new or modified endpoint stays `pending` before `available`, as on AWS (minutes there; short here so
+   * tests stay fast). Pass 0 for an endpoint that is `available` at once. @default {@link DEFAULT_LIFECYCLE}
+   */
   readonly pendingMs?: number;
-  /** Time a deleted endpoint shows `deleting`. @default 0 */
+  /** Time a deleted endpoint shows `deleting`. @default {@link DEFAULT_LIFECYCLE} */
   readonly deletingMs?: number;
-  /** Time it then shows `deleted` before it is gone from Describe. @default 0 */
+  /** Time it then shows `deleted` before it is gone from Describe. @default {@link DEFAULT_LIFECYCLE} */
   readonly deletedVisibleMs?: number;
   /** Return DnsEntries in a new random order on every read, so order reliance fails. @default true */
   readonly shuffleDnsEntries?: boolean;
 }
 
+/**
+ * The local EC2's default lifecycle: an endpoint is `pending` for a moment before `available`, `deleting` before
+ * `deleted`, and `deleted` a little longer before it is gone, so code that reads an endpoint right after an event
+ * sees the states AWS shows (https://docs.aws.amazon.com/vpc/latest/privatelink/create-interface-endpoint.html:
+ * "the initial status is Pending"). Short, so tests stay fast; `IMMEDIATE_LIFECYCLE` turns it off.
+ */
+export const DEFAULT_LIFECYCLE = { pendingMs: 50, deletingMs: 50, deletedVisibleMs: 100 } as const;
+
+/** No delays: endpoints are `available` at once and gone at once (tests that need immediacy opt in to this). */
+export const IMMEDIATE_LIFECYCLE = { pendingMs: 0, deletingMs: 0, deletedVisibleMs: 0 } as const;
+
 interface EndpointRecord {
   readonly id: string;
   readonly type: VpcEndpointType;
   readonly vpcId: string;
+  /** The endpoint service; for `Resource` / `ServiceNetwork` endpoints a stand-in without a name. */
   readonly service: EndpointServiceRecord;
+  readonly serviceNetworkArn?: string;
+  readonly resourceConfigurationArn?: string;
+  readonly dnsOptions?: DnsOptions;
+  /** Seeded endpoints AWS has not finished with: they keep their state whatever the clock says. */
+  held?: boolean;
   /** Random label AWS puts after the id in every DNS name. */
   readonly dnsLabel: string;
   state: VpcEndpointState;
@@ -166,9 +217,9 @@ export class LocalEc2State {
     this.accountId = options.accountId ?? '111122223333';
     this.availabilityZones = options.availabilityZones ?? defaultAvailabilityZones(this.region);
     this.now = options.now ?? Date.now;
-    this.pendingMs = options.pendingMs ?? 0;
-    this.deletingMs = options.deletingMs ?? 0;
-    this.deletedVisibleMs = options.deletedVisibleMs ?? 0;
+    this.pendingMs = options.pendingMs ?? DEFAULT_LIFECYCLE.pendingMs;
+    this.deletingMs = options.deletingMs ?? DEFAULT_LIFECYCLE.deletingMs;
+    this.deletedVisibleMs = options.deletedVisibleMs ?? DEFAULT_LIFECYCLE.deletedVisibleMs;
     this.shuffleDnsEntries = options.shuffleDnsEntries ?? true;
     this.seed = options.seed ?? 7;
     for (const name of ['s3', 'dynamodb']) {
@@ -241,22 +292,28 @@ export class LocalEc2State {
   addEndpointService(
     options: {
       serviceName?: string;
-      type?: VpcEndpointType;
+      type?: ServiceEndpointType;
       acceptanceRequired?: boolean;
       availabilityZones?: readonly string[];
       privateDnsName?: string;
     } = {},
   ): string {
     const serviceName = options.serviceName ?? `com.amazonaws.vpce.${this.region}.${this.newId('vpce-svc-')}`;
+    const type = options.type ?? 'Interface';
+    const existing = this.services.get(serviceName);
+    const privateDnsName =
+      options.privateDnsName ??
+      existing?.privateDnsName ??
+      (type === 'Interface' ? defaultPrivateDnsName(serviceName, this.region) : undefined);
     const zones = (options.availabilityZones ?? this.availabilityZones.map((zone) => zone.name)).map(
       (zone) => this.availabilityZones.find((known) => known.name === zone || known.id === zone)?.name ?? zone,
     );
     this.services.set(serviceName, {
       serviceName,
-      type: options.type ?? 'Interface',
+      types: [...new Set([...(existing?.types ?? []), type])],
       acceptanceRequired: options.acceptanceRequired ?? false,
       availabilityZones: zones,
-      ...(options.privateDnsName ? { privateDnsName: options.privateDnsName } : {}),
+      ...(privateDnsName ? { privateDnsName } : {}),
     });
     return serviceName;
   }
@@ -288,6 +345,16 @@ export class LocalEc2State {
     this.enter(endpoint, 'failed');
   }
 
+  /**
+   * Seeding: puts the endpoint in `state` and keeps it there whatever the clock says, like an endpoint AWS has not
+   * finished with (`deleting` for hours, `pending` on a slow provider).
+   */
+  holdEndpoint(id: string, state: 'pending' | 'deleting'): void {
+    const endpoint = this.visibleRecord(id);
+    this.enter(endpoint, state, state === 'pending' ? 'available' : state);
+    endpoint.held = true;
+  }
+
   /** The endpoint as DescribeVpcEndpoints would show it now, or `undefined` once gone. */
   endpoint(id: string): VpcEndpointView | undefined {
     const record = this.endpoints.get(id);
@@ -314,23 +381,27 @@ export class LocalEc2State {
     }
     const vpc = this.vpcs.get(input.vpcId);
     if (!vpc) throw new Ec2ApiError('InvalidVpcID.NotFound', `The vpc ID '${input.vpcId}' does not exist`);
-    const service = this.services.get(input.serviceName);
-    if (!service) {
-      throw new Ec2ApiError('InvalidServiceName', `The Vpc Endpoint Service '${input.serviceName}' does not exist`);
-    }
-    const type = input.type ?? 'Gateway';
-    if (type !== service.type) {
-      throw new Ec2ApiError(
-        'InvalidParameter',
-        `The Vpc Endpoint Service '${service.serviceName}' does not support Vpc Endpoint Type '${type}'`,
-      );
-    }
-    const subnetIds = type === 'Interface' ? [...new Set(input.subnetIds ?? [])] : [];
-    if (type === 'Interface') {
+    const type = (input.type ?? 'Gateway') as VpcEndpointType;
+    const service = this.serviceFor(type, input);
+    // Interface, GatewayLoadBalancer and Resource endpoints place network interfaces in subnets; Gateway and
+    // ServiceNetwork endpoints do not need any.
+    const placed = type === 'Interface' || type === 'GatewayLoadBalancer' || type === 'Resource';
+    const subnetIds = placed ? [...new Set(input.subnetIds ?? [])] : [];
+    if (placed) {
       if (subnetIds.length === 0) {
-        throw new Ec2ApiError('InvalidParameter', 'An Interface VPC endpoint needs at least one subnet');
+        throw new Ec2ApiError('InvalidParameter', `A ${type} VPC endpoint needs at least one subnet`);
+      }
+      if (type === 'GatewayLoadBalancer' && subnetIds.length > 1) {
+        throw new Ec2ApiError('InvalidParameter', 'A GatewayLoadBalancer VPC endpoint takes exactly one subnet');
       }
       this.checkSubnets(vpc.vpcId, service, subnetIds);
+    }
+    const dnsRecordIpType = input.dnsOptions?.dnsRecordIpType;
+    if (dnsRecordIpType !== undefined && !['ipv4', 'service-defined'].includes(dnsRecordIpType)) {
+      throw new Ec2ApiError(
+        'InvalidParameter',
+        `DnsRecordIpType ${dnsRecordIpType} is not supported for IpAddressType ipv4`,
+      );
     }
     const id = input.endpointId ?? this.newId('vpce-');
     if (input.endpointId !== undefined) this.checkChosenEndpointId(input.endpointId);
@@ -345,6 +416,11 @@ export class LocalEc2State {
       type,
       vpcId: vpc.vpcId,
       service,
+      ...(input.serviceNetworkArn ? { serviceNetworkArn: input.serviceNetworkArn } : {}),
+      ...(input.resourceConfigurationArn ? { resourceConfigurationArn: input.resourceConfigurationArn } : {}),
+      ...(type === 'Interface' || type === 'Resource'
+        ? { dnsOptions: { dnsRecordIpType: 'ipv4', ...input.dnsOptions } }
+        : {}),
       dnsLabel: this.randomLabel(8),
       state: initial,
       stateSince: now,
@@ -353,7 +429,7 @@ export class LocalEc2State {
       networkInterfaceIds: subnetIds.map(() => this.newId('eni-')),
       routeTableIds: type === 'Gateway' ? [...(input.routeTableIds ?? [])] : [],
       securityGroupIds:
-        type === 'Interface'
+        type === 'Interface' || type === 'Resource'
           ? input.securityGroupIds?.length
             ? [...input.securityGroupIds]
             : [vpc.defaultSecurityGroupId]
@@ -473,11 +549,44 @@ export class LocalEc2State {
           state: ['available'],
           'zone-type': ['availability-zone'],
           'group-name': [this.region],
+          'opt-in-status': ['opt-in-not-required'],
         }),
       );
   }
 
   // --- Internals -------------------------------------------------------------------------------------------------
+
+  /** The endpoint service an endpoint of `type` connects to, or a nameless stand-in for VPC Lattice endpoints. */
+  private serviceFor(type: VpcEndpointType, input: CreateEndpointInput): EndpointServiceRecord {
+    if (type === 'Resource' || type === 'ServiceNetwork') {
+      const arn = type === 'Resource' ? input.resourceConfigurationArn : input.serviceNetworkArn;
+      const pattern =
+        type === 'Resource' ? /:resourceconfiguration\/rcfg-[0-9a-z]+$/ : /:servicenetwork\/sn-[0-9a-z]+$/;
+      if (input.serviceName !== undefined || !arn || !/^arn:aws:vpc-lattice:/.test(arn) || !pattern.test(arn)) {
+        throw new Ec2ApiError(
+          'InvalidParameter',
+          `A ${type} VPC endpoint takes ${type === 'Resource' ? 'ResourceConfigurationArn' : 'ServiceNetworkArn'} and no ServiceName`,
+        );
+      }
+      return {
+        serviceName: '',
+        types: [type],
+        acceptanceRequired: false,
+        availabilityZones: this.availabilityZones.map((zone) => zone.name),
+      };
+    }
+    const service = input.serviceName === undefined ? undefined : this.services.get(input.serviceName);
+    if (!service) {
+      throw new Ec2ApiError('InvalidServiceName', `The Vpc Endpoint Service '${input.serviceName}' does not exist`);
+    }
+    if (!service.types.includes(type)) {
+      throw new Ec2ApiError(
+        'InvalidParameter',
+        `The Vpc Endpoint Service '${service.serviceName}' does not support Vpc Endpoint Type '${type}'`,
+      );
+    }
+    return service;
+  }
 
   private checkSubnets(vpcId: string, service: EndpointServiceRecord, subnetIds: readonly string[]): void {
     const zones = new Map<string, string>();
@@ -528,6 +637,7 @@ export class LocalEc2State {
   /** Applies the timed transitions; returns false (and forgets the endpoint) once it is gone. */
   private settle(record: EndpointRecord): boolean {
     const now = this.now();
+    if (record.held) return true;
     if (record.state === 'pending' && now - record.stateSince >= this.pendingMs) {
       record.state = record.settledState;
     }
@@ -544,27 +654,42 @@ export class LocalEc2State {
 
   private view(record: EndpointRecord): VpcEndpointView {
     const hostedZoneId = vpceHostedZoneId(this.region);
-    const serviceLabel = serviceDnsLabel(record.service.serviceName, this.region);
-    const base = `${serviceLabel}.${this.region}.vpce.amazonaws.com`;
     const zones = record.subnetIds.map((subnetId) => this.subnets.get(subnetId)?.availabilityZone ?? '');
-    const dnsEntries =
-      record.type === 'Interface'
-        ? [
-            { DnsName: `${record.id}-${record.dnsLabel}.${base}`, HostedZoneId: hostedZoneId },
-            ...zones.map((zone) => ({
-              DnsName: `${record.id}-${record.dnsLabel}-${zone}.${base}`,
-              HostedZoneId: hostedZoneId,
-            })),
-            ...(record.privateDnsEnabled && record.service.privateDnsName
-              ? [{ DnsName: record.service.privateDnsName, HostedZoneId: privateZoneId(record.id) }]
-              : []),
-          ]
-        : [];
+    const entry = (DnsName: string) => ({ DnsName, HostedZoneId: hostedZoneId });
+    let dnsEntries: { DnsName: string; HostedZoneId: string }[] = [];
+    if (record.type === 'Interface') {
+      const names = interfaceEndpointDnsNames({
+        serviceName: record.service.serviceName,
+        region: this.region,
+        endpointId: record.id,
+        randomLabel: record.dnsLabel,
+        availabilityZones: zones,
+      });
+      dnsEntries = [entry(names.regional), ...names.zonal.map(entry)];
+      if (record.privateDnsEnabled && record.service.privateDnsName) {
+        dnsEntries.push({ DnsName: record.service.privateDnsName, HostedZoneId: privateZoneId(record.id) });
+      }
+    } else if (record.type === 'Resource' && record.resourceConfigurationArn) {
+      const configuration = record.resourceConfigurationArn.split('/').at(-1) ?? '';
+      const association = `snra-${record.dnsLabel.padEnd(17, '0').slice(0, 17)}`;
+      dnsEntries = [
+        entry(
+          resourceEndpointDnsName({
+            endpointId: record.id,
+            association,
+            resourceConfigurationId: configuration,
+            region: this.region,
+          }),
+        ),
+      ];
+    }
     return {
       VpcEndpointId: record.id,
       VpcEndpointType: record.type,
       VpcId: record.vpcId,
-      ServiceName: record.service.serviceName,
+      ...(record.service.serviceName ? { ServiceName: record.service.serviceName } : {}),
+      ...(record.serviceNetworkArn ? { ServiceNetworkArn: record.serviceNetworkArn } : {}),
+      ...(record.resourceConfigurationArn ? { ResourceConfigurationArn: record.resourceConfigurationArn } : {}),
       State: record.state,
       RouteTableIds: [...record.routeTableIds],
       SubnetIds: [...record.subnetIds],
@@ -574,6 +699,7 @@ export class LocalEc2State {
       })),
       IpAddressType: 'ipv4',
       PrivateDnsEnabled: record.privateDnsEnabled,
+      ...(record.dnsOptions ? { DnsOptions: record.dnsOptions } : {}),
       RequesterManaged: false,
       NetworkInterfaceIds: [...record.networkInterfaceIds],
       DnsEntries: this.shuffleDnsEntries ? this.shuffle(dnsEntries) : dnsEntries,
@@ -639,7 +765,7 @@ function endpointFilterValues(view: VpcEndpointView, region: string): Record<str
     'vpc-endpoint-id': [view.VpcEndpointId],
     'vpc-endpoint-state': [view.State],
     'vpc-endpoint-type': [view.VpcEndpointType],
-    'service-name': [view.ServiceName],
+    'service-name': view.ServiceName ? [view.ServiceName] : [],
     'service-region': [region],
     'ip-address-type': [view.IpAddressType],
     'tag-key': view.Tags.map((tag) => tag.Key),

@@ -67,6 +67,12 @@ export class Ec2Query {
     return value === 'true';
   }
 
+  /** The members of structure `name` (`Name.Member`, `Name.List.N`), read as `read(prefix)` wants them. */
+  struct<T>(name: string, read: (member: (field: string) => string) => T): T {
+    this.read.add(name);
+    return read((field) => `${name}.${field}`);
+  }
+
   /** `Name.1`, `Name.2`, … in index order. */
   list(name: string): string[] {
     this.read.add(name);

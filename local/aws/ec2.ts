@@ -1,6 +1,6 @@
 import { Ec2ApiError } from './ec2-errors.ts';
 import { checkFilters } from './ec2-filters.ts';
-import type { AvailabilityZoneRecord, LocalEc2State, SubnetRecord, VpcEndpointView } from './ec2-state.ts';
+import type { AvailabilityZoneRecord, DnsOptions, LocalEc2State, SubnetRecord, VpcEndpointView } from './ec2-state.ts';
 import {
   Ec2Query,
   ec2ErrorDocument,
@@ -17,6 +17,9 @@ export { Ec2ApiError } from './ec2-errors.ts';
 export { availabilityZoneIdPrefix, defaultAvailabilityZones } from './ec2-names.ts';
 export {
   type AvailabilityZoneRecord,
+  DEFAULT_LIFECYCLE,
+  type DnsOptions,
+  IMMEDIATE_LIFECYCLE,
   type LocalEc2Options,
   LocalEc2State,
   type SubnetRecord,
@@ -73,12 +76,15 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
   CreateVpcEndpoint(state, query) {
     const input = {
       vpcId: query.required('VpcId'),
-      serviceName: query.required('ServiceName'),
+      serviceName: query.string('ServiceName'),
+      serviceNetworkArn: query.string('ServiceNetworkArn'),
+      resourceConfigurationArn: query.string('ResourceConfigurationArn'),
       type: query.string('VpcEndpointType'),
       subnetIds: query.list('SubnetId'),
       routeTableIds: query.list('RouteTableId'),
       securityGroupIds: query.list('SecurityGroupId'),
       privateDnsEnabled: query.boolean('PrivateDnsEnabled'),
+      dnsOptions: readDnsOptions(query),
       tags: query.tags('vpc-endpoint'),
       clientToken: query.string('ClientToken'),
       ipAddressType: query.string('IpAddressType'),
@@ -91,16 +97,25 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
         `The local EC2 supports IpAddressType ipv4 only, not ${input.ipAddressType}`,
       );
     }
+    const type = input.type ?? 'Gateway';
+    if (input.serviceName === undefined && type !== 'Resource' && type !== 'ServiceNetwork') {
+      throw new Ec2ApiError('MissingParameter', 'The request must contain the parameter ServiceName');
+    }
+    const optional = <K extends string, V>(key: K, value: V | undefined) =>
+      (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
     const endpoint = state.createEndpoint({
       vpcId: input.vpcId,
-      serviceName: input.serviceName,
       subnetIds: input.subnetIds,
       routeTableIds: input.routeTableIds,
       securityGroupIds: input.securityGroupIds,
       tags: input.tags,
-      ...(input.type !== undefined ? { type: input.type } : {}),
-      ...(input.privateDnsEnabled !== undefined ? { privateDnsEnabled: input.privateDnsEnabled } : {}),
-      ...(input.clientToken !== undefined ? { clientToken: input.clientToken } : {}),
+      ...optional('serviceName', input.serviceName),
+      ...optional('serviceNetworkArn', input.serviceNetworkArn),
+      ...optional('resourceConfigurationArn', input.resourceConfigurationArn),
+      ...optional('dnsOptions', input.dnsOptions),
+      ...optional('type', input.type),
+      ...optional('privateDnsEnabled', input.privateDnsEnabled),
+      ...optional('clientToken', input.clientToken),
     });
     return xmlStruct('vpcEndpoint', renderEndpoint(endpoint)) + xmlValue('clientToken', input.clientToken);
   },
@@ -210,7 +225,20 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
     const filters = query.filters();
     query.boolean('AllAvailabilityZones');
     query.rejectUnread();
-    checkFilters(filters, ['group-name', 'region-name', 'state', 'zone-id', 'zone-name', 'zone-type']);
+    // The filters the API reference lists for DescribeAvailabilityZones (`opt-in-status` among them).
+    checkFilters(filters, [
+      'group-long-name',
+      'group-name',
+      'message',
+      'opt-in-status',
+      'parent-zone-id',
+      'parent-zone-name',
+      'region-name',
+      'state',
+      'zone-id',
+      'zone-name',
+      'zone-type',
+    ]);
     const zones = state.describeAvailabilityZones({ names, ids, filters });
     return xmlItems(
       'availabilityZoneInfo',
@@ -225,6 +253,8 @@ function renderEndpoint(endpoint: VpcEndpointView): string {
     xmlValue('vpcEndpointType', endpoint.VpcEndpointType),
     xmlValue('vpcId', endpoint.VpcId),
     xmlValue('serviceName', endpoint.ServiceName),
+    xmlValue('serviceNetworkArn', endpoint.ServiceNetworkArn),
+    xmlValue('resourceConfigurationArn', endpoint.ResourceConfigurationArn),
     xmlValue('state', endpoint.State),
     xmlStrings('routeTableIdSet', endpoint.RouteTableIds),
     xmlStrings('subnetIdSet', endpoint.SubnetIds),
@@ -233,7 +263,16 @@ function renderEndpoint(endpoint: VpcEndpointView): string {
       endpoint.Groups.map((group) => xmlValue('groupId', group.GroupId) + xmlValue('groupName', group.GroupName)),
     ),
     xmlValue('ipAddressType', endpoint.IpAddressType),
-    xmlStruct('dnsOptions', xmlValue('dnsRecordIpType', 'ipv4')),
+    endpoint.DnsOptions
+      ? xmlStruct(
+          'dnsOptions',
+          xmlValue('dnsRecordIpType', endpoint.DnsOptions.dnsRecordIpType) +
+            xmlValue(
+              'privateDnsOnlyForInboundResolverEndpoint',
+              endpoint.DnsOptions.privateDnsOnlyForInboundResolverEndpoint,
+            ),
+        )
+      : '',
     xmlValue('privateDnsEnabled', endpoint.PrivateDnsEnabled),
     xmlValue('requesterManaged', endpoint.RequesterManaged),
     xmlStrings('networkInterfaceIdSet', endpoint.NetworkInterfaceIds),
@@ -257,6 +296,33 @@ function renderEndpoint(endpoint: VpcEndpointView): string {
       : '',
     xmlValue('failureReason', endpoint.FailureReason),
   ].join('');
+}
+
+/**
+ * `DnsOptions` of CreateVpcEndpoint, as the SDK serializes it (`DnsOptions.DnsRecordIpType`,
+ * `DnsOptions.PrivateDnsSpecifiedDomains.N`, …): https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html
+ */
+function readDnsOptions(query: Ec2Query): DnsOptions | undefined {
+  return query.struct('DnsOptions', (member) => {
+    const dnsRecordIpType = query.string(member('DnsRecordIpType'));
+    const inboundOnly = query.boolean(member('PrivateDnsOnlyForInboundResolverEndpoint'));
+    const preference = query.string(member('PrivateDnsPreference'));
+    const domains = query.list(member('PrivateDnsSpecifiedDomains'));
+    const valid = ['ipv4', 'dualstack', 'ipv6', 'service-defined'];
+    if (dnsRecordIpType !== undefined && !valid.includes(dnsRecordIpType)) {
+      throw new Ec2ApiError(
+        'InvalidParameterValue',
+        `Value (${dnsRecordIpType}) for parameter DnsRecordIpType is invalid. Valid values: ${valid.join(', ')}`,
+      );
+    }
+    const options: DnsOptions = {
+      ...(dnsRecordIpType === undefined ? {} : { dnsRecordIpType }),
+      ...(inboundOnly === undefined ? {} : { privateDnsOnlyForInboundResolverEndpoint: inboundOnly }),
+      ...(preference === undefined ? {} : { privateDnsPreference: preference }),
+      ...(domains.length === 0 ? {} : { privateDnsSpecifiedDomains: domains }),
+    };
+    return Object.keys(options).length === 0 ? undefined : options;
+  });
 }
 
 function renderSubnet(subnet: SubnetRecord, state: LocalEc2State): string {

@@ -2,7 +2,7 @@ import { DescribeVpcEndpointsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Ec2EndpointSource, Ec2RequestError, vpcEndpointArn } from '../../functions/aws/ec2-endpoint-source.ts';
 import { InvalidInputError, TransientCloudError } from '../../functions/core/errors.ts';
-import { ec2Service, type LocalEc2Options, LocalEc2State } from '../../local/aws/ec2.ts';
+import { ec2Service, IMMEDIATE_LIFECYCLE, type LocalEc2Options, LocalEc2State } from '../../local/aws/ec2.ts';
 import { type LocalAws, startLocalAwsServer } from '../../local/aws/server.ts';
 
 /** The EC2 endpoint source over the real SDK against the local EC2, counting calls in the request log. */
@@ -98,8 +98,8 @@ describe('Ec2EndpointSource.getEndpoint', () => {
   });
 
   it('gives the same answer whatever order DnsEntries arrive in', async () => {
-    // Prepare
-    const { state, ec2 } = await localAccount();
+    // Prepare: no lifecycle delays, so the endpoint's state cannot change between the reads compared
+    const { state, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
     const { vpcId, subnets } = state.addVpcWithSubnets();
     const { VpcEndpointId: id } = state.createEndpoint({
       vpcId,
@@ -253,8 +253,9 @@ describe('Ec2EndpointSource.getEndpoint', () => {
 
 describe('Ec2EndpointSource.listEndpoints', () => {
   it('pages through 250 endpoints with one DescribeSubnets per page, and none once the AZs are known', async () => {
-    // Prepare: 250 endpoints, each in its own VPC with 3 subnets, so every page brings subnets not seen before.
-    const { state, aws, ec2 } = await localAccount();
+    // Prepare: 250 endpoints, each in its own VPC with 3 subnets, so every page brings subnets not seen before (no
+    // lifecycle delays, so no endpoint turns from pending to available between the two listings compared).
+    const { state, aws, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
     const serviceName = state.addEndpointService();
     const created = new Set<string>();
     for (let index = 0; index < 250; index += 1) {

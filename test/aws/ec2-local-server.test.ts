@@ -9,7 +9,7 @@ import {
   ModifyVpcEndpointCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ec2Service, type LocalEc2Options, LocalEc2State } from '../../local/aws/ec2.ts';
+import { DEFAULT_LIFECYCLE, ec2Service, type LocalEc2Options, LocalEc2State } from '../../local/aws/ec2.ts';
 import { type LocalAws, startLocalAwsServer } from '../../local/aws/server.ts';
 
 /**
@@ -133,8 +133,9 @@ describe('local EC2: CreateVpcEndpoint', () => {
   });
 
   it('keeps the endpoint in pendingAcceptance until the provider accepts or rejects it', async () => {
-    // Prepare
-    const { state, ec2 } = await localEc2();
+    // Prepare: the default lifecycle on a clock the test moves
+    let now = 1_000_000;
+    const { state, ec2 } = await localEc2({ now: () => now });
     const { vpcId, subnets } = state.addVpcWithSubnets(['us-east-2a']);
     const serviceName = state.addEndpointService({ acceptanceRequired: true });
     const accepted = await createInterfaceEndpoint(ec2, {
@@ -156,6 +157,8 @@ describe('local EC2: CreateVpcEndpoint', () => {
 
     // Assess
     expect(before).toBe('pendingAcceptance');
+    expect((await describeOne(ec2, accepted))?.State).toBe('pending');
+    now += DEFAULT_LIFECYCLE.pendingMs;
     expect((await describeOne(ec2, accepted))?.State).toBe('available');
     expect((await describeOne(ec2, rejected))?.State).toBe('rejected');
     expect(() => state.acceptEndpoint(accepted)).toThrow(/not pendingAcceptance/);

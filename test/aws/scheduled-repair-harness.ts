@@ -9,6 +9,7 @@ import { desiredRecords, ZONAL_LAYOUT } from '../../functions/core/layout.ts';
 import type { ObservedEndpoint, RecordSet } from '../../functions/core/model.ts';
 import { planZoneChanges } from '../../functions/core/plan.ts';
 import { envSecretResolver } from '../../functions/notify/secrets.ts';
+import type { LocalEc2Options } from '../../local/aws/ec2.ts';
 import { LOCAL_CREDENTIALS, type LocalAwsCloud, startLocalAws } from '../../local/aws/index.ts';
 import { type Receiver, startReceiver } from '../notify/receiver.ts';
 
@@ -34,8 +35,9 @@ export const OWNER = 'platform';
 export const AZS = ['use2-az1', 'use2-az2', 'use2-az3'] as const;
 const SLACK_URL_VARIABLE = 'LINKDNS_TEST_SLACK_URL';
 
-export async function startRepairHarness(): Promise<RepairHarness> {
-  const aws = await startLocalAws();
+/** @param ec2 options of the local EC2, e.g. `IMMEDIATE_LIFECYCLE` for a test that needs a deleted endpoint gone at once */
+export async function startRepairHarness(ec2: LocalEc2Options = {}): Promise<RepairHarness> {
+  const aws = await startLocalAws(ec2);
   const slack = await startReceiver();
   return {
     aws,

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
 import { UNKNOWN_SCOPE } from '../../functions/core/reconcile.ts';
 import { RetryableRunError } from '../../functions/invocation.ts';
+import { IMMEDIATE_LIFECYCLE } from '../../local/aws/ec2.ts';
 import {
   addNetwork,
   addSite,
@@ -17,7 +18,8 @@ import {
 
 let harness: RepairHarness;
 beforeEach(async () => {
-  harness = await startRepairHarness();
+  // A deleted endpoint must be gone at once here: "no endpoint points at it any more" is what one test is about.
+  harness = await startRepairHarness(IMMEDIATE_LIFECYCLE);
 });
 afterEach(async () => {
   await harness.close();

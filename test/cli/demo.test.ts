@@ -78,7 +78,7 @@ describe('npm start (the demo)', () => {
     expect(gcpStep).toContain('✓ the same-named public zone (public-6ky22p) was never touched');
     expect(gcpStep).toContain('it reports the zone as updated');
     expect(out).toMatch(
-      /✓ demo passed: 28 checks in \d+ (ms|\.\d s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\); webhooks: 7 received, all verified\n$/,
+      /✓ demo passed: 28 checks in \d+( ms|\.\d s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\); webhooks: 7 received, all verified\n$/,
     );
     expect(out).not.toContain('✗');
   });
