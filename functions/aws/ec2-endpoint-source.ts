@@ -6,11 +6,11 @@ import {
   type Filter,
   type VpcEndpoint,
 } from '@aws-sdk/client-ec2';
-import { globMatches } from '../core/config.ts';
+import { type EndpointIdentity, globMatches } from '../core/config.ts';
 import { InvalidInputError, LinkdnsError, TransientCloudError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
 import type { EndpointSource } from '../core/ports.ts';
-import { azIdsByName, observeVpcEndpoint } from './vpc-endpoint-mapping.ts';
+import { azIdsByName, listedVpcEndpoint, observeVpcEndpoint } from './vpc-endpoint-mapping.ts';
 
 /** The slice of the EC2 client the source uses: the real client, one pointed at the local AWS, or a fake. */
 export type Ec2Api = Pick<EC2Client, 'send'>;
@@ -23,6 +23,18 @@ export interface Ec2EndpointSourceOptions {
    * @default every Interface endpoint
    */
   readonly serviceNames?: readonly string[];
+  /**
+   * A tag key that selects endpoints of any service (`linkdns:domain` when tags may choose a domain). With exact
+   * `serviceNames`, a second listing filtered on `tag-key` finds them, since EC2 ANDs its filters.
+   */
+  readonly tagKey?: string;
+  /**
+   * Which listed endpoints linkdns manages (see `endpointSelector`). Only those are read deeply (subnets, AZ ids, DNS
+   * names); the others come back as listed, without names, for the core to count as skipped. A selected endpoint
+   * whose DNS names cannot be read comes back with `unreadable` set rather than failing the listing.
+   * @default every endpoint is read deeply, and one that cannot be read fails the call
+   */
+  readonly select?: (endpoint: EndpointIdentity) => boolean;
   /**
    * `MaxResults` per DescribeVpcEndpoints page. Each page's new subnets are resolved in one DescribeSubnets call
    * while they number 200 or fewer (EC2's filter-value limit), which 50 endpoints of up to 4 subnets never exceed.
@@ -147,11 +159,37 @@ export class Ec2EndpointSource implements EndpointSource {
     const { client, cache } = this.forAccount(ref?.accountId);
     const patterns = this.options.serviceNames ?? [];
     const exactOnly = patterns.length > 0 && patterns.every((pattern) => !/[*?]/.test(pattern));
-    const filters: Filter[] = [
+    const common: Filter[] = [
       { Name: 'vpc-endpoint-type', Values: ['Interface'] },
       ...(ref?.vpcId ? [{ Name: 'vpc-id', Values: [ref.vpcId] }] : []),
-      ...(exactOnly ? [{ Name: 'service-name', Values: [...patterns] }] : []),
     ];
+    const tagKey = this.options.tagKey;
+    const queries: Filter[][] = exactOnly
+      ? [
+          [...common, { Name: 'service-name', Values: [...patterns] }],
+          ...(tagKey ? [[...common, { Name: 'tag-key', Values: [tagKey] }]] : []),
+        ]
+      : [common];
+    const seen = new Set<string>();
+    const observed: ObservedEndpoint[] = [];
+    for (const filters of queries) {
+      for (const endpoint of await this.listPages(filters, client, cache, signal)) {
+        if (seen.has(endpoint.id)) continue;
+        seen.add(endpoint.id);
+        observed.push(this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
+      }
+    }
+    return observed;
+  }
+
+  private async listPages(
+    filters: Filter[],
+    client: Ec2Api,
+    cache: AvailabilityZoneCache,
+    signal: AbortSignal | undefined,
+  ): Promise<ObservedEndpoint[]> {
+    const patterns = this.options.serviceNames ?? [];
+    const tagKey = this.options.tagKey;
     const observed: ObservedEndpoint[] = [];
     let nextToken: string | undefined;
     do {
@@ -170,10 +208,11 @@ export class Ec2EndpointSource implements EndpointSource {
       const wanted = (page.VpcEndpoints ?? []).filter(
         (endpoint) =>
           isLiveInterfaceEndpoint(endpoint) &&
-          (patterns.length === 0 || patterns.some((pattern) => globMatches(pattern, endpoint.ServiceName ?? ''))),
+          (patterns.length === 0 ||
+            patterns.some((pattern) => globMatches(pattern, endpoint.ServiceName ?? '')) ||
+            (tagKey !== undefined && (endpoint.Tags ?? []).some((tag) => tag.Key === tagKey))),
       );
-      const observedPage = await this.observe(wanted, client, cache, signal);
-      observed.push(...observedPage.map((endpoint) => this.qualify(endpoint, ref?.accountId, ref?.arnPrefix)));
+      observed.push(...(await this.observe(wanted, client, cache, signal)));
       nextToken = page.NextToken || undefined;
     } while (nextToken);
     return observed;
@@ -222,23 +261,45 @@ export class Ec2EndpointSource implements EndpointSource {
     signal: AbortSignal | undefined,
   ): Promise<ObservedEndpoint[]> {
     if (endpoints.length === 0) return [];
+    const select = this.options.select;
+    const selected = select ? endpoints.filter((endpoint) => select(listedVpcEndpoint(endpoint))) : endpoints;
     await cache.learnSubnets(
       client,
-      endpoints.flatMap((endpoint) => endpoint.SubnetIds ?? []),
+      selected.flatMap((endpoint) => endpoint.SubnetIds ?? []),
       signal,
     );
     const observed: ObservedEndpoint[] = [];
     for (const endpoint of endpoints) {
+      if (!selected.includes(endpoint)) {
+        // Not linkdns's business (an S3, SSM or other partner's endpoint): its names are never interpreted.
+        observed.push(listedVpcEndpoint(endpoint));
+        continue;
+      }
       try {
-        observed.push(observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints'));
+        observed.push(await this.observeOne(endpoint, client, cache, signal));
       } catch (error) {
-        // A zonal name whose AZ no subnet explained: the region's AZ list is the last word, read once.
-        if (!(error instanceof InvalidInputError) || cache.allZonesLoaded) throw error;
-        await cache.learnAllZones(client, signal);
-        observed.push(observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints'));
+        if (!(error instanceof InvalidInputError) || !select) throw error;
+        // A selected endpoint in a shape linkdns cannot read fails its own zone in the core, not the whole listing.
+        observed.push({ ...listedVpcEndpoint(endpoint), unreadable: error.message });
       }
     }
     return observed;
+  }
+
+  private async observeOne(
+    endpoint: VpcEndpoint,
+    client: Ec2Api,
+    cache: AvailabilityZoneCache,
+    signal: AbortSignal | undefined,
+  ): Promise<ObservedEndpoint> {
+    try {
+      return observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints');
+    } catch (error) {
+      // A zonal name whose AZ no subnet explained: the region's AZ list is the last word, read once.
+      if (!(error instanceof InvalidInputError) || cache.allZonesLoaded) throw error;
+      await cache.learnAllZones(client, signal);
+      return observeVpcEndpoint(endpoint, cache.azIdsByName, 'DescribeVpcEndpoints');
+    }
   }
 }
 

@@ -14,4 +14,6 @@ export function publishRunMetrics(metrics: Metrics, report: RunReport): void {
   metrics.addMetric(report.dryRun ? 'RecordsDrifted' : 'RecordsRepaired', MetricUnit.Count, summary.recordChanges);
   metrics.addMetric('Conflicts', MetricUnit.Count, summary.conflicts);
   metrics.addMetric('ZonesFailed', MetricUnit.Count, summary.failed);
+  // Endpoints of other services (S3, SSM, other partners') that no mapping selects: left alone, never a failure.
+  metrics.addMetric('EndpointsSkipped', MetricUnit.Count, summary.endpointsSkipped);
 }

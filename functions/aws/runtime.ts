@@ -5,6 +5,7 @@ import { Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
+import { endpointSelector, sourceNarrowing } from '../core/endpoint-selection.ts';
 import { InvalidInputError, LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import { type ReconcileDeps, type ReconcileOptions, zoneStartCutoff } from '../core/reconcile.ts';
@@ -70,7 +71,12 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     managedZoneIds: settings.LINKDNS_MANAGED_ZONE_IDS,
     ...options.route53Options,
   });
+  // Only endpoints a mapping (or allowed tag) selects are listed by EC2 where its filters allow, and read deeply.
+  const narrowing = sourceNarrowing(config, 'aws');
   const endpoints = new Ec2EndpointSource(ec2, {
+    ...(narrowing.services && narrowing.services.length > 0 ? { serviceNames: narrowing.services } : {}),
+    ...(narrowing.tagKey ? { tagKey: narrowing.tagKey } : {}),
+    select: endpointSelector(config),
     ...(settings.LINKDNS_ACCOUNT_ID ? { accountId: settings.LINKDNS_ACCOUNT_ID } : {}),
     spokeAccounts: settings.LINKDNS_SPOKE_ACCOUNTS,
     region: settings.AWS_REGION,
@@ -199,6 +205,7 @@ export function rejectEvent(runtime: AwsRuntime, error: unknown): { rejected: st
 /** The core's change log on top of the Powertools logger: one structured line per change. */
 export function changeLogOf(logger: Logger): ChangeLog {
   return {
+    debug: (message, attributes) => logger.debug(message, { ...attributes }),
     info: (message, attributes) => logger.info(message, { ...attributes }),
     warn: (message, attributes) => logger.warn(message, { ...attributes }),
     error: (message, attributes) => logger.error(message, { ...attributes }),

@@ -85,8 +85,31 @@ export function observeVpcEndpoint(
     targetKind: 'name',
     regional,
     zonal,
-    tags: Object.fromEntries((endpoint.Tags ?? []).flatMap((tag) => (tag.Key ? [[tag.Key, tag.Value ?? '']] : []))),
+    tags: tagsOf(endpoint),
   };
+}
+
+/**
+ * An endpoint as a listing shows it, without interpreting its DNS names: enough to decide whether linkdns manages it
+ * (service, tags) and to count it when not. Names are left empty, so nothing is ever written from it.
+ */
+export function listedVpcEndpoint(endpoint: VpcEndpointDescription): ObservedEndpoint {
+  return {
+    cloud: 'aws',
+    id: endpoint.VpcEndpointId ?? '',
+    state: STATES[endpoint.State?.toLowerCase() ?? ''] ?? 'unknown',
+    ...(endpoint.State ? { rawState: endpoint.State } : {}),
+    scope: endpoint.VpcId ?? '',
+    service: endpoint.ServiceName ?? '',
+    targetKind: 'name',
+    regional: [],
+    zonal: {},
+    tags: tagsOf(endpoint),
+  };
+}
+
+function tagsOf(endpoint: VpcEndpointDescription): Record<string, string> {
+  return Object.fromEntries((endpoint.Tags ?? []).flatMap((tag) => (tag.Key ? [[tag.Key, tag.Value ?? '']] : [])));
 }
 
 /** AZ name → AZ ID from subnets or zones. */

@@ -1,5 +1,6 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import { AzurePrivateDnsZones } from './private-dns-zones.ts';
 import { azureEndpointOptions } from './private-endpoint-mapping.ts';
@@ -23,6 +24,7 @@ export function createAzureAdapters(
     subscriptionId: settings.subscriptionId,
     resourceGroups: settings.endpointResourceGroups,
     endpoint: azureEndpointOptions(settings.config),
+    select: endpointSelector(settings.config),
     ...log,
   });
   const dns = new AzurePrivateDnsZones({

@@ -78,9 +78,14 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
           (candidate) => candidate.domain === change.zone,
         );
         const records = zone ? await reconcile.dns.readRecords(zone, signal) : [];
-        const { targets, endpointsByScope } = await zoneEditTargets(change.zone, records, reconcile, signal);
+        const { targets, endpointsByScope, skipped } = await zoneEditTargets(change.zone, records, reconcile, signal);
         return reconciled(
-          await reconcileTargets(trigger, targets, reconcile, { signal, startZonesBefore, endpointsByScope }),
+          await reconcileTargets(trigger, targets, reconcile, {
+            signal,
+            startZonesBefore,
+            skipped,
+            ...(endpointsByScope ? { endpointsByScope } : {}),
+          }),
         );
       }),
 
@@ -112,6 +117,7 @@ async function settle(
 
 function invocationLog(context: InvocationContext): ChangeLog {
   return {
+    debug: (message, attributes) => context.debug(message, attributes ?? {}),
     info: (message, attributes) => context.info(message, attributes ?? {}),
     warn: (message, attributes) => context.warn(message, attributes ?? {}),
     error: (message, attributes) => context.error(message, attributes ?? {}),

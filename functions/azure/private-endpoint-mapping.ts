@@ -142,6 +142,44 @@ export function observeAzurePrivateEndpoint(
 }
 
 /**
+ * An endpoint as a listing shows it, before any network interface is read or any field is checked: what it connects
+ * to (the first connection's Private Link service alias or id), its tags, VNet and state. Enough to decide whether
+ * linkdns manages it and to count it when not; it carries no IPs, so nothing is ever written from it. `undefined` for
+ * something that is not a private endpoint at all.
+ */
+export function listedAzurePrivateEndpoint(endpoint: unknown): ObservedEndpoint | undefined {
+  const flat = flattenProperties(endpoint);
+  if (typeof flat !== 'object' || flat === null) return undefined;
+  const fields = flat as Record<string, unknown>;
+  if (typeof fields.id !== 'string') return undefined;
+  const connections = [fields.privateLinkServiceConnections, fields.manualPrivateLinkServiceConnections]
+    .flatMap((list) => (Array.isArray(list) ? list : []))
+    .map((connection) => flattenProperties(connection) as Record<string, unknown> | null);
+  const connection = connections.find((candidate) => typeof candidate?.privateLinkServiceId === 'string');
+  const status = (connection?.privateLinkServiceConnectionState as { status?: string } | undefined)?.status;
+  const { state, rawState } = endpointState(
+    typeof fields.provisioningState === 'string' ? fields.provisioningState : undefined,
+    status,
+  );
+  const subnet = (fields.subnet as { id?: unknown } | undefined)?.id;
+  const tags = typeof fields.tags === 'object' && fields.tags !== null ? (fields.tags as Record<string, unknown>) : {};
+  return {
+    cloud: 'azure',
+    id: fields.id.toLowerCase(),
+    state,
+    ...(rawState ? { rawState } : {}),
+    scope: typeof subnet === 'string' ? subnet.replace(/\/subnets\/[^/]+$/i, '').toLowerCase() : '',
+    service: typeof connection?.privateLinkServiceId === 'string' ? connection.privateLinkServiceId : '',
+    targetKind: 'ip',
+    regional: [],
+    zonal: {},
+    tags: Object.fromEntries(
+      Object.entries(tags).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+    ),
+  };
+}
+
+/**
  * Maps a list of private endpoints, e.g. the output of `az network private-endpoint list` (an array) or a
  * `{ value: [...] }` ARM list page.
  *

@@ -4,11 +4,16 @@ import type {
   PrivateEndpoint,
   PrivateEndpointsOperations,
 } from '@azure/arm-network';
+import type { EndpointIdentity } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
 import type { ChangeLog, EndpointSource } from '../core/ports.ts';
 import { statusOf, translateAzureError } from './azure-errors.ts';
-import { type AzureEndpointOptions, observeAzurePrivateEndpoint } from './private-endpoint-mapping.ts';
+import {
+  type AzureEndpointOptions,
+  listedAzurePrivateEndpoint,
+  observeAzurePrivateEndpoint,
+} from './private-endpoint-mapping.ts';
 
 /** The slice of `NetworkManagementClient` (`@azure/arm-network` 39) the endpoint source uses. */
 export interface AzureNetworkClient {
@@ -25,6 +30,14 @@ export interface AzureEndpointSourceOptions {
   /** Zone tag key and alias overrides (see {@link azureEndpointOptions}). */
   readonly endpoint?: AzureEndpointOptions;
   readonly log?: ChangeLog;
+  /**
+   * Which endpoints linkdns manages (see `endpointSelector`). ARM cannot filter a listing on the Private Link service,
+   * so every endpoint is listed, but only selected ones are read deeply (NICs, IPs, zone); the others (storage, Key
+   * Vault, SQL endpoints) come back as listed, without IPs, for the core to count as skipped. A selected endpoint
+   * that cannot be read comes back with `unreadable` set.
+   * @default every endpoint is read deeply; one that cannot be read is logged and left out
+   */
+  readonly select?: (endpoint: EndpointIdentity) => boolean;
 }
 
 const ENDPOINT_ID =
@@ -65,7 +78,7 @@ export class AzurePrivateEndpoints implements EndpointSource {
       if (statusOf(error) === 404) return undefined;
       throw translateAzureError(error, `get private endpoint ${id}`);
     }
-    return this.#observe(endpoint, signal);
+    return this.#read(endpoint, signal);
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
@@ -75,7 +88,7 @@ export class AzurePrivateEndpoints implements EndpointSource {
       // Filter on the subnet before reading NICs, so a scoped listing reads only its own endpoints' NICs.
       if (wanted && !endpoint.subnet?.id?.toLowerCase().startsWith(`${wanted}/subnets/`)) continue;
       try {
-        observed.push(await this.#observe(endpoint, signal));
+        observed.push(await this.#read(endpoint, signal));
       } catch (error) {
         if (!(error instanceof InvalidInputError)) throw error;
         // One malformed endpoint (e.g. mid-creation, no connection yet) must not hide every other one.
@@ -108,6 +121,24 @@ export class AzurePrivateEndpoints implements EndpointSource {
       }
     }
     return endpoints;
+  }
+
+  /**
+   * With a selector: an endpoint it does not select comes back as listed (no NIC read, no field checked: a storage,
+   * Key Vault or SQL endpoint is not linkdns's business); a selected one that cannot be read comes back `unreadable`,
+   * so its zone fails in the core instead of losing this endpoint's IPs.
+   */
+  async #read(endpoint: PrivateEndpoint, signal: AbortSignal | undefined): Promise<ObservedEndpoint> {
+    const select = this.#options.select;
+    const listed = select ? listedAzurePrivateEndpoint(endpoint) : undefined;
+    if (!select || !listed) return this.#observe(endpoint, signal);
+    if (!select(listed)) return listed;
+    try {
+      return await this.#observe(endpoint, signal);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      return { ...listed, unreadable: error.message };
+    }
   }
 
   async #observe(endpoint: PrivateEndpoint, signal: AbortSignal | undefined): Promise<ObservedEndpoint> {

@@ -130,6 +130,9 @@ export function layoutByName(config: LinkdnsConfig, name: string): Layout | unde
   return BUILT_IN_LAYOUTS[name];
 }
 
+/** What an endpoint connects to and how it is tagged: all {@link resolveMapping} reads, known before any deep read. */
+export type EndpointIdentity = Pick<ObservedEndpoint, 'cloud' | 'service' | 'tags'>;
+
 export type MappingDecision =
   | {
       readonly managed: true;
@@ -147,7 +150,7 @@ export type MappingDecision =
  * Decides whether linkdns manages an endpoint, and for which domain and layout. A `linkdns:domain` tag wins over
  * service mappings but must fall under `allowedDomains`: a tag must never point linkdns at an arbitrary zone.
  */
-export function resolveMapping(endpoint: ObservedEndpoint, config: LinkdnsConfig): MappingDecision {
+export function resolveMapping(endpoint: EndpointIdentity, config: LinkdnsConfig): MappingDecision {
   const taggedDomain = endpoint.tags[config.tagKeys.domain];
   const taggedLayout = endpoint.tags[config.tagKeys.layout];
   if (taggedDomain !== undefined) {

@@ -57,5 +57,8 @@ export class OwnershipError extends LinkdnsError {}
 /** The endpoints of one zone cannot be expressed in its layout (e.g. two endpoints for one CNAME). */
 export class LayoutError extends LinkdnsError {}
 
+/** A mapped endpoint's names or IPs could not be read, so its zone is left as it is rather than written without it. */
+export class UnreadableEndpointError extends LinkdnsError {}
+
 /** After applying, the zone still differs from the desired records. */
 export class VerificationError extends LinkdnsError {}

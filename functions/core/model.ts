@@ -46,6 +46,12 @@ export interface ObservedEndpoint {
   /** Per-zone DNS names or IPs keyed by zone label as it appears in record names (`use1-az1`, `az2`, `us-central1-a`). */
   readonly zonal: Readonly<Record<string, readonly string[]>>;
   readonly tags: Readonly<Record<string, string>>;
+  /**
+   * Why the endpoint's names or IPs could not be read: a shape linkdns does not understand. Sources set it only on
+   * endpoints the configuration selects (others are never read that deeply); the core then fails that endpoint's
+   * (domain, scope) instead of writing records without it, and every other zone goes on.
+   */
+  readonly unreadable?: string;
 }
 
 export type RecordType = 'A' | 'AAAA' | 'CNAME' | 'TXT' | 'MX' | 'SRV' | 'NS' | 'SOA' | 'PTR' | 'CAA';

@@ -76,6 +76,8 @@ export interface Notifier {
 
 /** One line per change, so operators can follow what linkdns did from the logs. */
 export interface ChangeLog {
+  /** Noise kept out of the normal log: e.g. one line per endpoint skipped because no mapping selects it. */
+  debug?(message: string, attributes?: Record<string, unknown>): void;
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
   error(message: string, attributes?: Record<string, unknown>): void;

@@ -1,6 +1,13 @@
 import { crossCheckZonalLabels, withMappedZone } from './advertised-zones.ts';
 import { type LinkdnsConfig, managedDomains, resolveMapping } from './config.ts';
-import { ConcurrentChangeError, LayoutError, VerificationError, ZoneNotFoundError } from './errors.ts';
+import { SkippedEndpoints } from './endpoint-selection.ts';
+import {
+  ConcurrentChangeError,
+  LayoutError,
+  UnreadableEndpointError,
+  VerificationError,
+  ZoneNotFoundError,
+} from './errors.ts';
 import { desiredRecords, type Layout } from './layout.ts';
 import { CONTRIBUTING_STATES, canonicalName, type ObservedEndpoint, type RecordSet } from './model.ts';
 import { hasChanges, NO_CHANGES, planZoneChanges, type ZonePlan } from './plan.ts';
@@ -47,6 +54,8 @@ export interface ReconcileOptions {
    * failed. Unset: no cut-off.
    */
   readonly startZonesBefore?: Date;
+  /** Counts the endpoints no mapping selects, once per run whichever zone met them (`endpointsSkipped`). */
+  readonly skipped?: SkippedEndpoints;
 }
 
 function dnsForRun(dns: DnsProvider): DnsProvider {
@@ -73,7 +82,7 @@ export async function reconcileDomain(
   let contributing: string[] = [];
   try {
     const endpoints = options.knownEndpoints ?? (await deps.endpoints.listEndpoints(target.scope, options.signal));
-    const mine = endpointsForDomain(endpoints, target, deps.config);
+    const mine = endpointsForDomain(endpoints, target, deps.config, options.skipped);
     contributing = mine.endpoints.filter((endpoint) => CONTRIBUTING_STATES.has(endpoint.state)).map((e) => e.id);
     const desired = mine.layout
       ? desiredRecords({ domain: target.domain, layout: mine.layout, endpoints: mine.endpoints, ttl: deps.config.ttl })
@@ -217,11 +226,18 @@ function logChanges(log: ChangeLog, verb: string, target: ReconcileTarget, zone:
     log.info(`${verb}: delete ${record.name} ${record.type}`, { ...context, values: record.values });
 }
 
-/** The endpoints of a scope that map to the target's domain, and the layout they agree on. */
+/**
+ * The endpoints of a scope that map to the target's domain, and the layout they agree on. Endpoints no mapping selects
+ * are counted in `skipped`.
+ *
+ * @throws UnreadableEndpointError when one of the domain's endpoints could not be read: the zone is left as it is,
+ *   since records written without that endpoint would send its clients nowhere
+ */
 export function endpointsForDomain(
   endpoints: readonly ObservedEndpoint[],
   target: ReconcileTarget,
   config: LinkdnsConfig,
+  skipped?: SkippedEndpoints,
 ): { endpoints: ObservedEndpoint[]; layout?: Layout; advertisedZones?: readonly string[] } {
   const matched: ObservedEndpoint[] = [];
   let layout: Layout | undefined;
@@ -229,7 +245,11 @@ export function endpointsForDomain(
   for (const endpoint of endpoints) {
     if (endpoint.scope !== target.scope) continue;
     const decision = resolveMapping(endpoint, config);
-    if (!decision.managed || decision.domain !== canonicalName(target.domain)) continue;
+    if (!decision.managed) {
+      skipped?.note(endpoint, decision);
+      continue;
+    }
+    if (decision.domain !== canonicalName(target.domain)) continue;
     if (layout && layout.name !== decision.layout.name) {
       throw new LayoutError(
         `Endpoints of ${target.domain} disagree on the layout (${layout.name}, ${decision.layout.name})`,
@@ -239,20 +259,30 @@ export function endpointsForDomain(
     advertisedZones ??= decision.advertisedZones;
     matched.push(withMappedZone(endpoint, decision.zone));
   }
+  const unreadable = matched.filter((endpoint) => endpoint.unreadable !== undefined);
+  if (unreadable.length > 0) {
+    throw new UnreadableEndpointError(
+      `${target.domain} in ${target.scope} is left as it is: ${unreadable
+        .map((endpoint) => `endpoint ${endpoint.id} (${endpoint.service}) could not be read: ${endpoint.unreadable}`)
+        .join('; ')}`,
+    );
+  }
   if (!layout) return { endpoints: matched };
   return advertisedZones ? { endpoints: matched, layout, advertisedZones } : { endpoints: matched, layout };
 }
 
 /**
  * What an endpoint event asks to reconcile. Events are hints: each id is re-read. A live, mapped endpoint names its
- * own (domain, scope); one that vanished, stopped contributing or lost its mapping is looked up in the ownership
- * registries of the managed zones, which remember which domain it fed. The zone records read for that look-up are
- * returned too, so the first plan of those zones needs no second read.
+ * own (domain, scope); one that vanished or stopped contributing is looked up in the ownership registries of the
+ * managed zones, which remember which domain it fed. The zone records read for that look-up are returned too, so the
+ * first plan of those zones needs no second read. A live endpoint no mapping selects (an S3 or SSM endpoint) is
+ * skipped without reading any zone: should it have lost its mapping, the scheduled repair finds it in the registry.
  */
 export async function findEndpointTargets(
   endpointIds: readonly string[],
   deps: ReconcileDeps,
   signal?: AbortSignal,
+  skipped: SkippedEndpoints = new SkippedEndpoints(deps.log),
 ): Promise<{ targets: ReconcileTarget[]; knownRecords: Map<string, readonly RecordSet[]> }> {
   const targets = new Map<string, ReconcileTarget>();
   const knownRecords = new Map<string, readonly RecordSet[]>();
@@ -260,9 +290,14 @@ export async function findEndpointTargets(
   const lookUpInRegistries: string[] = [];
   for (const id of endpointIds) {
     const endpoint = await deps.endpoints.getEndpoint(id, signal);
-    const decision = endpoint ? resolveMapping(endpoint, deps.config) : undefined;
-    if (endpoint && decision?.managed) add({ domain: decision.domain, scope: endpoint.scope });
-    if (!endpoint || !decision?.managed || !CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push(id);
+    if (!endpoint) {
+      lookUpInRegistries.push(id);
+      continue;
+    }
+    const decision = resolveMapping(endpoint, deps.config);
+    if (!skipped.note(endpoint, decision)) continue;
+    add({ domain: decision.domain, scope: endpoint.scope });
+    if (!CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push(id);
   }
   if (lookUpInRegistries.length > 0) {
     for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
@@ -293,8 +328,9 @@ export async function reconcileEndpoints(
   deps: ReconcileDeps,
   options: ReconcileOptions = {},
 ): Promise<RunReport> {
-  const { targets, knownRecords } = await findEndpointTargets(endpointIds, deps, options.signal);
-  return reconcileTargets(trigger, targets, deps, { ...options, knownRecords });
+  const skipped = options.skipped ?? new SkippedEndpoints(deps.log);
+  const { targets, knownRecords } = await findEndpointTargets(endpointIds, deps, options.signal, skipped);
+  return reconcileTargets(trigger, targets, deps, { ...options, knownRecords, skipped });
 }
 
 function registryTarget(
@@ -372,6 +408,7 @@ export async function reconcileTargets(
   options: ReconcileOptions & KnownEndpoints = {},
 ): Promise<RunReport> {
   const startedAt = deps.now().toISOString();
+  const skipped = options.skipped ?? new SkippedEndpoints(deps.log);
   const zones: ZoneReport[] = [];
   for (const [index, target] of targets.entries()) {
     options.signal?.throwIfAborted();
@@ -386,11 +423,22 @@ export async function reconcileTargets(
     }
     const knownEndpoints =
       options.endpointsByTarget?.get(targetKey(target)) ?? options.endpointsByScope?.get(target.scope);
-    const report = await reconcileDomain(target, deps, knownEndpoints ? { ...options, knownEndpoints } : options);
+    const report = await reconcileDomain(target, deps, {
+      ...options,
+      skipped,
+      ...(knownEndpoints ? { knownEndpoints } : {}),
+    });
     zones.push(report);
     options.onZone?.(report, index, targets.length);
   }
-  return { trigger, dryRun: options.dryRun ?? false, startedAt, finishedAt: deps.now().toISOString(), zones };
+  return {
+    trigger,
+    dryRun: options.dryRun ?? false,
+    startedAt,
+    finishedAt: deps.now().toISOString(),
+    zones,
+    endpointsSkipped: skipped.count,
+  };
 }
 
 function notChecked(target: ReconcileTarget): ZoneReport {
@@ -444,10 +492,11 @@ export async function repairAll(
   const targets = new Map<string, ReconcileTarget>();
   const endpointsByTarget = new Map<string, ObservedEndpoint[]>();
   const listedScopes = new Set<string>();
+  const skipped = options.skipped ?? new SkippedEndpoints(deps.log);
   for (const endpoint of endpoints) {
     listedScopes.add(endpoint.scope);
     const decision = resolveMapping(endpoint, run.config);
-    if (!decision.managed) continue;
+    if (!skipped.note(endpoint, decision)) continue;
     const target = { domain: decision.domain, scope: endpoint.scope };
     const key = targetKey(target);
     targets.set(key, target);
@@ -465,6 +514,7 @@ export async function repairAll(
   );
   const report = await reconcileTargets(trigger, ordered, run, {
     ...options,
+    skipped,
     knownRecords: managed.records,
     endpointsByTarget: new Map(
       ordered
@@ -487,9 +537,16 @@ export async function zoneEditTargets(
   records: readonly RecordSet[],
   deps: ReconcileDeps,
   signal?: AbortSignal,
-): Promise<{ targets: ReconcileTarget[]; endpointsByScope?: Map<string, ObservedEndpoint[]> }> {
+): Promise<{
+  targets: ReconcileTarget[];
+  endpointsByScope?: Map<string, ObservedEndpoint[]>;
+  skipped: SkippedEndpoints;
+}> {
+  const skipped = new SkippedEndpoints(deps.log);
   const registry = readRegistry(records, domain);
-  if (registry?.owner === deps.config.owner && registry.scope) return { targets: [{ domain, scope: registry.scope }] };
+  if (registry?.owner === deps.config.owner && registry.scope) {
+    return { targets: [{ domain, scope: registry.scope }], skipped };
+  }
   const endpoints = await deps.endpoints.listEndpoints(undefined, signal);
   const endpointsByScope = new Map<string, ObservedEndpoint[]>();
   for (const endpoint of endpoints) {
@@ -499,9 +556,9 @@ export async function zoneEditTargets(
     endpoints
       .filter((endpoint) => {
         const decision = resolveMapping(endpoint, deps.config);
-        return decision.managed && decision.domain === domain;
+        return skipped.note(endpoint, decision) && decision.domain === domain;
       })
       .map((endpoint) => endpoint.scope),
   );
-  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope };
+  return { targets: [...scopes].sort().map((scope) => ({ domain, scope })), endpointsByScope, skipped };
 }

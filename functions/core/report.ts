@@ -43,6 +43,8 @@ export interface RunReport {
   readonly zones: readonly ZoneReport[];
   /** Present when mappings were discovered from a provider's API (Confluent Cloud) for this run. */
   readonly discovery?: DiscoverySummary;
+  /** Endpoints met in this run that no mapping (or allowed tag) selects: left alone, never a failure. */
+  readonly endpointsSkipped?: number;
 }
 
 /** What a run's mapping discovery found and cost. */
@@ -80,6 +82,7 @@ export function summarizeRun(report: RunReport): {
   failed: number;
   notChecked: number;
   recordChanges: number;
+  endpointsSkipped: number;
 } {
   const count = (outcome: ZoneOutcome) => report.zones.filter((zone) => zone.outcome === outcome).length;
   return {
@@ -94,5 +97,6 @@ export function summarizeRun(report: RunReport): {
       (sum, zone) => sum + zone.changes.create.length + zone.changes.update.length + zone.changes.delete.length,
       0,
     ),
+    endpointsSkipped: report.endpointsSkipped ?? 0,
   };
 }

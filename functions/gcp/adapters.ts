@@ -1,3 +1,4 @@
+import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import { CloudDnsZones } from './cloud-dns-zones.ts';
 import { ForwardingRuleSource } from './forwarding-rule-source.ts';
@@ -39,6 +40,7 @@ export function createGcpAdapters(
     client,
     projects: settings.endpointProjects,
     regions: settings.regions,
+    select: endpointSelector(settings.config),
     ...log,
   });
   const dns = new CloudDnsZones({

@@ -1,3 +1,4 @@
+import type { EndpointIdentity } from '../core/config.ts';
 import { InvalidInputError, TransientCloudError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
 import type { ChangeLog, EndpointSource } from '../core/ports.ts';
@@ -21,6 +22,13 @@ export interface ForwardingRuleSourceOptions {
    */
   readonly regions?: readonly string[];
   readonly log?: ChangeLog;
+  /**
+   * Which PSC endpoints linkdns manages (see `endpointSelector`): a selected one whose fields cannot be read comes
+   * back with `unreadable` set (its zone fails in the core) instead of being left out as if it were gone.
+   * Load-balancer rules and PSC endpoints for Google APIs are never endpoints here, selector or not.
+   * @default a malformed rule is logged and left out
+   */
+  readonly select?: (endpoint: EndpointIdentity) => boolean;
 }
 
 interface ForwardingRuleList {
@@ -52,6 +60,32 @@ export function observePscEndpoint(rule: ForwardingRuleDescription): ObservedEnd
     id: /\/forwardingRules\//.test(link) ? forwardingRuleSelfLink(parseForwardingRuleRef(link)) : endpoint.id,
     scope: networkUrl(endpoint.scope),
   };
+}
+
+/**
+ * A PSC forwarding rule as listed, without checking its fields: what it targets, its labels and network. Carries no
+ * IP, so nothing is ever written from it.
+ */
+function listedPscEndpoint(rule: ForwardingRuleDescription): ObservedEndpoint {
+  return {
+    cloud: 'gcp',
+    id: rule.selfLink ?? rule.name ?? '',
+    state: 'unknown',
+    scope: safeNetworkUrl(rule.network),
+    service: rule.target ?? '',
+    targetKind: 'ip',
+    regional: [],
+    zonal: {},
+    tags: { ...rule.labels },
+  };
+}
+
+function safeNetworkUrl(network: string | undefined): string {
+  try {
+    return network ? networkUrl(network) : '';
+  } catch {
+    return network ?? '';
+  }
 }
 
 /**
@@ -93,7 +127,7 @@ export class ForwardingRuleSource implements EndpointSource {
       if (error instanceof GoogleApiError && error.status === 404) return undefined;
       throw error;
     }
-    return isPscEndpoint(rule) ? observePscEndpoint(rule) : undefined;
+    return isPscEndpoint(rule) ? this.#read(rule) : undefined;
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
@@ -109,7 +143,7 @@ export class ForwardingRuleSource implements EndpointSource {
       if (!isPscEndpoint(rule) || (scope !== undefined && !(rule.network && sameNetwork(rule.network, scope))))
         continue;
       try {
-        endpoints.push(observePscEndpoint(rule));
+        endpoints.push(this.#read(rule));
       } catch (error) {
         // One malformed rule must not hide the others; it is logged and left out.
         if (!(error instanceof InvalidInputError)) throw error;
@@ -117,6 +151,19 @@ export class ForwardingRuleSource implements EndpointSource {
       }
     }
     return endpoints;
+  }
+
+  /** {@link observePscEndpoint}; with a selector, a selected rule that cannot be read comes back `unreadable`. */
+  #read(rule: ForwardingRuleDescription): ObservedEndpoint {
+    try {
+      return observePscEndpoint(rule);
+    } catch (error) {
+      const select = this.#options.select;
+      if (!(error instanceof InvalidInputError) || !select) throw error;
+      const listed = listedPscEndpoint(rule);
+      if (!select(listed)) throw error;
+      return { ...listed, unreadable: error.message };
+    }
   }
 
   async #regional(

@@ -80,11 +80,12 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           `${event.methodName} ${event.resourceName ?? change.zoneName}`,
         );
         const records = await reconcile.dns.readRecords(zone, signal);
-        const { targets, endpointsByScope } = await zoneEditTargets(zone.domain, records, reconcile, signal);
+        const { targets, endpointsByScope, skipped } = await zoneEditTargets(zone.domain, records, reconcile, signal);
         return reconciled(
           await reconcileTargets(trigger, targets, reconcile, {
             signal,
             startZonesBefore,
+            skipped,
             knownRecords: new Map([[zone.id, records]]),
             ...(endpointsByScope ? { endpointsByScope } : {}),
           }),
@@ -124,7 +125,7 @@ async function settle(
 export function structuredLog(write: (line: string) => void = (line) => process.stdout.write(`${line}\n`)): ChangeLog {
   const line = (severity: string) => (message: string, attributes?: Record<string, unknown>) =>
     write(JSON.stringify({ severity, message, ...attributes }));
-  return { info: line('INFO'), warn: line('WARNING'), error: line('ERROR') };
+  return { debug: line('DEBUG'), info: line('INFO'), warn: line('WARNING'), error: line('ERROR') };
 }
 
 function triggerOf(kind: Trigger['kind'], id: string, description: string): Trigger {

@@ -7,6 +7,7 @@ import { AzurePrivateDnsZones } from '../../functions/azure/private-dns-zones.ts
 import { azureEndpointOptions } from '../../functions/azure/private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from '../../functions/azure/private-endpoint-source.ts';
 import { type AzureSettings, readAzureSettings } from '../../functions/azure/settings.ts';
+import { endpointSelector } from '../../functions/core/endpoint-selection.ts';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
@@ -100,6 +101,7 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
       client: new NetworkManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),
       subscriptionId: SUBSCRIPTION,
       endpoint: azureEndpointOptions(settings.config),
+      select: endpointSelector(settings.config),
     }),
     dns: new AzurePrivateDnsZones({
       client: new PrivateDnsManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),

@@ -130,3 +130,50 @@ describe('listEndpoints', () => {
     await expect(listing).rejects.toMatchObject({ name: 'TransientCloudError', retryable: true });
   });
 });
+
+describe('a project with load balancers, Google-APIs PSC and other producers beside Confluent (issue 11)', () => {
+  const OTHER_PRODUCER = {
+    name: 'psc-to-mongodb',
+    selfLink: ruleSelfLink('psc-to-mongodb'),
+    IPAddress: '10.2.0.60',
+    network: NETWORK,
+    pscConnectionStatus: 'ACCEPTED',
+    target: 'https://www.googleapis.com/compute/v1/projects/p-mongo/regions/us-central1/serviceAttachments/sa-mongo-1',
+  };
+  const BROKEN_CONFLUENT = {
+    name: 'confluent-psc-broken',
+    selfLink: ruleSelfLink('confluent-psc-broken'),
+    IPAddress: 'fd20:1::5',
+    network: NETWORK,
+    target:
+      'https://www.googleapis.com/compute/v1/projects/cc-sa-6ky22p/regions/us-central1/serviceAttachments/s-6ky22p-service-attachment-us-central1-c',
+  };
+
+  it('lists the load balancer as no endpoint, another producer as listed, and a mapped rule it cannot read as unreadable', async () => {
+    const local = await startLocalGcp({ pageSize: 100 });
+    gcp = local;
+    seedForwardingRules(local.state, [...fixtureRules(), LB_RULE, OTHER_PRODUCER, BROKEN_CONFLUENT]);
+    const client = new GoogleApiClient({
+      transport: fetchTransport(staticToken('local')),
+      roots: { dns: local.baseUrl, compute: local.baseUrl },
+    });
+    const source = new ForwardingRuleSource({
+      client,
+      projects: [PROJECT],
+      select: (endpoint) => endpoint.service.includes('/cc-sa-6ky22p/'),
+    });
+
+    const endpoints = await source.listEndpoints(NETWORK);
+
+    const byName = Object.fromEntries(endpoints.map((endpoint) => [endpoint.id.split('/').at(-1), endpoint]));
+    expect(Object.keys(byName).sort()).toEqual([
+      'confluent-psc-broken',
+      'confluent-psc-us-central1-a',
+      'confluent-psc-us-central1-b',
+      'confluent-psc-us-central1-c',
+      'psc-to-mongodb',
+    ]);
+    expect(byName['confluent-psc-broken']?.unreadable).toContain('is not an IPv4 address');
+    expect(byName['psc-to-mongodb']?.unreadable).toBeUndefined();
+  });
+});
