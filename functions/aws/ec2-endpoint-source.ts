@@ -36,6 +36,11 @@ export interface Ec2EndpointSourceOptions {
    */
   readonly select?: (endpoint: EndpointIdentity) => boolean;
   /**
+   * `serviceNames` and `tagKey` computed at each listing from the configuration (see `sourceNarrowing`), so they
+   * follow it; wins over the two options.
+   */
+  readonly narrowing?: () => { readonly services?: readonly string[]; readonly tagKey?: string };
+  /**
    * `MaxResults` per DescribeVpcEndpoints page. Each page's new subnets are resolved in one DescribeSubnets call
    * while they number 200 or fewer (EC2's filter-value limit), which 50 endpoints of up to 4 subnets never exceed.
    * @default 50
@@ -157,13 +162,12 @@ export class Ec2EndpointSource implements EndpointSource {
     signal: AbortSignal | undefined,
   ): Promise<ObservedEndpoint[]> {
     const { client, cache } = this.forAccount(ref?.accountId);
-    const patterns = this.options.serviceNames ?? [];
+    const { patterns, tagKey } = this.narrowing();
     const exactOnly = patterns.length > 0 && patterns.every((pattern) => !/[*?]/.test(pattern));
     const common: Filter[] = [
       { Name: 'vpc-endpoint-type', Values: ['Interface'] },
       ...(ref?.vpcId ? [{ Name: 'vpc-id', Values: [ref.vpcId] }] : []),
     ];
-    const tagKey = this.options.tagKey;
     const queries: Filter[][] = exactOnly
       ? [
           [...common, { Name: 'service-name', Values: [...patterns] }],
@@ -173,7 +177,7 @@ export class Ec2EndpointSource implements EndpointSource {
     const seen = new Set<string>();
     const observed: ObservedEndpoint[] = [];
     for (const filters of queries) {
-      for (const endpoint of await this.listPages(filters, client, cache, signal)) {
+      for (const endpoint of await this.listPages(filters, client, cache, signal, patterns, tagKey)) {
         if (seen.has(endpoint.id)) continue;
         seen.add(endpoint.id);
         observed.push(this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
@@ -187,9 +191,9 @@ export class Ec2EndpointSource implements EndpointSource {
     client: Ec2Api,
     cache: AvailabilityZoneCache,
     signal: AbortSignal | undefined,
+    patterns: readonly string[],
+    tagKey: string | undefined,
   ): Promise<ObservedEndpoint[]> {
-    const patterns = this.options.serviceNames ?? [];
-    const tagKey = this.options.tagKey;
     const observed: ObservedEndpoint[] = [];
     let nextToken: string | undefined;
     do {
@@ -216,6 +220,12 @@ export class Ec2EndpointSource implements EndpointSource {
       nextToken = page.NextToken || undefined;
     } while (nextToken);
     return observed;
+  }
+
+  private narrowing(): { patterns: readonly string[]; tagKey: string | undefined } {
+    const narrowing = this.options.narrowing?.();
+    if (narrowing) return { patterns: narrowing.services ?? [], tagKey: narrowing.tagKey };
+    return { patterns: this.options.serviceNames ?? [], tagKey: this.options.tagKey };
   }
 
   /**

@@ -72,10 +72,8 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     ...options.route53Options,
   });
   // Only endpoints a mapping (or allowed tag) selects are listed by EC2 where its filters allow, and read deeply.
-  const narrowing = sourceNarrowing(config, 'aws');
   const endpoints = new Ec2EndpointSource(ec2, {
-    ...(narrowing.services && narrowing.services.length > 0 ? { serviceNames: narrowing.services } : {}),
-    ...(narrowing.tagKey ? { tagKey: narrowing.tagKey } : {}),
+    narrowing: () => sourceNarrowing(config, 'aws'),
     select: endpointSelector(config),
     ...(settings.LINKDNS_ACCOUNT_ID ? { accountId: settings.LINKDNS_ACCOUNT_ID } : {}),
     spokeAccounts: settings.LINKDNS_SPOKE_ACCOUNTS,
