@@ -29,26 +29,17 @@ const RECORD_SET_OPERATION =
   /^microsoft\.network\/privatednszones\/(a|aaaa|cname|mx|ptr|soa|srv|txt)\/(write|delete)$/i;
 const OBJECT_ID_CLAIM = 'http://schemas.microsoft.com/identity/claims/objectidentifier';
 
-/** `claims` and `httpRequest` arrive as objects; older payloads carried them as JSON strings. Accept both. */
-const jsonObject = z.preprocess(
-  (value) => {
-    if (typeof value !== 'string') return value;
-    try {
-      return JSON.parse(value);
-    } catch {
-      return value;
-    }
-  },
-  z.record(z.string(), z.unknown()),
-);
-
+/**
+ * Strict on what linkdns uses (`operationName`, `resourceUri`), tolerant of the rest: `claims`, `authorization` and
+ * `httpRequest` only help tell linkdns's own writes apart, and real events vary there (claims as an object or a JSON
+ * string; `authorization.evidence` as an object or, in some events, an array), so any shape is accepted and read
+ * best-effort by {@link callerObjectId}.
+ */
 const resourceEventData = z.looseObject({
   operationName: z.string().min(1),
   resourceUri: z.string().startsWith('/subscriptions/').optional(),
-  status: z.string().optional(),
-  subscriptionId: z.string().optional(),
-  claims: jsonObject.optional(),
-  authorization: z.looseObject({ evidence: z.looseObject({ principalId: z.string().optional() }).nullish() }).nullish(),
+  claims: z.unknown().optional(),
+  authorization: z.unknown().optional(),
 });
 
 const eventSchema = z
@@ -90,9 +81,7 @@ export function parseResourceEvent(event: unknown): ResourceEvent {
     throw new InvalidInputError(`Malformed Event Grid event: ${problems.join('; ')}`);
   }
   const { id, subject, eventType, type, data } = parsed.data;
-  const claims = data.claims ?? {};
-  const oid = claims[OBJECT_ID_CLAIM] ?? claims.oid;
-  const caller = typeof oid === 'string' ? oid : (data.authorization?.evidence?.principalId ?? undefined);
+  const caller = callerObjectId(data.claims, data.authorization);
   return {
     id,
     eventType: (eventType ?? type) as string,
@@ -100,6 +89,33 @@ export function parseResourceEvent(event: unknown): ResourceEvent {
     resourceUri: data.resourceUri ?? subject,
     callerObjectId: caller?.toLowerCase(),
   };
+}
+
+/** The caller's object id: the objectidentifier claim, else a role-assignment evidence's principal; else none. */
+function callerObjectId(claims: unknown, authorization: unknown): string | undefined {
+  const claimSet = asObject(typeof claims === 'string' ? parseJson(claims) : claims);
+  const oid = claimSet?.[OBJECT_ID_CLAIM] ?? claimSet?.oid;
+  if (typeof oid === 'string' && oid !== '') return oid;
+  const evidence = asObject(authorization)?.evidence;
+  for (const item of Array.isArray(evidence) ? evidence : [evidence]) {
+    const principalId = asObject(item)?.principalId;
+    if (typeof principalId === 'string' && principalId !== '') return principalId;
+  }
+  return undefined;
+}
+
+function asObject(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -121,3 +121,30 @@ describe('recordSetChange', () => {
     expect(act).toThrow(InvalidInputError);
   });
 });
+
+describe('parseResourceEvent on fields linkdns does not use (issue 11)', () => {
+  it('accepts authorization.evidence as an array, extra fields and no claims or status; the caller comes from the evidence', () => {
+    const event = parseResourceEvent(sample('private-endpoint-write.evidence-array'));
+
+    expect(event.operationName).toBe('Microsoft.Network/privateEndpoints/write');
+    expect(event.callerObjectId).toBe('9a8b7c6d5e4f4a3b8c2d1e0f9a8b7c6d');
+    expect(endpointEventMismatch(event)).toBeUndefined();
+  });
+
+  it('accepts claims that are neither an object nor JSON, and reads no caller from them', () => {
+    const raw = sample('private-endpoint-write');
+    const event = parseResourceEvent({ ...raw, data: { ...raw.data, claims: 'not json', authorization: 'odd' } });
+
+    expect(event.callerObjectId).toBeUndefined();
+  });
+
+  it('stays strict on what it uses: a missing operationName or a resourceUri that is no resource id is refused', () => {
+    const raw = sample('private-endpoint-write');
+    const { operationName: _dropped, ...withoutOperation } = raw.data;
+
+    expect(() => parseResourceEvent({ ...raw, data: withoutOperation })).toThrow(/data\.operationName/);
+    expect(() => parseResourceEvent({ ...raw, data: { ...raw.data, resourceUri: 'privateEndpoints/x' } })).toThrow(
+      InvalidInputError,
+    );
+  });
+});
