@@ -3,6 +3,7 @@ import { isLinkdnsError } from '../core/errors.ts';
 import type { Command } from './command.ts';
 import {
   APPLY_USAGE,
+  DISCOVER_USAGE,
   EXPORT_USAGE,
   INVOKE_USAGE,
   PLAN_USAGE,
@@ -28,6 +29,7 @@ const COMMANDS: Readonly<Record<string, CommandEntry>> = {
   export: { usage: EXPORT_USAGE, load: async () => (await import('./export.ts')).exportCommand },
   invoke: { usage: INVOKE_USAGE, load: async () => (await import('./invoke.ts')).invokeCommand },
   records: { usage: RECORDS_USAGE, load: async () => (await import('./records.ts')).recordsCommand },
+  discover: { usage: DISCOVER_USAGE, load: async () => (await import('./confluent-options.ts')).discoverCommand },
 };
 
 /** The package's version, as `linkdns --version` prints it. */

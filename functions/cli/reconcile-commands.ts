@@ -1,10 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
+import type { RunConfigSource } from '../confluent/run-config.ts';
 import { InvalidInputError } from '../core/errors.ts';
-import { repairAll } from '../core/reconcile.ts';
+import { type ReconcileOptions, repairAll } from '../core/reconcile.ts';
 import { type RunReport, summarizeRun } from '../core/report.ts';
-import { CLOUD_OPTIONS, openCloud, stderrLog } from './cloud.ts';
+import { CLOUD_OPTIONS, type CliCloud, openCloud, stderrLog } from './cloud.ts';
 import type { CommandResult } from './command.ts';
+import { CONFLUENT_OPTIONS, cliRunConfig, reconcileWithDiscovery } from './confluent-options.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
 
 /** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 an error. */
@@ -18,11 +20,36 @@ function trigger(kind: string) {
   return { kind: 'cli' as const, id: `cli-${kind}-${new Date().toISOString()}`, description: `linkdns ${kind}` };
 }
 
+const OPTIONS = { ...CLOUD_OPTIONS, ...CONFLUENT_OPTIONS } as const;
+
+/** A repair run with the mappings discovered from Confluent Cloud, when configured; a line on stderr says what it found. */
+async function repairRun(
+  source: RunConfigSource,
+  cloud: CliCloud,
+  kind: string,
+  options: ReconcileOptions,
+): Promise<RunReport> {
+  const run = trigger(kind);
+  const report = await reconcileWithDiscovery(source, cloud.deps, run, async (deps, withDiscovery) =>
+    withDiscovery(await repairAll(run, deps, options)),
+  );
+  const found = report.discovery;
+  if (found) {
+    process.stderr.write(
+      `Confluent Cloud: ${found.mappings} mapping(s) from ${found.environments.join(', ')}` +
+        `${found.cached ? ' (reused)' : `, ${found.apiCalls} API call(s)`}` +
+        `${found.skipped.map((skipped) => `; skipped ${skipped.id}: ${skipped.reason}`).join('')}\n`,
+    );
+  }
+  return report;
+}
+
 /** `linkdns plan`: observe, compute and diff every managed zone; change nothing. */
 export async function planCommand(argv: readonly string[]): Promise<CommandResult> {
-  const { values } = parseArgs({ args: [...argv], options: CLOUD_OPTIONS, strict: true });
+  const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
   const cloud = await openCloud(values, stderrLog());
-  const report = await repairAll(trigger('plan'), cloud.deps, { dryRun: true });
+  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
+  const report = await repairRun(source, cloud, 'plan', { dryRun: true });
   return {
     exitCode: planExitCode(report),
     stdout: values.json
@@ -55,12 +82,14 @@ const terminal: ApplyIo = {
 export async function applyCommand(argv: readonly string[], io: ApplyIo = terminal): Promise<CommandResult> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...CLOUD_OPTIONS, yes: { type: 'boolean', default: false } },
+    options: { ...OPTIONS, yes: { type: 'boolean', default: false } },
     strict: true,
   });
   const cloud = await openCloud(values, stderrLog());
+  // One source for both runs: the apply reuses the plan's discovery.
+  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
   const palette = paletteFor(process.stdout, process.env);
-  const plan = await repairAll(trigger('plan'), cloud.deps, { dryRun: true });
+  const plan = await repairRun(source, cloud, 'plan', { dryRun: true });
   const pending = summarizeRun(plan).drift;
   if (pending === 0) {
     return {
@@ -75,7 +104,7 @@ export async function applyCommand(argv: readonly string[], io: ApplyIo = termin
       return { exitCode: 1, stdout: '', stderr: 'Cancelled: nothing was changed.\n' };
     }
   }
-  const report = await repairAll(trigger('apply'), cloud.deps);
+  const report = await repairRun(source, cloud, 'apply', {});
   return {
     exitCode: summarizeRun(report).failed > 0 ? 1 : 0,
     stdout: values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report, palette, 'apply'),
@@ -86,12 +115,13 @@ export async function applyCommand(argv: readonly string[], io: ApplyIo = termin
 export async function repairCommand(argv: readonly string[]): Promise<CommandResult> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { ...CLOUD_OPTIONS, 'detect-only': { type: 'boolean', default: false } },
+    options: { ...OPTIONS, 'detect-only': { type: 'boolean', default: false } },
     strict: true,
   });
   const cloud = await openCloud(values, stderrLog());
+  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
   const dryRun = values['detect-only'];
-  const report = await repairAll(trigger(dryRun ? 'repair --detect-only' : 'repair'), cloud.deps, {
+  const report = await repairRun(source, cloud, dryRun ? 'repair --detect-only' : 'repair', {
     dryRun,
     onZone: (zone, index, total) =>
       process.stderr.write(`[${index + 1}/${total}] ${zone.domain} ${zone.scope}: ${zone.outcome}\n`),

@@ -4,13 +4,16 @@
  */
 export const CLOUD_USAGE = `--config F [--cloud aws|azure|gcp] [--region R | --subscription ID --resource-group RG | --project P [--region R]] [--json]`;
 
-export const PLAN_USAGE = `linkdns plan ${CLOUD_USAGE}
+/** Confluent Cloud discovery, for `plan`, `apply` and `repair` (and `discover`). */
+export const CONFLUENT_USAGE = `[--environment ENV[,ENV…]] [--confluent-endpoint URL]`;
+
+export const PLAN_USAGE = `linkdns plan ${CLOUD_USAGE} ${CONFLUENT_USAGE}
     # read-only diff of every managed zone; exit 0 no changes, 2 changes pending, 1 error`;
 
-export const APPLY_USAGE = `linkdns apply ${CLOUD_USAGE} [--yes]
+export const APPLY_USAGE = `linkdns apply ${CLOUD_USAGE} ${CONFLUENT_USAGE} [--yes]
     # the plan, then apply it (asks on a terminal unless --yes)`;
 
-export const REPAIR_USAGE = `linkdns repair ${CLOUD_USAGE} [--detect-only]
+export const REPAIR_USAGE = `linkdns repair ${CLOUD_USAGE} ${CONFLUENT_USAGE} [--detect-only]
     # the scheduled drift repair, on demand, with a progress line per zone`;
 
 export const VERIFY_USAGE = `linkdns verify (--records F | --config F [--cloud aws|azure] [--region R ...])
@@ -30,3 +33,7 @@ export const RECORDS_USAGE = `linkdns records --domain <dns_domain> [--layout zo
   ( --aws-endpoints F --aws-subnets F       # aws ec2 describe-vpc-endpoints / describe-subnets JSON output
   | --azure-endpoints F [--azure-nics F]    # az network private-endpoint list (+ az network nic list) output
   | --gcp-forwarding-rules F )              # gcloud compute forwarding-rules list --format=json output`;
+
+export const DISCOVER_USAGE = `linkdns discover --environment ENV[,ENV…] [--config F] [--confluent-endpoint URL] [--json]
+    # the mappings Confluent Cloud's networks and PrivateLink attachments give (credentials: CONFLUENT_CLOUD_API_KEY,
+    # CONFLUENT_CLOUD_API_SECRET); exit 0, 1 on bad credentials, an unknown environment or an outage`;
