@@ -4,12 +4,13 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { beginRun, confluentRunConfig, type RunConfigSource } from '../confluent/run-config.ts';
 import { type LinkdnsConfig, parseConfig } from '../core/config.ts';
 import { endpointSelector, sourceNarrowing } from '../core/endpoint-selection.ts';
 import { InvalidInputError, LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import { type ReconcileDeps, type ReconcileOptions, zoneStartCutoff } from '../core/reconcile.ts';
-import type { RunReport } from '../core/report.ts';
+import type { RunReport, Trigger } from '../core/report.ts';
 import { retryableFailure } from '../invocation.ts';
 import { createNotifier, type NotifierDeps } from '../notify/notifier.ts';
 import { awsSecretResolver, type SecretResolver } from '../notify/secrets.ts';
@@ -28,6 +29,8 @@ export interface AwsRuntime {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly notifier: Notifier;
+  /** The configuration each run uses: `config` plus the mappings discovered from Confluent Cloud, when configured. */
+  readonly runConfig: RunConfigSource;
 }
 
 export interface AwsRuntimeOptions {
@@ -83,12 +86,13 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       : {}),
   });
   const log = options.changeLog ?? changeLogOf(logger);
+  const secrets =
+    options.secrets ??
+    awsSecretResolver({ env: process.env, clientConfig: { requestHandler: clientOptions.requestHandler } });
   const notifier =
     options.notifier ??
     createNotifier(config.notifications, {
-      secrets:
-        options.secrets ??
-        awsSecretResolver({ env: process.env, clientConfig: { requestHandler: clientOptions.requestHandler } }),
+      secrets,
       log,
       metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
       ...(options.delivery ? { delivery: options.delivery } : {}),
@@ -101,7 +105,24 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     metrics,
     notifier,
     deps: { dns, endpoints, config, log, now: () => new Date() },
+    // One source per cold start: its discovery cache serves the warm invocations.
+    runConfig: confluentRunConfig(config, { secrets, endpoint: settings.LINKDNS_CONFLUENT_ENDPOINT, log }),
   };
+}
+
+/**
+ * Starts one run: the runtime with this run's configuration (typed + discovered mappings), and `finish` to add the
+ * discovery summary to its report; or, when discovery failed, the failed report to finish the invocation with.
+ */
+export async function beginAwsRun(
+  runtime: AwsRuntime,
+  trigger: Trigger,
+  signal?: AbortSignal,
+): Promise<{ runtime: AwsRuntime; finish: (report: RunReport) => RunReport } | { failed: RunReport }> {
+  const start = await beginRun(runtime.runConfig, trigger, { now: runtime.deps.now, log: runtime.deps.log }, signal);
+  if ('failed' in start) return start;
+  const config = start.config;
+  return { runtime: { ...runtime, config, deps: { ...runtime.deps, config } }, finish: start.finish };
 }
 
 /**

@@ -46,6 +46,8 @@ const settingsSchema = z
     LINKDNS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).optional(),
     /** Points the SDK clients at a local AWS (`npm start`, `linkdns --local`); never set in a deployment. */
     LINKDNS_AWS_ENDPOINT: z.url().optional(),
+    /** Confluent Cloud API base URL for discovery when the configuration names none (a local Confluent Cloud). */
+    LINKDNS_CONFLUENT_ENDPOINT: z.url().optional(),
   })
   .refine((settings) => (settings.LINKDNS_CONFIG === undefined) !== (settings.LINKDNS_CONFIG_PARAMETER === undefined), {
     message: 'set exactly one of LINKDNS_CONFIG (JSON) and LINKDNS_CONFIG_PARAMETER (SSM parameter name)',

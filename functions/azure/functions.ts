@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
+import { confluentRunConfig } from '../confluent/run-config.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { createAzureAdapters } from './adapters.ts';
@@ -28,7 +29,13 @@ const notifier = createNotifier(settings.config.notifications, {
   },
 });
 
-export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier });
+// Confluent Cloud discovery, when configured: the Cloud API key and secret are app settings (`{ "env": … }`).
+const runConfig = confluentRunConfig(settings.config, {
+  secrets: envSecretResolver(process.env),
+  endpoint: process.env.LINKDNS_CONFLUENT_ENDPOINT,
+});
+
+export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier, runConfig });
 
 app.eventGrid(AZURE_FUNCTION_NAMES.endpointEvents, { handler: handlers.privateEndpointEvents });
 app.eventGrid(AZURE_FUNCTION_NAMES.zoneEvents, { handler: handlers.privateDnsRecordEvents });

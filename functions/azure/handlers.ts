@@ -1,4 +1,5 @@
 import type { InvocationContext, Timer } from '@azure/functions';
+import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
 import { isWithinDomain } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
@@ -25,6 +26,8 @@ export interface AzureHandlerDeps {
   readonly settings: Pick<AzureSettings, 'config' | 'dnsResourceGroup' | 'identityObjectId' | 'repairDetectOnly'>;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
+  /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
+  readonly runConfig?: RunConfigSource;
   readonly now?: () => Date;
   /** Budget per invocation before cloud calls are aborted. Default 270 s (host.json allows 300 s). */
   readonly timeoutMs?: number;
@@ -42,11 +45,9 @@ export interface AzureHandlers {
  * endpoints and zones and reconciles whole (domain, scope) targets (level-triggered).
  */
 export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
-  const { config } = deps.settings;
-
   return {
     privateEndpointEvents: (raw, context) =>
-      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, context, 'endpoint-event', async (reconcile, signal, startZonesBefore) => {
         const event = parseResourceEvent(raw);
         const mismatch = endpointEventMismatch(event);
         if (mismatch) return ignored(mismatch);
@@ -58,7 +59,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
       }),
 
     privateDnsRecordEvents: (raw, context) =>
-      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, context, 'zone-event', async (reconcile, signal, startZonesBefore) => {
         const event = parseResourceEvent(raw);
         const change = recordSetChange(event);
         if (typeof change === 'string') return ignored(change);
@@ -70,7 +71,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
         if (change.resourceGroup.toLowerCase() !== deps.settings.dnsResourceGroup.toLowerCase()) {
           return ignored(`zone ${change.zone} is in ${change.resourceGroup}, not ${deps.settings.dnsResourceGroup}`);
         }
-        if (!managedDomains(config).some((domain) => isWithinDomain(change.zone, domain))) {
+        if (!managedDomains(reconcile.config).some((domain) => isWithinDomain(change.zone, domain))) {
           return ignored(`zone ${change.zone} is not a managed domain`);
         }
         const trigger = triggerOf('zone-event', event.id, `${event.operationName} ${event.resourceUri}`);
@@ -90,7 +91,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
       }),
 
     scheduledRepair: (timer, context) =>
-      settle(deps, context, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, context, 'schedule', async (reconcile, signal, startZonesBefore) => {
         if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
         const trigger = triggerOf('schedule', context.invocationId, 'scheduled drift repair');
         return reconciled(
@@ -104,6 +105,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
 async function settle(
   deps: AzureHandlerDeps,
   context: InvocationContext,
+  kind: Trigger['kind'],
   work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<AzureHandlerResult>,
 ): Promise<AzureHandlerResult> {
   const budgetMs = deps.timeoutMs ?? 270_000;
@@ -112,7 +114,9 @@ async function settle(
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
   const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal, startZonesBefore));
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () =>
+    invocationWithDiscovery(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, startZonesBefore)),
+  );
 }
 
 function invocationLog(context: InvocationContext): ChangeLog {

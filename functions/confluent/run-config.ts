@@ -3,6 +3,7 @@ import { LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
 import { type DiscoverySummary, type RunReport, summarizeError, type Trigger } from '../core/report.ts';
+import { type InvocationResult, reconciled } from '../invocation.ts';
 import { describeSecretRef, type SecretResolver } from '../notify/secrets.ts';
 import { CONFLUENT_API_ROOT, ConfluentAuthError, ConfluentCloudClient } from './cloud-api.ts';
 import { cachedDiscovery, type Discovery, discoverMappings, withDiscoveredMappings } from './discovery.ts';
@@ -105,11 +106,42 @@ export function summarizeDiscovery(discovery: Discovery): DiscoverySummary {
   };
 }
 
+/** A run that may go ahead with `config`, or the report of a discovery that failed (nothing was reconciled). */
+export type RunStart =
+  | {
+      readonly config: LinkdnsConfig;
+      /** The run's report with the discovery summary (API calls, skipped, vanished) added. */
+      readonly finish: (report: RunReport) => RunReport;
+    }
+  | { readonly failed: RunReport };
+
 /**
- * Runs `work` with the run's configuration, and returns its report with the discovery summary. When discovery fails,
- * nothing is reconciled (so nothing is written) and the returned report holds one failed entry naming the cause,
- * retryable when Confluent was unavailable: handlers notify it once and rethrow retryable failures like any other.
+ * Starts a run: the configuration with the discovered mappings. When discovery fails, nothing may be reconciled (so
+ * nothing is written): the report returned instead holds one failed entry naming the cause, retryable when Confluent
+ * was unavailable, so handlers notify it once and let the platform retry like any other retryable failure.
  */
+export async function beginRun(
+  source: RunConfigSource,
+  trigger: Trigger,
+  context: { readonly now: () => Date; readonly log?: ChangeLog | undefined },
+  signal?: AbortSignal,
+): Promise<RunStart> {
+  let run: Awaited<ReturnType<RunConfigSource['forRun']>>;
+  try {
+    run = await source.forRun(signal);
+  } catch (error) {
+    if (signal?.aborted || !(error instanceof LinkdnsError)) throw error;
+    context.log?.error('Confluent Cloud discovery failed; nothing was changed', { error: summarizeError(error) });
+    return { failed: discoveryFailureReport(trigger, error, context.now) };
+  }
+  const { discovery } = run;
+  return {
+    config: run.config,
+    finish: (report) => (discovery ? { ...report, discovery: summarizeDiscovery(discovery) } : report),
+  };
+}
+
+/** {@link beginRun}, then `work` with the run's dependencies, returning its report with the discovery summary. */
 export async function runWithDiscovery(
   source: RunConfigSource,
   deps: ReconcileDeps,
@@ -117,16 +149,9 @@ export async function runWithDiscovery(
   work: (deps: ReconcileDeps) => Promise<RunReport>,
   signal?: AbortSignal,
 ): Promise<RunReport> {
-  let run: Awaited<ReturnType<RunConfigSource['forRun']>>;
-  try {
-    run = await source.forRun(signal);
-  } catch (error) {
-    if (signal?.aborted || !(error instanceof LinkdnsError)) throw error;
-    deps.log?.error('Confluent Cloud discovery failed; nothing was changed', { error: summarizeError(error) });
-    return discoveryFailureReport(trigger, error, deps.now);
-  }
-  const report = await work({ ...deps, config: run.config });
-  return run.discovery ? { ...report, discovery: summarizeDiscovery(run.discovery) } : report;
+  const start = await beginRun(source, trigger, { now: deps.now, log: deps.log }, signal);
+  if ('failed' in start) return start.failed;
+  return start.finish(await work({ ...deps, config: start.config }));
 }
 
 /** The label discovery failures are reported under, in place of a zone. */
@@ -152,4 +177,24 @@ export function discoveryFailureReport(trigger: Trigger, error: unknown, now: ()
       },
     ],
   };
+}
+
+/**
+ * One Azure or Google function invocation's work with the run's configuration: discovery first (a failure becomes the
+ * invocation's report, so it is notified once and retried when retryable), then `work` with the merged mappings, its
+ * report carrying the discovery summary. Without a source, `work` runs on the typed configuration.
+ */
+export async function invocationWithDiscovery(
+  source: RunConfigSource | undefined,
+  reconcile: ReconcileDeps,
+  kind: Trigger['kind'],
+  signal: AbortSignal,
+  work: (reconcile: ReconcileDeps) => Promise<InvocationResult>,
+): Promise<InvocationResult> {
+  if (!source) return work(reconcile);
+  const trigger = { kind, id: `${kind}-${reconcile.now().toISOString()}`, description: 'Confluent Cloud discovery' };
+  const start = await beginRun(source, trigger, { now: reconcile.now, log: reconcile.log }, signal);
+  if ('failed' in start) return reconciled(start.failed);
+  const result = await work({ ...reconcile, config: start.config });
+  return result.outcome === 'reconciled' ? reconciled(start.finish(result.report)) : result;
 }

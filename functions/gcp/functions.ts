@@ -1,5 +1,6 @@
 import { type CloudEvent, cloudEvent } from '@google-cloud/functions-framework';
 import { GoogleAuth } from 'google-auth-library';
+import { confluentRunConfig } from '../confluent/run-config.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { createGcpAdapters } from './adapters.ts';
@@ -24,7 +25,14 @@ const { endpoints, dns } = createGcpAdapters(settings, tokens, { log });
 // `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
 const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(process.env), log });
 
-export const handlers = createGcpHandlers({ endpoints, dns, settings, notifier, log });
+// Confluent Cloud discovery, when configured: the Cloud API key and secret are `{ "env": … }` references too.
+const runConfig = confluentRunConfig(settings.config, {
+  secrets: envSecretResolver(process.env),
+  endpoint: process.env.LINKDNS_CONFLUENT_ENDPOINT,
+  log,
+});
+
+export const handlers = createGcpHandlers({ endpoints, dns, settings, notifier, log, runConfig });
 
 // The framework answers 2xx when the handler resolves and 500 when it rejects; Eventarc redelivers only the latter
 // (with retries enabled), which is what linkdns wants for retryable errors and only for those.

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
@@ -24,6 +25,8 @@ export interface GcpHandlerDeps {
   readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'>;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
+  /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
+  readonly runConfig?: RunConfigSource;
   /** Where log lines go. Default: {@link structuredLog} (JSON lines Cloud Logging reads as structured entries). */
   readonly log?: ChangeLog;
   readonly now?: () => Date;
@@ -48,11 +51,9 @@ const scheduleEvent = z.looseObject({ id: z.string().min(1), type: z.string().mi
  * forwarding rules and zones and reconciles whole (domain, network) targets (level-triggered).
  */
 export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
-  const { config } = deps.settings;
-
   return {
     forwardingRuleEvents: (raw) =>
-      settle(deps, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, 'endpoint-event', async (reconcile, signal, startZonesBefore) => {
         const event = parseAuditLogEvent(raw);
         const rule = forwardingRuleOf(event);
         if (typeof rule !== 'string') return ignored(rule.ignored);
@@ -61,7 +62,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
       }),
 
     cloudDnsRecordEvents: (raw) =>
-      settle(deps, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, 'zone-event', async (reconcile, signal, startZonesBefore) => {
         const event = parseAuditLogEvent(raw);
         const change = recordChangeOf(event);
         if ('ignored' in change) return ignored(change.ignored);
@@ -70,7 +71,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
         if (isCaller(event, deps.settings.serviceAccount)) {
           return ignored(`change to zone ${change.zoneName} was made by linkdns (${event.principalEmail})`);
         }
-        const zone = (await reconcile.dns.listZones(managedDomains(config), signal)).find(
+        const zone = (await reconcile.dns.listZones(managedDomains(reconcile.config), signal)).find(
           (candidate) => candidate.id === change.zoneName,
         );
         if (!zone) return ignored(`zone ${change.zoneName} is not a private zone of a managed domain`);
@@ -93,7 +94,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
       }),
 
     scheduledRepair: (raw) =>
-      settle(deps, async (reconcile, signal, startZonesBefore) => {
+      settle(deps, 'schedule', async (reconcile, signal, startZonesBefore) => {
         const parsed = scheduleEvent.safeParse(raw);
         if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
         const trigger = triggerOf('schedule', parsed.data.id, 'scheduled drift repair');
@@ -107,6 +108,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
 /** Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown. */
 async function settle(
   deps: GcpHandlerDeps,
+  kind: Trigger['kind'],
   work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<GcpHandlerResult>,
 ): Promise<GcpHandlerResult> {
   const budgetMs = deps.timeoutMs ?? 240_000;
@@ -115,7 +117,9 @@ async function settle(
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
   const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () => work(reconcile, signal, startZonesBefore));
+  return settleInvocation({ log, notifier: deps.notifier, signal }, () =>
+    invocationWithDiscovery(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, startZonesBefore)),
+  );
 }
 
 /**

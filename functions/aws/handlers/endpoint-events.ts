@@ -5,7 +5,7 @@ import { reconcileEndpoints } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
 import { type EndpointEvent, parseEndpointEvent } from '../cloudtrail-events.ts';
 import { vpcEndpointArn } from '../ec2-endpoint-source.ts';
-import { type AwsRuntime, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
+import { type AwsRuntime, beginAwsRun, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -25,13 +25,15 @@ export async function handleEndpointEvent(
     return rejectEvent(runtime, error);
   }
   runtime.logger.info('endpoint event', { trigger: parsed.trigger, endpointIds: parsed.endpointIds });
+  const start = await beginAwsRun(runtime, parsed.trigger, signal);
+  if ('failed' in start) return finishRun(runtime, start.failed, signal);
   const report = await reconcileEndpoints(
     parsed.trigger,
-    endpointRefs(parsed, runtime),
-    runtime.deps,
-    invocationOptions(runtime, signal, remainingTimeMs),
+    endpointRefs(parsed, start.runtime),
+    start.runtime.deps,
+    invocationOptions(start.runtime, signal, remainingTimeMs),
   );
-  return finishRun(runtime, report, signal);
+  return finishRun(start.runtime, start.finish(report), signal);
 }
 
 /**

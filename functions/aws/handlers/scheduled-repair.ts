@@ -3,7 +3,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import { repairAll } from '../../core/reconcile.ts';
 import type { RunReport } from '../../core/report.ts';
-import { type AwsRuntime, finishRun, invocationOptions } from '../runtime.ts';
+import { type AwsRuntime, beginAwsRun, finishRun, invocationOptions } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -22,14 +22,17 @@ export async function handleScheduledRepair(
     id: event?.id ?? `schedule-${new Date().toISOString()}`,
     description: `scheduled ${dryRun ? 'drift detection' : 'repair'}${event?.time ? ` at ${event.time}` : ''}`,
   };
-  const report = await repairAll(trigger, runtime.deps, {
+  const start = await beginAwsRun(runtime, trigger, signal);
+  if ('failed' in start) return finishRun(runtime, start.failed, signal);
+  const run = start.runtime;
+  const report = await repairAll(trigger, run.deps, {
     dryRun,
-    ...invocationOptions(runtime, signal, remainingTimeMs),
+    ...invocationOptions(run, signal, remainingTimeMs),
     onZone: (zone, index, total) => {
       if (zone.outcome !== 'unchanged') runtime.logger.info(`zone ${index + 1}/${total} ${zone.outcome}`, { zone });
     },
   });
-  return finishRun(runtime, report, signal);
+  return finishRun(run, start.finish(report), signal);
 }
 
 const { logger, metrics, runtime } = lazyRuntime();

@@ -9,7 +9,7 @@ import { readRegistry } from '../../core/registry.ts';
 import type { RunReport } from '../../core/report.ts';
 import { parseZoneEvent, type ZoneEvent } from '../cloudtrail-events.ts';
 import { CHANGE_COMMENT_PREFIX } from '../route53-zones.ts';
-import { type AwsRuntime, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
+import { type AwsRuntime, beginAwsRun, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /**
@@ -39,19 +39,22 @@ export async function handleZoneEvent(
     runtime.logger.info('zone event ignored', { trigger: parsed.trigger, reason: ignored });
     return { ignored };
   }
-  const options = invocationOptions(runtime, signal, remainingTimeMs);
+  const start = await beginAwsRun(runtime, parsed.trigger, signal);
+  if ('failed' in start) return finishRun(runtime, start.failed, signal);
+  const run = start.runtime;
+  const options = invocationOptions(run, signal, remainingTimeMs);
   if (parsed.eventName !== 'ChangeResourceRecordSets') {
     // The zone itself is gone or no longer visible from a VPC: which domains it served can no longer be read from
     // it, so repair everything linkdns manages (rare, and the same work as a scheduled run).
-    return finishRun(runtime, await repairAll(parsed.trigger, runtime.deps, options), signal);
+    return finishRun(run, start.finish(await repairAll(parsed.trigger, run.deps, options)), signal);
   }
-  const { targets, records } = await zoneTargets(runtime, parsed.hostedZoneId, signal);
+  const { targets, records } = await zoneTargets(run, parsed.hostedZoneId, signal);
   if (targets.length === 0) return { ignored: `zone ${parsed.hostedZoneId} is not managed by linkdns` };
   // The records just read to find the registry serve the first plan too; compare-and-swap keeps that safe.
   const knownRecords = new Map(records ? [[parsed.hostedZoneId, records]] : []);
   return finishRun(
-    runtime,
-    await reconcileTargets(parsed.trigger, targets, runtime.deps, { ...options, knownRecords }),
+    run,
+    start.finish(await reconcileTargets(parsed.trigger, targets, run.deps, { ...options, knownRecords })),
     signal,
   );
 }
