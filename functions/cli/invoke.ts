@@ -10,6 +10,7 @@ import { readAwsSettings } from '../aws/settings.ts';
 import { createAzureAdapters } from '../azure/adapters.ts';
 import { createAzureHandlers } from '../azure/handlers.ts';
 import { type AzureSettings, readAzureSettings } from '../azure/settings.ts';
+import type { RunConfigSource } from '../confluent/run-config.ts';
 import { parseConfig } from '../core/config.ts';
 import { InvalidInputError, isLinkdnsError } from '../core/errors.ts';
 import { compareRecords, type RecordSet, recordKey } from '../core/model.ts';
@@ -210,6 +211,8 @@ export interface GcpFunctionsSetup {
   readonly dns: DnsProvider;
   readonly settings: GcpHandlerDeps['settings'];
   readonly notifier?: Notifier;
+  /** Mappings discovered per run (Confluent Cloud), as the deployed functions load them. */
+  readonly runConfig?: RunConfigSource;
 }
 
 const silentLog: ChangeLog = { info() {}, warn() {}, error() {} };
@@ -233,6 +236,7 @@ export async function invokeGcpFunction(
     settings: setup.settings,
     log: options.log ?? silentLog,
     ...(setup.notifier && !options.dryRun ? { notifier: setup.notifier } : {}),
+    ...(setup.runConfig ? { runConfig: setup.runConfig } : {}),
   });
   return outcomeOf(await handlers[handler](event), options.dryRun);
 }
@@ -251,6 +255,8 @@ export interface AzureFunctionsSetup {
   readonly dns: DnsProvider;
   readonly settings: AzureSettings;
   readonly notifier?: Notifier;
+  /** Mappings discovered per run (Confluent Cloud), as the deployed functions load them. */
+  readonly runConfig?: RunConfigSource;
 }
 
 /** Runs the Azure Functions for a batch of Event Grid events, one invocation per event as the Functions host does. */
@@ -264,6 +270,7 @@ export async function invokeAzureFunctions(
     dns: options.dryRun ? dryRunDns(setup.dns) : setup.dns,
     settings: setup.settings,
     ...(setup.notifier && !options.dryRun ? { notifier: setup.notifier } : {}),
+    ...(setup.runConfig ? { runConfig: setup.runConfig } : {}),
   });
   const outcomes: InvocationOutcome[] = [];
   for (const [index, { handler, event }] of invocations.entries()) {
