@@ -12,12 +12,16 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { GROUPS } from '../stryker.config.mjs';
 
 const GROUP_FLOOR = 85;
 const FILE_FLOOR = 75;
 const SUMMARY = 'reports/mutation/summary.json';
-const STRYKER_BIN = createRequire(import.meta.url).resolve('@stryker-mutator/core/bin/stryker.js');
+const STRYKER_BIN = join(
+  dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')),
+  'bin/stryker.js',
+);
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
