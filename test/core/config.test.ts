@@ -66,6 +66,19 @@ describe('parseConfig', () => {
     ).toThrow(/mappings\.0\.layout: unknown layout "nope"/);
   });
 
+  it('keeps zone creation off when a config only lists hub networks for created zones', () => {
+    // Prepare: the hub VPC is listed ahead of time; creating zones is a separate, explicit opt-in.
+    const hubOnly = parseConfig({ owner: 'platform-prod', zones: { extraNetworks: ['vpc-0hub'] } });
+
+    // Assess
+    expect(hubOnly.zones).toEqual({ create: false, extraNetworks: ['vpc-0hub'] });
+    expect(config.zones).toEqual({ create: false, extraNetworks: [] });
+  });
+
+  it.each(['sync', 'upsert-only', 'create-only'] as const)('accepts the %s policy', (policy) => {
+    expect(parseConfig({ owner: 'platform-prod', policy }).policy).toBe(policy);
+  });
+
   it('names invalid JSON', () => {
     expect(() => parseConfig('{ nope', 'LINKDNS_CONFIG')).toThrow(/LINKDNS_CONFIG[\s\S]*not valid JSON/);
   });
@@ -97,6 +110,25 @@ describe('resolveMapping', () => {
       layout: { name: 'access-point' },
       via: 'tag',
     });
+  });
+
+  it('lets a tag choose a domain under any of several allowed domains', () => {
+    // Prepare: one deployment serves Confluent clusters on AWS and on Azure.
+    const twoClouds = parseConfig({
+      owner: 'platform-prod',
+      allowedDomains: ['aws.confluent.cloud', 'azure.confluent.cloud'],
+    });
+
+    // Act
+    const azure = resolveMapping(
+      endpoint('x', { 'linkdns:domain': 'p8xo76.centralus.azure.confluent.cloud' }),
+      twoClouds,
+    );
+    const aws = resolveMapping(endpoint('x', { 'linkdns:domain': 'pr1jy6.us-east-2.aws.confluent.cloud' }), twoClouds);
+
+    // Assess
+    expect(azure).toMatchObject({ managed: true, domain: 'p8xo76.centralus.azure.confluent.cloud', via: 'tag' });
+    expect(aws).toMatchObject({ managed: true, domain: 'pr1jy6.us-east-2.aws.confluent.cloud', via: 'tag' });
   });
 
   it('never lets a tag point at a domain outside the allowlist', () => {

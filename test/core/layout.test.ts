@@ -132,6 +132,16 @@ describe('desiredRecords', () => {
     expect(() => desiredRecords({ domain: DOMAIN, layout: ZONAL_LAYOUT, endpoints })).toThrow(/vpce-0a1, vpce-0b2/);
   });
 
+  it('refuses a domain mapped to both a PrivateLink endpoint (names) and an Azure endpoint (IPs)', () => {
+    // Prepare: one A endpoint first, so the record type cannot come from the first endpoint alone.
+    const endpoints = [ipEndpoint('pe-1', 'az1', '10.20.1.4'), awsEndpoint()];
+
+    // Act / Assess
+    expect(() => desiredRecords({ domain: DOMAIN, layout: ZONAL_LAYOUT, endpoints })).toThrow(
+      /mixes DNS-name and IP endpoints: pe-1, vpce-0a1/,
+    );
+  });
+
   it('expands a custom layout from data', () => {
     const layout = {
       name: 'access-point',

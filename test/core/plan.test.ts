@@ -224,6 +224,18 @@ describe('planZoneChanges', () => {
     expect(readRegistry(applyTo([soa, handMade], adopted.changes), DOMAIN)?.records).toHaveLength(1);
   });
 
+  it('does not adopt its way into putting a CNAME beside a foreign TXT, even with adoptExisting', () => {
+    // Prepare: a domain-verification TXT someone keeps at the wildcard name.
+    const verification = recordSet(regional.name, 'TXT', 300, ['google-site-verification=abc']);
+
+    // Act
+    const result = plan({ desired: [regional], current: [soa, verification], adoptExisting: true });
+
+    // Assess
+    expect(result.conflicts).toMatchObject([{ name: regional.name, type: 'CNAME', found: [verification] }]);
+    expect(hasChanges(result.changes)).toBe(false);
+  });
+
   it('adopts an identical unowned record by listing it in the registry, without rewriting it', () => {
     // Act
     const result = plan({ desired: [regional], current: [soa, regional], adoptExisting: true });
@@ -264,5 +276,17 @@ describe('registry values', () => {
 
     expect(longId.length).toBeGreaterThan(255);
     expect(readRegistry([registry as RecordSet], DOMAIN)?.endpoints).toEqual([longId]);
+  });
+
+  it('refuses a registry entry over 1,000 characters rather than writing a registry adapters cannot split', () => {
+    // Prepare: an id of exactly the limit passes, one character more does not.
+    const prefix = 'endpoint=';
+    const atLimit = 'x'.repeat(1_000 - prefix.length);
+    const entry = (id: string) =>
+      registryRecord({ owner: OWNER, scope: SCOPE, endpoints: [id], records: [regional] }, DOMAIN, 300);
+
+    // Act / Assess
+    expect(readRegistry([entry(atLimit) as RecordSet], DOMAIN)?.endpoints).toEqual([atLimit]);
+    expect(() => entry(`${atLimit}x`)).toThrow(/Registry entry longer than 1000 characters: endpoint=xxx/);
   });
 });
