@@ -23,6 +23,24 @@ describe('secretRedactor', () => {
     expect(redact(text)).toBe(expected);
   });
 
+  it('removes a webhook token quoted on its own, down to 16-character path segments', () => {
+    // Prepare: Slack answers "invalid_token" quoting only the last path segment; this one is exactly 16 characters.
+    const slack = 'https://hooks.slack.com/services/T0001/B0002/xoxbToken0123456';
+    const scrub = secretRedactor([slack]);
+
+    // Act / Assess
+    expect(scrub('invalid_token xoxbToken0123456 (revoked?)')).toBe(`invalid_token ${REDACTED} (revoked?)`);
+    expect(scrub('channel B0002 archived')).toBe('channel B0002 archived');
+  });
+
+  it('removes the password of a receiver URL with credentials wherever it shows up', () => {
+    // Prepare
+    const scrub = secretRedactor(['https://linkdns:S3cretPassw0rd@receiver.example.com/hook']);
+
+    // Act / Assess
+    expect(scrub('basic auth linkdns:S3cretPassw0rd rejected')).toBe(`basic auth linkdns:${REDACTED} rejected`);
+  });
+
   it('applies to every string inside log attributes', () => {
     expect(redactDeep({ error: { message: `bad ${SLACK_URL}`, list: [SIGNING], n: 3 } }, redact)).toEqual({
       error: { message: 'bad https://hooks.slack.com/[redacted]', list: [REDACTED], n: 3 },

@@ -124,6 +124,20 @@ describe('resolveSafeDestination', () => {
     expect(target).toMatchObject({ hostname: 'receiver.internal', address: '10.20.30.40' });
   });
 
+  it.each(['ftp://receiver.internal/hook', 'file://receiver.internal/etc/passwd', 'gopher://receiver.internal:70/_'])(
+    'refuses %s even to an allowlisted host with allowHttp: the exception is for plain http only',
+    async (url) => {
+      await expect(
+        resolveSafeDestination(
+          url,
+          'ops',
+          { allowHttp: true, allowPrivateHosts: ['receiver.internal'] },
+          to('10.20.30.40'),
+        ),
+      ).rejects.toThrow(/only https is allowed$/);
+    },
+  );
+
   it('refuses plain http to a host that is not allowlisted even with allowHttp', async () => {
     await expect(
       resolveSafeDestination(

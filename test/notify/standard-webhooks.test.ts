@@ -68,6 +68,25 @@ describe('Standard Webhooks signing', () => {
     }
   });
 
+  it.each([
+    ['24 bytes, the shortest the convention allows', 24],
+    ['64 bytes, the longest', 64],
+  ])('accepts a signing secret of %s', (_name, bytes) => {
+    // Prepare
+    const secret = `whsec_${Buffer.alloc(bytes, 7).toString('base64')}`;
+
+    // Act
+    const headers = signStandardWebhook({
+      id: 'msg_1',
+      timestamp: new Date(),
+      body: BODY,
+      key: signingKey(secret, 'ops'),
+    });
+
+    // Assess
+    expect(new Webhook(secret).verify(BODY, { ...headers })).toEqual(JSON.parse(BODY));
+  });
+
   it('accepts a secret without the whsec_ prefix', () => {
     expect(signingKey(SECRET.slice(6), 'audit')).toEqual(signingKey(SECRET, 'audit'));
   });
