@@ -30,7 +30,9 @@ describe('secretRedactor', () => {
 
     // Act / Assess
     expect(scrub('invalid_token xoxbToken0123456 (revoked?)')).toBe(`invalid_token ${REDACTED} (revoked?)`);
-    expect(scrub('channel B0002 archived')).toBe('channel B0002 archived');
+    expect(scrub('channel B0002 archived; see the services page')).toBe(
+      'channel B0002 archived; see the services page',
+    );
   });
 
   it('removes the password of a receiver URL with credentials wherever it shows up', () => {
@@ -41,9 +43,34 @@ describe('secretRedactor', () => {
     expect(scrub('basic auth linkdns:S3cretPassw0rd rejected')).toBe(`basic auth linkdns:${REDACTED} rejected`);
   });
 
+  it('removes the path and query of a Teams workflow URL quoted without its origin', () => {
+    // Act
+    const text = redact(`POST ${new URL(TEAMS_URL).pathname}${new URL(TEAMS_URL).search} failed`);
+
+    // Assess
+    expect(text).toBe(`POST ${REDACTED} failed`);
+  });
+
+  it('replaces a whole webhook path even when a bot token inside it is also a secret', () => {
+    // Prepare: the token is listed before the URL that contains it.
+    const scrub = secretRedactor(['xoxbSecretToken0123', SLACK_URL]);
+
+    // Act / Assess
+    expect(scrub('POST /services/T0001/B0002/xoxbSecretToken0123 → 500')).toBe(`POST ${REDACTED} → 500`);
+  });
+
+  it('redacts a secret of 6 characters but ignores shorter ones, even URL-encoded', () => {
+    // Prepare
+    const scrub = secretRedactor(['k3yZq9', 'p@ss!']);
+
+    // Act / Assess
+    expect(scrub('api key k3yZq9 expired')).toBe(`api key ${REDACTED} expired`);
+    expect(scrub('user p%40ss! and p@ss! unchanged')).toBe('user p%40ss! and p@ss! unchanged');
+  });
+
   it('applies to every string inside log attributes', () => {
-    expect(redactDeep({ error: { message: `bad ${SLACK_URL}`, list: [SIGNING], n: 3 } }, redact)).toEqual({
-      error: { message: 'bad https://hooks.slack.com/[redacted]', list: [REDACTED], n: 3 },
+    expect(redactDeep({ error: { message: `bad ${SLACK_URL}`, list: [SIGNING], n: 3, cause: null } }, redact)).toEqual({
+      error: { message: 'bad https://hooks.slack.com/[redacted]', list: [REDACTED], n: 3, cause: null },
     });
   });
 });

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { UnsafeDestinationError } from '../../functions/notify/errors.ts';
-import { type HostLookup, nonPublicRange, resolveSafeDestination } from '../../functions/notify/ssrf-guard.ts';
+import {
+  type HostLookup,
+  nonPublicRange,
+  resolveSafeDestination,
+  systemLookup,
+} from '../../functions/notify/ssrf-guard.ts';
 
 const strict = { allowHttp: false, allowPrivateHosts: [] };
 const to =
@@ -34,6 +39,8 @@ describe('nonPublicRange', () => {
     ['::ffff:a9fe:a9fe', 'link-local'],
     ['64:ff9b::a9fe:a9fe', 'link-local'],
     ['64:ff9b::10.0.0.1', 'private'],
+    ['64:ff9b::192.168.10.20', 'private'],
+    ['64:ff9b::', 'unspecified'],
     ['224.0.0.251', 'multicast'],
     ['255.255.255.255', 'reserved'],
     ['not-an-ip', 'not an IP address'],
@@ -50,6 +57,7 @@ describe('nonPublicRange', () => {
     '169.253.255.255',
     '2606:4700:4700::1111',
     '64:ff9b::808:808',
+    '64:ff9b::c000:101',
   ])('%s is public', (address) => {
     expect(nonPublicRange(address)).toBeUndefined();
   });
@@ -147,6 +155,29 @@ describe('resolveSafeDestination', () => {
         to('34.1.2.3'),
       ),
     ).rejects.toThrow(/only https is allowed/);
+  });
+
+  it.each([
+    ['https://[2606:4700:4700::1111]/hook', '2606:4700:4700::1111', 6],
+    ['https://34.1.2.3/hook', '34.1.2.3', 4],
+  ])('connects to the IP literal in %s as it is, with its family', async (url, address, family) => {
+    await expect(resolveSafeDestination(url, 'ops', strict, noLookup)).resolves.toMatchObject({ address, family });
+  });
+
+  it('tells the operator how to allow a receiver that is meant to be private', async () => {
+    await expect(resolveSafeDestination('https://hooks.internal/x', 'ops', strict, to('10.0.0.7'))).rejects.toThrow(
+      /refused — list the host in allowPrivateHosts if this receiver is meant to be private$/,
+    );
+  });
+
+  it('resolves with the system resolver by default: localhost is loopback and refused', async () => {
+    // Act
+    const addresses = await systemLookup('localhost');
+
+    // Assess
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const { address, family } of addresses) expect(family).toBe(address.includes(':') ? 6 : 4);
+    await expect(resolveSafeDestination('https://localhost/hook', 'ops', strict)).rejects.toThrow(/\(loopback\)/);
   });
 
   it('refuses a name that resolves to nothing', async () => {

@@ -58,6 +58,8 @@ describe('Standard Webhooks signing', () => {
     ['too short', `whsec_${Buffer.from('short').toString('base64')}`],
     ['too long', `whsec_${Buffer.alloc(65, 1).toString('base64')}`],
     ['empty', 'whsec_'],
+    ['preceded by a stray character', `whsec_!${SECRET.slice(6)}`],
+    ['followed by a stray character', `${SECRET}!`],
   ])('refuses a signing secret that is %s, without quoting it', (_name, secret) => {
     expect(() => signingKey(secret, 'audit')).toThrow(SecretUnavailableError);
     try {
