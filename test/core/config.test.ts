@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { globMatches, parseConfig, resolveMapping } from '../../functions/core/config.ts';
+import { globMatches, managedDomains, parseConfig, resolveMapping } from '../../functions/core/config.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import type { ObservedEndpoint } from '../../functions/core/model.ts';
 
@@ -149,6 +149,180 @@ describe('globMatches', () => {
     ['vpce-svc-?bc', 'vpce-svc-abc', true],
     ['vpce-svc-abc', 'vpce-svc-abcd', false],
     ['a.b', 'aXb', false],
+  ])('%s matches %s: %s', (pattern, value, expected) => {
+    expect(globMatches(pattern, value)).toBe(expected);
+  });
+});
+
+/** Three 63-character labels: 191 characters of a name. */
+const LONG_LABELS = ['a', 'b', 'c'].map((char) => char.repeat(63)).join('.');
+
+describe('configuration a user writes', () => {
+  const problemsOf = (input: unknown): string => {
+    try {
+      parseConfig(input, 'linkdns.json');
+    } catch (error) {
+      return (error as ConfigError).problems.join('\n');
+    }
+    return '';
+  };
+
+  it.each([
+    ['a Confluent dedicated domain', 'pr1jy6.us-east-2.aws.confluent.cloud', true],
+    ['a domain with a trailing dot and capitals', 'P8XO76.CentralUS.azure.confluent.cloud.', true],
+    ['an underscore label', '_kafka.corp.example', true],
+    ['a 63-character label', `${'a'.repeat(63)}.example.com`, true],
+    ['a 64-character label', `${'a'.repeat(64)}.example.com`, false],
+    ['a 253-character name', `${LONG_LABELS}.${'d'.repeat(61)}`, true],
+    ['a 254-character name', `${LONG_LABELS}.${'d'.repeat(62)}`, false],
+    ['a single label', 'localhost', false],
+    ['a label starting with a dash', '-bad.example.com', false],
+    ['a label ending with a dash', 'bad-.example.com', false],
+    ['an empty label', 'a..example.com', false],
+    ['a space', 'pr1jy6 .aws.confluent.cloud', false],
+  ])('takes %s as a mapping domain: %s', (_name, domain, valid) => {
+    expect(problemsOf({ owner: 'platform-prod', mappings: [{ service: 'svc', domain }] })).toBe(
+      valid ? '' : 'mappings.0.domain: must be a DNS name with at least two labels',
+    );
+  });
+
+  it.each([
+    ['platform-prod', true],
+    ['a', true],
+    ['0team', true],
+    [`p${'x'.repeat(62)}`, true],
+    [`p${'x'.repeat(63)}`, false],
+    ['-platform', false],
+    ['Platform', false],
+    ['platform prod', false],
+  ])('takes %s as owner: %s', (owner, valid) => {
+    expect(problemsOf({ owner }) === '').toBe(valid);
+  });
+
+  it.each([
+    [1, true],
+    [86_400, true],
+    [0, false],
+    [86_401, false],
+    [1.5, false],
+  ])('takes a TTL of %s seconds: %s', (ttl, valid) => {
+    expect(problemsOf({ owner: 'platform-prod', ttl }) === '').toBe(valid);
+  });
+
+  it('reads a custom layout with its record names, and refuses names and keys a zone could not hold', () => {
+    // Prepare
+    const layouts = {
+      'access-point': {
+        records: [
+          { name: '@', from: 'regional' },
+          { name: '*.{zone}', from: 'zonal' },
+        ],
+      },
+    };
+
+    // Act
+    const parsed = parseConfig({ owner: 'platform-prod', layouts });
+
+    // Assess
+    expect(parsed.layouts['access-point']).toEqual({ ...layouts['access-point'], collapseSingleZone: false });
+    expect(problemsOf({ owner: 'p', layouts: { Bad: layouts['access-point'] } })).toMatch(/^layouts\.Bad/);
+    expect(problemsOf({ owner: 'p', layouts: { ok: { records: [{ name: 'a b', from: 'zonal' }] } } })).toBe(
+      'layouts.ok.records.0.name: must be a relative name such as *, *.{zone} or @',
+    );
+    expect(problemsOf({ owner: 'p', layouts: { ok: { records: [] } } })).toMatch(/^layouts\.ok\.records/);
+    expect(problemsOf({ owner: 'p', layouts: { ok: { records: [{ name: '*', from: 'zonal', ttl: 5 }] } } })).toMatch(
+      /ttl/,
+    );
+  });
+
+  it('fills the documented tag keys and empty lists', () => {
+    expect(parseConfig({ owner: 'platform-prod' })).toMatchObject({
+      tagKeys: { domain: 'linkdns:domain', layout: 'linkdns:layout', zone: 'linkdns-zone' },
+      layouts: {},
+      mappings: [],
+      allowedDomains: [],
+      zoneOverrides: {},
+      notifications: [],
+    });
+    expect(parseConfig({ owner: 'p', tagKeys: { domain: 'dns-domain' } }).tagKeys).toEqual({
+      domain: 'dns-domain',
+      layout: 'linkdns:layout',
+      zone: 'linkdns-zone',
+    });
+  });
+
+  it('names the root when the configuration is not an object', () => {
+    expect(problemsOf([])).toMatch(/^\(root\): /);
+  });
+
+  it('refuses a zone override that is not a zone label', () => {
+    expect(problemsOf({ owner: 'p', zoneOverrides: { 's-nk99e-privatelink-1.*': 'Zone 1' } })).toMatch(
+      /^zoneOverrides\./,
+    );
+  });
+});
+
+describe('resolveMapping across clouds and layouts', () => {
+  const multiCloud = parseConfig({
+    owner: 'platform-prod',
+    mappings: [
+      { cloud: 'azure', service: 's-nk99e-privatelink-*', domain: 'p8xo76.centralus.azure.confluent.cloud' },
+      { service: 's-nk99e-privatelink-*', domain: 'other.example.com', layout: 'regional' },
+    ],
+  });
+
+  it('skips a mapping for another cloud and takes the next that matches', () => {
+    expect(resolveMapping({ ...endpoint('s-nk99e-privatelink-1.guid'), cloud: 'azure' }, multiCloud)).toMatchObject({
+      domain: 'p8xo76.centralus.azure.confluent.cloud',
+      layout: { name: 'zonal' },
+    });
+    expect(resolveMapping(endpoint('s-nk99e-privatelink-1.guid'), multiCloud)).toMatchObject({
+      domain: 'other.example.com',
+      layout: { name: 'regional' },
+    });
+  });
+
+  it('lets a layout tag override the mapping’s layout, and refuses a tag that names no layout', () => {
+    const tagged = (layout: string) =>
+      resolveMapping(endpoint('s-nk99e-privatelink-1.guid', { 'linkdns:layout': layout }), multiCloud);
+
+    expect(tagged('zonal')).toMatchObject({ managed: true, layout: { name: 'zonal' } });
+    expect(tagged('fancy')).toEqual({ managed: false, reason: 'tag linkdns:layout=fancy names no layout' });
+  });
+
+  it('refuses a domain tag whose layout tag names no layout', () => {
+    const tagged = endpoint('x', { 'linkdns:domain': 'abc.aws.confluent.cloud', 'linkdns:layout': 'fancy' });
+
+    expect(resolveMapping(tagged, config)).toEqual({
+      managed: false,
+      reason: 'tag linkdns:layout=fancy names no layout',
+    });
+  });
+
+  it('lists every mapped and allowed domain once, sorted', () => {
+    const twice = parseConfig({
+      owner: 'p',
+      allowedDomains: ['b.example.com', 'a.example.com'],
+      mappings: [
+        { service: 'x', domain: 'b.example.com' },
+        { service: 'y', domain: 'c.example.com' },
+      ],
+    });
+
+    expect(managedDomains(twice)).toEqual(['a.example.com', 'b.example.com', 'c.example.com']);
+  });
+});
+
+describe('globMatches, more', () => {
+  it.each([
+    ['VPCE-SVC-0ABC', 'vpce-svc-0abc', true],
+    ['vpce-svc-0abc', 'x-vpce-svc-0abc', false],
+    ['svc+1', 'svc+1', true],
+    ['svc+1', 'svcc1', false],
+    ['(a|b)', '(a|b)', true],
+    ['[ab]', 'a', false],
+    ['a$b', 'a$b', true],
+    ['s-*-privatelink-?.*', 's-nk99e-privatelink-1.0a1b', true],
   ])('%s matches %s: %s', (pattern, value, expected) => {
     expect(globMatches(pattern, value)).toBe(expected);
   });
