@@ -41,7 +41,9 @@ export const GROUPS = {
     tests: [
       'test/core/config.test.ts',
       'test/core/layout.test.ts',
+      'test/core/model.test.ts',
       'test/core/plan.test.ts',
+      'test/core/registry.test.ts',
       'test/core/reconcile.test.ts',
       'test/core/advertised-zones.test.ts',
       'test/notify/notification-config.test.ts',
