@@ -1,7 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { InvalidInputError } from '../core/errors.ts';
 import { DEFAULT_TTL } from '../core/layout.ts';
-import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts';
+import { canonicalName, compareCodeUnits, isWithinDomain, type RecordSet } from '../core/model.ts';
 import { quoteTxtStrings } from '../txt-strings.ts';
 
 export interface ZoneFileOptions {
@@ -119,7 +119,7 @@ export function formatZoneFile(domain: string, records: readonly RecordSet[], op
 
 /** RFC 4034 §6.1 canonical order of record sets: by name ({@link compareNamesCanonically}), then type. */
 export function compareCanonically(a: Pick<RecordSet, 'name' | 'type'>, b: Pick<RecordSet, 'name' | 'type'>): number {
-  return compareNamesCanonically(a.name, b.name) || a.type.localeCompare(b.type);
+  return compareNamesCanonically(a.name, b.name) || compareCodeUnits(a.type, b.type);
 }
 
 /** Compares names label by label from the right, octet-wise; a parent sorts before its children. */
