@@ -26,6 +26,7 @@ import { openGcp } from './cloud-gcp.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson, readInputText } from './input-files.ts';
+import { jsonDocument } from './json-output.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
 import { INVOKE_USAGE } from './usage.ts';
 
@@ -577,7 +578,8 @@ function render(run: InvokeRun, json: boolean, dryRun: boolean): CommandResult {
     const bodies = shown.map((outcome) =>
       outcome.outcome === 'reconciled' ? outcome.report : { ignored: (outcome as { reason: string }).reason },
     );
-    stdout = `${JSON.stringify(bodies.length === 1 ? bodies[0] : bodies, null, 2)}\n`;
+    // One event: its report; a batch (an Event Grid array): one per event, in order.
+    stdout = jsonDocument(bodies.length === 1 ? (bodies[0] ?? {}) : { invocations: bodies });
   } else if (shown.length > 0) {
     const palette = paletteFor(process.stdout, process.env);
     const parts = [`${run.title}${dryRun ? ' — dry run, nothing written' : ''}`, ''];

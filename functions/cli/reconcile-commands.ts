@@ -7,6 +7,7 @@ import { type RunReport, summarizeRun } from '../core/report.ts';
 import { CLOUD_OPTIONS, type CliCloud, openCloud, stderrLog } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import { CONFLUENT_OPTIONS, cliRunConfig, reconcileWithDiscovery } from './confluent-options.ts';
+import { jsonDocument } from './json-output.ts';
 import { formatRunReport, paletteFor } from './plan-output.ts';
 
 /** Exit codes as `terraform plan -detailed-exitcode`: 0 nothing to do, 2 changes pending, 1 an error. */
@@ -53,7 +54,7 @@ export async function planCommand(argv: readonly string[]): Promise<CommandResul
   return {
     exitCode: planExitCode(report),
     stdout: values.json
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? jsonDocument(report)
       : formatRunReport(report, paletteFor(process.stdout, process.env), 'plan'),
   };
 }
@@ -94,7 +95,7 @@ export async function applyCommand(argv: readonly string[], io: ApplyIo = termin
   if (pending === 0) {
     return {
       exitCode: planExitCode(plan),
-      stdout: values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatRunReport(plan, palette, 'plan'),
+      stdout: values.json ? jsonDocument(plan) : formatRunReport(plan, palette, 'plan'),
     };
   }
   if (!values.yes) {
@@ -107,7 +108,7 @@ export async function applyCommand(argv: readonly string[], io: ApplyIo = termin
   const report = await repairRun(source, cloud, 'apply', {});
   return {
     exitCode: summarizeRun(report).failed > 0 ? 1 : 0,
-    stdout: values.json ? `${JSON.stringify(report, null, 2)}\n` : formatRunReport(report, palette, 'apply'),
+    stdout: values.json ? jsonDocument(report) : formatRunReport(report, palette, 'apply'),
   };
 }
 
@@ -130,7 +131,7 @@ export async function repairCommand(argv: readonly string[]): Promise<CommandRes
   return {
     exitCode: summary.failed > 0 ? 1 : dryRun && summary.drift > 0 ? 2 : 0,
     stdout: values.json
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? jsonDocument(report)
       : formatRunReport(report, paletteFor(process.stdout, process.env), dryRun ? 'plan' : 'apply'),
   };
 }

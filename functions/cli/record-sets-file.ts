@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
 import { type RecordSet, type RecordType, recordSet } from '../core/model.ts';
 import { readInputJson } from './input-files.ts';
+import { JSON_FORMAT_VERSION } from './json-output.ts';
 
 const RECORD_TYPES = [
   'A',
@@ -16,7 +17,7 @@ const RECORD_TYPES = [
   'CAA',
 ] as const satisfies readonly RecordType[];
 
-const recordSetsSchema = z.array(
+const recordSetListSchema = z.array(
   z.object({
     name: z.string().min(1),
     type: z.enum(RECORD_TYPES),
@@ -26,11 +27,12 @@ const recordSetsSchema = z.array(
 );
 
 /**
- * Reads record sets as `linkdns records --json` prints them: `[{ "name", "type", "ttl", "values" }]`.
- * Names and CNAME targets are canonicalised (lowercase, no trailing dot); every problem is reported at once.
+ * Reads record sets as `linkdns records --json` prints them: `{ "format_version": 1, "records": [{ "name", "type",
+ * "ttl", "values" }] }`, or just the list. Names and CNAME targets are canonicalised (lowercase, no trailing dot); every
+ * problem is reported at once.
  */
 export function parseRecordSets(json: unknown, source: string): RecordSet[] {
-  const parsed = recordSetsSchema.safeParse(json);
+  const parsed = recordSetListSchema.safeParse(recordList(json, source));
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (issue) => `  - ${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
@@ -40,6 +42,18 @@ export function parseRecordSets(json: unknown, source: string): RecordSet[] {
     );
   }
   return parsed.data.map((record) => recordSet(record.name, record.type, record.ttl, record.values));
+}
+
+/** The list of a versioned document (`records --json`), or the input itself (a bare list, or wrong either way). */
+function recordList(json: unknown, source: string): unknown {
+  if (!json || typeof json !== 'object' || Array.isArray(json) || !('records' in json)) return json;
+  const version = (json as { format_version?: unknown }).format_version;
+  if (typeof version !== 'number' || version > JSON_FORMAT_VERSION) {
+    throw new InvalidInputError(
+      `${source}: format_version ${JSON.stringify(version)} is not one this linkdns reads (1 to ${JSON_FORMAT_VERSION})`,
+    );
+  }
+  return json.records;
 }
 
 /** {@link parseRecordSets} on a file, with errors naming the file. */

@@ -13,6 +13,7 @@ import { observeForwardingRule } from '../gcp/forwarding-rule-mapping.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson } from './input-files.ts';
+import { jsonDocument } from './json-output.ts';
 import { RECORDS_USAGE } from './usage.ts';
 
 /**
@@ -50,7 +51,9 @@ export async function recordsCommand(argv: readonly string[]): Promise<CommandRe
   const records = desiredRecords({ domain: canonicalName(values.domain), layout, endpoints: inScope });
   return {
     exitCode: 0,
-    stdout: values.json ? `${JSON.stringify(records.map(toJson), null, 2)}\n` : formatRecordTable(records),
+    stdout: values.json
+      ? jsonDocument({ domain: canonicalName(values.domain), records: records.map(toJson) })
+      : formatRecordTable(records),
   };
 }
 

@@ -13,6 +13,7 @@ import {
   sampleNames,
 } from './dns-check.ts';
 import { formatTable } from './format.ts';
+import { jsonDocument } from './json-output.ts';
 import { liveDesiredRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 import { VERIFY_USAGE } from './usage.ts';
@@ -57,7 +58,7 @@ export async function verifyRecords(
   const report: VerifyReport = { ok: checks.every((check) => check.ok), resolvers: resolver.getServers(), checks };
   return {
     exitCode: report.ok ? 0 : 1,
-    stdout: options.json ? `${JSON.stringify(report, null, 2)}\n` : formatVerifyReport(report),
+    stdout: options.json ? jsonDocument(report) : formatVerifyReport(report),
   };
 }
 

@@ -59,6 +59,8 @@ const mappingSchema = z
 
 export const configSchema = z
   .object({
+    /** The JSON Schema an editor checks the file with (`dist/linkdns-config.schema.json`); linkdns ignores it. */
+    $schema: z.string().optional(),
     /** Fixed per deployment; written into every zone's ownership registry. */
     owner: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes (max 63)'),
     policy: z.enum(POLICIES).default('sync'),

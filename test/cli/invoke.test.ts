@@ -199,6 +199,7 @@ describe('linkdns invoke --local, Azure samples', () => {
 
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      format_version: 1,
       ignored: `record set A * in ${AZURE_DOMAIN} was written by linkdns`,
     });
   });
@@ -212,7 +213,11 @@ describe('linkdns invoke --local, Azure samples', () => {
     const result = await invokeCommand([batch, '--local', '--json']);
 
     expect(result.exitCode).toBe(0);
-    const reports = JSON.parse(result.stdout) as RunReport[];
+    const { format_version, invocations: reports } = JSON.parse(result.stdout) as {
+      format_version: number;
+      invocations: RunReport[];
+    };
+    expect(format_version).toBe(1);
     expect(reports.map((report) => report.trigger.kind)).toEqual(['endpoint-event', 'zone-event']);
     // The endpoint event already recreated *.az3, so the zone event finds nothing left to do.
     expect(reports.map((report) => report.zones[0]?.outcome)).toEqual(['changed', 'unchanged']);
@@ -264,6 +269,7 @@ describe('linkdns invoke --local, Google samples', () => {
 
     expect(result.exitCode).toBe(0);
     expect(JSON.parse(result.stdout)).toEqual({
+      format_version: 1,
       ignored: `change to zone ${GCP_SCENARIO.privateZone} was made by linkdns (${GCP_SCENARIO.serviceAccount})`,
     });
   });

@@ -73,7 +73,11 @@ describe('linkdns plan / apply / repair', () => {
 
     const plan = await planCommand(args('--json'));
 
-    expect(JSON.parse(plan.stdout)).toMatchObject({ dryRun: true, zones: [{ domain: DOMAIN, outcome: 'drift' }] });
+    expect(JSON.parse(plan.stdout)).toMatchObject({
+      format_version: 1,
+      dryRun: true,
+      zones: [{ domain: DOMAIN, outcome: 'drift' }],
+    });
   });
 
   it('apply refuses without --yes when not on a terminal, and asks on a terminal', async () => {

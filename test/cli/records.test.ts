@@ -9,7 +9,12 @@ import { recordsCommand } from '../../functions/cli/records.ts';
  * from sample cloud CLI output in events/.
  */
 
-const run = async (...argv: string[]) => JSON.parse((await recordsCommand([...argv, '--json'])).stdout);
+/** The records of `records --json`, after checking the document's version. */
+const run = async (...argv: string[]) => {
+  const document = JSON.parse((await recordsCommand([...argv, '--json'])).stdout);
+  expect(document.format_version).toBe(1);
+  return document.records;
+};
 const AWS = 'events/aws/cli';
 const AZURE = 'events/azure/cli';
 const SVC = 'vpce-svc-01234567890abcdef.us-east-2.vpce.amazonaws.com';

@@ -55,7 +55,7 @@ const azureRecords = (domain: string) =>
   ]);
 
 async function computeRecords(argv: string[]): Promise<RecordSet[]> {
-  const json = JSON.parse((await recordsCommand([...argv, '--json'])).stdout) as RecordSet[];
+  const json = (JSON.parse((await recordsCommand([...argv, '--json'])).stdout) as { records: RecordSet[] }).records;
   return json.map((record) => recordSet(record.name, record.type, record.ttl, record.values));
 }
 
