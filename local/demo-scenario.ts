@@ -9,6 +9,8 @@ import { isCaller, parseResourceEvent, recordSetChange } from '../functions/azur
 import type { AzureHandlers } from '../functions/azure/handlers.ts';
 import { type AzureSettings, readAzureSettings } from '../functions/azure/settings.ts';
 import type { AwsHandlerName, AzureInvocation } from '../functions/cli/invoke.ts';
+import { type RunConfigSource, staticRunConfig } from '../functions/confluent/run-config.ts';
+import type { LinkdnsConfig } from '../functions/core/config.ts';
 import type { DnsProvider, EndpointSource } from '../functions/core/ports.ts';
 import { type AwsBrownfield, seedAwsBrownfield } from './aws/brownfield.ts';
 import type { LocalEc2Options } from './aws/ec2-state.ts';
@@ -351,6 +353,8 @@ export interface AzureScenario {
   /** Adapters over the real Azure SDK clients, pointed at the local Azure. */
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
+  /** What the endpoint source selects by, and what the handlers get as `runConfig`. */
+  readonly runConfig: RunConfigSource;
 }
 
 /**
@@ -358,7 +362,10 @@ export interface AzureScenario {
  * cluster in zones 1–3, one PrivateLink attachment endpoint in another VNet) and the settings of
  * `events/azure/cli/linkdns-config.json`. No DNS zone yet: the configuration opts in to creating it.
  */
-export async function startAzureScenario(config?: Record<string, unknown>): Promise<AzureScenario> {
+export async function startAzureScenario(
+  config?: Record<string, unknown>,
+  options: { readonly runConfig?: (config: LinkdnsConfig) => RunConfigSource } = {},
+): Promise<AzureScenario> {
   const azure = await startLocalAzure();
   seedFromAzCli(azure.state, [
     ...(readEventFile('azure/cli/private-endpoints.json') as Record<string, unknown>[]),
@@ -370,10 +377,12 @@ export async function startAzureScenario(config?: Record<string, unknown>): Prom
     LINKDNS_DNS_RESOURCE_GROUP: AZURE_SCENARIO.dnsResourceGroup,
     LINKDNS_IDENTITY_OBJECT_ID: AZURE_SCENARIO.linkdnsObjectId,
   });
+  const runConfig = options.runConfig?.(settings.config) ?? staticRunConfig(settings.config);
   const { endpoints, dns } = createAzureAdapters(settings, localAzureCredential, {
     clientOptions: localAzureClientOptions(azure.baseUrl),
+    currentConfig: runConfig.current,
   });
-  return { azure, settings, endpoints, dns };
+  return { azure, settings, endpoints, dns, runConfig };
 }
 
 /** Resource id of the Private DNS zone named `domain` in the scenario's DNS resource group. */

@@ -46,6 +46,8 @@ export interface AwsRuntimeOptions {
   readonly delivery?: NotifierDeps['delivery'];
   /** Where the core's one-line-per-change log goes; default: the Powertools logger. The CLI prints to stderr. */
   readonly changeLog?: ChangeLog;
+  /** The configuration per run; default: {@link confluentRunConfig} over the configuration (the CLI passes its own). */
+  readonly runConfig?: (config: LinkdnsConfig, secrets: SecretResolver) => RunConfigSource;
   /** Overrides for the Route 53 adapter (tests use short backoffs). */
   readonly route53Options?: Partial<ConstructorParameters<typeof Route53Zones>[1]>;
 }
@@ -74,10 +76,19 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     managedZoneIds: settings.LINKDNS_MANAGED_ZONE_IDS,
     ...options.route53Options,
   });
+  const log = options.changeLog ?? changeLogOf(logger);
+  const secrets =
+    options.secrets ??
+    awsSecretResolver({ env: process.env, clientConfig: { requestHandler: clientOptions.requestHandler } });
+  // One source per cold start: its discovery cache serves the warm invocations.
+  const runConfig =
+    options.runConfig?.(config, secrets) ??
+    confluentRunConfig(config, { secrets, endpoint: settings.LINKDNS_CONFLUENT_ENDPOINT, log });
   // Only endpoints a mapping (or allowed tag) selects are listed by EC2 where its filters allow, and read deeply.
   const endpoints = new Ec2EndpointSource(ec2, {
-    narrowing: () => sourceNarrowing(config, 'aws'),
-    select: endpointSelector(config),
+    // The run's mappings, discovered ones included: each run starts with `runConfig.forRun`.
+    narrowing: () => sourceNarrowing(runConfig.current(), 'aws'),
+    select: (endpoint) => endpointSelector(runConfig.current())(endpoint),
     ...(settings.LINKDNS_ACCOUNT_ID ? { accountId: settings.LINKDNS_ACCOUNT_ID } : {}),
     spokeAccounts: settings.LINKDNS_SPOKE_ACCOUNTS,
     region: settings.AWS_REGION,
@@ -85,10 +96,6 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       ? { clientForAccount: crossAccountEc2(settings, settings.LINKDNS_ASSUME_ROLE_NAME, clientOptions) }
       : {}),
   });
-  const log = options.changeLog ?? changeLogOf(logger);
-  const secrets =
-    options.secrets ??
-    awsSecretResolver({ env: process.env, clientConfig: { requestHandler: clientOptions.requestHandler } });
   const notifier =
     options.notifier ??
     createNotifier(config.notifications, {
@@ -105,8 +112,7 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     metrics,
     notifier,
     deps: { dns, endpoints, config, log, now: () => new Date() },
-    // One source per cold start: its discovery cache serves the warm invocations.
-    runConfig: confluentRunConfig(config, { secrets, endpoint: settings.LINKDNS_CONFLUENT_ENDPOINT, log }),
+    runConfig,
   };
 }
 

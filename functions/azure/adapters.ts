@@ -1,5 +1,6 @@
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
+import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import { AzurePrivateDnsZones } from './private-dns-zones.ts';
@@ -16,7 +17,12 @@ import type { AzureSettings } from './settings.ts';
 export function createAzureAdapters(
   settings: AzureSettings,
   credential: ConstructorParameters<typeof NetworkManagementClient>[0],
-  options: { log?: ChangeLog; clientOptions?: ConstructorParameters<typeof PrivateDnsManagementClient>[2] } = {},
+  options: {
+    log?: ChangeLog;
+    clientOptions?: ConstructorParameters<typeof PrivateDnsManagementClient>[2];
+    /** The run's configuration (typed + discovered mappings); default: the settings' configuration. */
+    currentConfig?: () => LinkdnsConfig;
+  } = {},
 ): { endpoints: AzurePrivateEndpoints; dns: AzurePrivateDnsZones } {
   const log = options.log ? { log: options.log } : {};
   const endpoints = new AzurePrivateEndpoints({
@@ -24,7 +30,7 @@ export function createAzureAdapters(
     subscriptionId: settings.subscriptionId,
     resourceGroups: settings.endpointResourceGroups,
     endpoint: azureEndpointOptions(settings.config),
-    select: endpointSelector(settings.config),
+    select: (endpoint) => endpointSelector(options.currentConfig?.() ?? settings.config)(endpoint),
     ...log,
   });
   const dns = new AzurePrivateDnsZones({

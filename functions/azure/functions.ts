@@ -16,7 +16,13 @@ const settings = readAzureSettings(process.env);
 // Managed identity in Azure; developer credentials (az login, environment) elsewhere.
 const credential = new DefaultAzureCredential();
 
-const { endpoints, dns } = createAzureAdapters(settings, credential);
+// Confluent Cloud discovery, when configured: the Cloud API key and secret are app settings (`{ "env": … }`).
+const runConfig = confluentRunConfig(settings.config, {
+  secrets: envSecretResolver(process.env),
+  endpoint: process.env.LINKDNS_CONFLUENT_ENDPOINT,
+});
+
+const { endpoints, dns } = createAzureAdapters(settings, credential, { currentConfig: runConfig.current });
 
 // Secrets are app settings (Key Vault references resolved by the platform), read through `{ "env": … }` references.
 // Notification failures are logged to the host log (Application Insights) and never fail the DNS work.
@@ -27,12 +33,6 @@ const notifier = createNotifier(settings.config.notifications, {
     warn: (message, attributes) => console.warn(message, JSON.stringify(attributes ?? {})),
     error: (message, attributes) => console.error(message, JSON.stringify(attributes ?? {})),
   },
-});
-
-// Confluent Cloud discovery, when configured: the Cloud API key and secret are app settings (`{ "env": … }`).
-const runConfig = confluentRunConfig(settings.config, {
-  secrets: envSecretResolver(process.env),
-  endpoint: process.env.LINKDNS_CONFLUENT_ENDPOINT,
 });
 
 export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier, runConfig });

@@ -1,4 +1,6 @@
 import { GoogleAuth } from 'google-auth-library';
+import { type RunConfigSource, staticRunConfig } from '../confluent/run-config.ts';
+import type { LinkdnsConfig } from '../core/config.ts';
 import type { ChangeLog, DnsProvider, EndpointSource } from '../core/ports.ts';
 import { createGcpAdapters } from '../gcp/adapters.ts';
 import { CLOUD_PLATFORM_SCOPE, staticToken } from '../gcp/google-api.ts';
@@ -6,9 +8,18 @@ import { type GcpSettings, readGcpSettings } from '../gcp/settings.ts';
 import { type CliCloud, type CloudFlags, type CloudOpening, QUIET } from './cloud.ts';
 
 /** Google Cloud for a CLI command (see {@link openGcp}). */
-export function openGcpCloud({ flags, configText, log, env }: CloudOpening): CliCloud {
-  const { settings, endpoints, dns } = openGcp(flags, configText, log, env);
-  return { deps: { endpoints, dns, config: settings.config, log, now: () => new Date() }, notifier: QUIET };
+export function openGcpCloud({ flags, configText, log, env, runConfig }: CloudOpening): CliCloud {
+  let source: RunConfigSource | undefined;
+  const { settings, endpoints, dns } = openGcp(flags, configText, log, env, (config) => {
+    source = runConfig?.(config) ?? staticRunConfig(config);
+    return source.current;
+  });
+  const runs = source ?? staticRunConfig(settings.config);
+  return {
+    deps: { endpoints, dns, config: settings.config, log, now: () => new Date() },
+    notifier: QUIET,
+    runConfig: runs,
+  };
 }
 
 /**
@@ -21,6 +32,8 @@ export function openGcp(
   configText: string,
   log: ChangeLog,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  /** The run's configuration for the endpoint source's selection, from the typed one; default: the typed one. */
+  currentConfig?: (config: LinkdnsConfig) => () => LinkdnsConfig,
 ): { settings: GcpSettings; endpoints: EndpointSource; dns: DnsProvider } {
   const settings = readGcpSettings({
     ...env,
@@ -28,10 +41,11 @@ export function openGcp(
     ...(flags.project ? { LINKDNS_GCP_PROJECT: flags.project } : {}),
     ...(flags.region ? { LINKDNS_GCP_REGIONS: flags.region } : {}),
   });
+  const selection = currentConfig ? { currentConfig: currentConfig(settings.config) } : {};
   if (!settings.apiRoot) {
     const tokens = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
-    return { settings, ...createGcpAdapters(settings, tokens, { log }) };
+    return { settings, ...createGcpAdapters(settings, tokens, { log, ...selection }) };
   }
   // A local Google Cloud only checks that a token is sent, and finishes changes at once: no need to poll for a second.
-  return { settings, ...createGcpAdapters(settings, staticToken('local'), { log, pollIntervalMs: 1 }) };
+  return { settings, ...createGcpAdapters(settings, staticToken('local'), { log, pollIntervalMs: 1, ...selection }) };
 }

@@ -1,3 +1,5 @@
+import type { RunConfigSource } from '../confluent/run-config.ts';
+import type { LinkdnsConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
@@ -27,7 +29,12 @@ export interface CloudFlags {
 export interface CliCloud {
   readonly deps: ReconcileDeps;
   readonly notifier: Notifier;
+  /** The configuration per run (typed + discovered mappings); the endpoint source selects by its latest. */
+  readonly runConfig: RunConfigSource;
 }
+
+/** Builds the per-run configuration from the typed one (`cliRunConfig` for Confluent Cloud discovery). */
+export type RunConfigFactory = (config: LinkdnsConfig) => RunConfigSource;
 
 /** What opening one cloud needs; each cloud's module (`cloud-aws.ts`, …) takes it. */
 export interface CloudOpening {
@@ -35,6 +42,7 @@ export interface CloudOpening {
   readonly configText: string;
   readonly log: ChangeLog;
   readonly env: Readonly<Record<string, string | undefined>>;
+  readonly runConfig?: RunConfigFactory | undefined;
 }
 
 /** The CLI sends no notifications: a person at a terminal sees the result. */
@@ -51,12 +59,13 @@ export async function openCloud(
   flags: CloudFlags,
   log: ChangeLog,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  runConfig?: RunConfigFactory,
 ): Promise<CliCloud> {
   if (!flags.config) throw new InvalidInputError('--config is required (the linkdns configuration JSON file)');
   if (flags.cloud !== 'aws' && flags.cloud !== 'azure' && flags.cloud !== 'gcp') {
     throw new InvalidInputError(`--cloud must be aws, azure or gcp, not "${flags.cloud}"`);
   }
-  const opening: CloudOpening = { flags, configText: await readInputText(flags.config), log, env };
+  const opening: CloudOpening = { flags, configText: await readInputText(flags.config), log, env, runConfig };
   if (flags.cloud === 'aws') return (await import('./cloud-aws.ts')).openAwsCloud(opening);
   if (flags.cloud === 'azure') return (await import('./cloud-azure.ts')).openAzureCloud(opening);
   return (await import('./cloud-gcp.ts')).openGcpCloud(opening);

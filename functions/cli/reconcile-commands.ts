@@ -48,8 +48,10 @@ async function repairRun(
 /** `linkdns plan`: observe, compute and diff every managed zone; change nothing. */
 export async function planCommand(argv: readonly string[]): Promise<CommandResult> {
   const { values } = parseArgs({ args: [...argv], options: OPTIONS, strict: true });
-  const cloud = await openCloud(values, stderrLog());
-  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
+  const cloud = await openCloud(values, stderrLog(), process.env, (config) =>
+    cliRunConfig(values, config, stderrLog()),
+  );
+  const source = cloud.runConfig;
   const report = await repairRun(source, cloud, 'plan', { dryRun: true });
   return {
     exitCode: planExitCode(report),
@@ -86,9 +88,11 @@ export async function applyCommand(argv: readonly string[], io: ApplyIo = termin
     options: { ...OPTIONS, yes: { type: 'boolean', default: false } },
     strict: true,
   });
-  const cloud = await openCloud(values, stderrLog());
+  const cloud = await openCloud(values, stderrLog(), process.env, (config) =>
+    cliRunConfig(values, config, stderrLog()),
+  );
   // One source for both runs: the apply reuses the plan's discovery.
-  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
+  const source = cloud.runConfig;
   const palette = paletteFor(process.stdout, process.env);
   const plan = await repairRun(source, cloud, 'plan', { dryRun: true });
   const pending = summarizeRun(plan).drift;
@@ -119,8 +123,10 @@ export async function repairCommand(argv: readonly string[]): Promise<CommandRes
     options: { ...OPTIONS, 'detect-only': { type: 'boolean', default: false } },
     strict: true,
   });
-  const cloud = await openCloud(values, stderrLog());
-  const source = cliRunConfig(values, cloud.deps.config, stderrLog());
+  const cloud = await openCloud(values, stderrLog(), process.env, (config) =>
+    cliRunConfig(values, config, stderrLog()),
+  );
+  const source = cloud.runConfig;
   const dryRun = values['detect-only'];
   const report = await repairRun(source, cloud, dryRun ? 'repair --detect-only' : 'repair', {
     dryRun,

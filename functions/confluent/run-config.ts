@@ -19,6 +19,11 @@ export interface RunConfigSource {
    * ConfluentUnavailableError (retryable), ConfigError (a typed mapping conflicts with a discovered one)
    */
   forRun(signal?: AbortSignal): Promise<{ config: LinkdnsConfig; discovery?: Discovery }>;
+  /**
+   * The configuration of the latest run (the typed one before the first): what endpoint sources select and narrow by,
+   * so endpoints of discovered services are read. Runs start with {@link forRun}, before any listing.
+   */
+  current(): LinkdnsConfig;
 }
 
 export interface RunConfigOptions {
@@ -36,7 +41,7 @@ export interface RunConfigOptions {
 
 /** A source that returns the configuration as it is: no discovery configured. */
 export function staticRunConfig(config: LinkdnsConfig): RunConfigSource {
-  return { forRun: async () => ({ config }) };
+  return { forRun: async () => ({ config }), current: () => config };
 }
 
 /**
@@ -65,7 +70,9 @@ export function confluentRunConfig(config: LinkdnsConfig, options: RunConfigOpti
     },
     { maxAgeMs: (config.confluent?.cacheSeconds ?? 300) * 1000, now },
   );
+  let current = config;
   return {
+    current: () => current,
     async forRun(signal) {
       const discovery = await discover(signal);
       if (discovery.vanished.length > 0) {
@@ -73,7 +80,8 @@ export function confluentRunConfig(config: LinkdnsConfig, options: RunConfigOpti
           vanished: discovery.vanished,
         });
       }
-      return { config: withDiscoveredMappings(config, discovery.mappings), discovery };
+      current = withDiscoveredMappings(config, discovery.mappings);
+      return { config: current, discovery };
     },
   };
 }

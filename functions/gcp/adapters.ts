@@ -1,3 +1,4 @@
+import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import { CloudDnsZones } from './cloud-dns-zones.ts';
@@ -16,6 +17,8 @@ export interface GcpAdapterOptions {
   readonly retry?: Partial<GoogleRetryPolicy>;
   /** Poll interval for `changes.get` while a change is pending. @default 1000 */
   readonly pollIntervalMs?: number;
+  /** The run's configuration (typed + discovered mappings); default: the settings' configuration. */
+  readonly currentConfig?: () => LinkdnsConfig;
 }
 
 /**
@@ -40,7 +43,7 @@ export function createGcpAdapters(
     client,
     projects: settings.endpointProjects,
     regions: settings.regions,
-    select: endpointSelector(settings.config),
+    select: (endpoint) => endpointSelector(options.currentConfig?.() ?? settings.config)(endpoint),
     ...log,
   });
   const dns = new CloudDnsZones({

@@ -19,18 +19,18 @@ const log = structuredLog();
 // The function's service account through the metadata server in Google Cloud (Application Default Credentials
 // elsewhere); the local cloud only checks that a bearer token is sent.
 const tokens = settings.apiRoot ? staticToken('local') : new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
-const { endpoints, dns } = createGcpAdapters(settings, tokens, { log });
-
-// Secrets reach the function as environment variables (`--set-secrets` from Secret Manager) and are read through
-// `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
-const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(process.env), log });
-
 // Confluent Cloud discovery, when configured: the Cloud API key and secret are `{ "env": … }` references too.
 const runConfig = confluentRunConfig(settings.config, {
   secrets: envSecretResolver(process.env),
   endpoint: process.env.LINKDNS_CONFLUENT_ENDPOINT,
   log,
 });
+
+const { endpoints, dns } = createGcpAdapters(settings, tokens, { log, currentConfig: runConfig.current });
+
+// Secrets reach the function as environment variables (`--set-secrets` from Secret Manager) and are read through
+// `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
+const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(process.env), log });
 
 export const handlers = createGcpHandlers({ endpoints, dns, settings, notifier, log, runConfig });
 

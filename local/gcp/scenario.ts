@@ -1,3 +1,5 @@
+import { type RunConfigSource, staticRunConfig } from '../../functions/confluent/run-config.ts';
+import type { LinkdnsConfig } from '../../functions/core/config.ts';
 import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
 import { forwardingRuleOf, parseAuditLogEvent, recordChangeOf } from '../../functions/gcp/audit-log-events.ts';
 import type { CloudDnsZones } from '../../functions/gcp/cloud-dns-zones.ts';
@@ -43,6 +45,8 @@ export interface GcpWorldOptions {
   readonly privateZone?: boolean;
   /** Seed a public zone of the same name. Default true. */
   readonly publicZone?: boolean;
+  /** The functions' per-run configuration (Confluent Cloud discovery), from the typed one; default: the typed one. */
+  readonly runConfig?: (config: LinkdnsConfig) => RunConfigSource;
 }
 
 /** Puts the scenario's world into a local Google Cloud, as a person with `gcloud` would have made it. */
@@ -61,6 +65,8 @@ export interface GcpScenario {
   /** Adapters over the real HTTP client, pointed at the local Google Cloud. */
   readonly endpoints: ForwardingRuleSource;
   readonly dns: CloudDnsZones;
+  /** What the endpoint source selects by, and what the handlers get as `runConfig`. */
+  readonly runConfig: RunConfigSource;
 }
 
 /**
@@ -81,8 +87,12 @@ export async function startGcpScenario(
     LINKDNS_GCP_API_ROOT: gcp.baseUrl,
   });
   // Local changes are done at once: poll after 1 ms instead of Cloud DNS's usual second.
-  const { endpoints, dns } = createGcpAdapters(settings, staticToken('local'), { pollIntervalMs: 1 });
-  return { gcp, settings, endpoints, dns };
+  const runConfig = options.runConfig?.(settings.config) ?? staticRunConfig(settings.config);
+  const { endpoints, dns } = createGcpAdapters(settings, staticToken('local'), {
+    pollIntervalMs: 1,
+    currentConfig: runConfig.current,
+  });
+  return { gcp, settings, endpoints, dns, runConfig };
 }
 
 /** A-record sets of a zone of the scenario as `{ 'A *': [ips], 'A *.us-central1-a': [ip] }`. */

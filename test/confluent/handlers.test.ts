@@ -231,16 +231,19 @@ describe('Azure: privateEndpointEvents with discovered mappings', () => {
         services: { '1': alias(2), '2': alias(1), '3': alias(3) },
       }),
     );
-    const scenario = await startAzureScenario({ ...discoveryOnly('linkdns-azure-test'), zones: { create: true } });
+    const scenario = await startAzureScenario(
+      { ...discoveryOnly('linkdns-azure-test'), zones: { create: true } },
+      {
+        runConfig: (config) =>
+          confluentRunConfig(config, { secrets: envSecretResolver(CREDENTIALS), endpoint: confluent.baseUrl }),
+      },
+    );
     closers.push(() => scenario.azure.close());
     const handlers = createAzureHandlers({
       endpoints: scenario.endpoints,
       dns: scenario.dns,
       settings: scenario.settings,
-      runConfig: confluentRunConfig(scenario.settings.config, {
-        secrets: envSecretResolver(CREDENTIALS),
-        endpoint: confluent.baseUrl,
-      }),
+      runConfig: scenario.runConfig,
     });
     const context = new InvocationContext({
       invocationId: 'i-1',
@@ -268,17 +271,17 @@ describe('Azure: privateEndpointEvents with discovered mappings', () => {
 describe('Google: forwardingRuleEvents with discovered mappings', () => {
   it('writes * and *.<gcp-zone> for the PSC endpoints from the discovered network', async () => {
     const confluent = await startConfluent();
-    const scenario = await startGcpScenario(discoveryOnly('linkdns-gcp-test'));
+    const scenario = await startGcpScenario(discoveryOnly('linkdns-gcp-test'), {
+      runConfig: (config) =>
+        confluentRunConfig(config, { secrets: envSecretResolver(CREDENTIALS), endpoint: confluent.baseUrl }),
+    });
     closers.push(() => scenario.gcp.close());
     const handlers = createGcpHandlers({
       endpoints: scenario.endpoints,
       dns: scenario.dns,
       settings: scenario.settings,
       log: silent,
-      runConfig: confluentRunConfig(scenario.settings.config, {
-        secrets: envSecretResolver(CREDENTIALS),
-        endpoint: confluent.baseUrl,
-      }),
+      runConfig: scenario.runConfig,
     });
 
     const report = reportOf(await handlers.forwardingRuleEvents(readEventFile('gcp/forwarding-rule-insert.json')));
