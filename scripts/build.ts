@@ -7,7 +7,7 @@ import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { z } from 'zod';
 import { configSchema } from '../functions/core/config.ts';
 import { HANDLER_ENTRIES, type HandlerName } from '../infra/lib/handler-entries.ts';
-import { ESM_REQUIRE_BANNER, LAMBDA_BUILD_OPTIONS, LAMBDA_BUNDLE_FILE } from '../infra/lib/lambda-code.ts';
+import { LAMBDA_BUILD_OPTIONS, LAMBDA_BUNDLE_FILE, NODE_BUNDLE_OPTIONS } from '../infra/lib/lambda-code.ts';
 
 /**
  * `npm run build`: everything the npm package and the release artifacts ship, into `dist/`. Offline, a few seconds.
@@ -28,19 +28,8 @@ import { ESM_REQUIRE_BANNER, LAMBDA_BUILD_OPTIONS, LAMBDA_BUNDLE_FILE } from '..
 export const REPOSITORY_ROOT = fileURLToPath(new URL('../', import.meta.url));
 export const DIST = join(REPOSITORY_ROOT, 'dist');
 
-/** What every Node bundle shares with the Lambda bundles; the Lambda options add minify and source maps. */
-const NODE_BUNDLE: BuildOptions = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
-  keepNames: true,
-  logLevel: 'warning',
-  absWorkingDir: REPOSITORY_ROOT,
-  metafile: true,
-};
+/** The options every linkdns bundle shares, plus a metafile (`dist/meta/`: what each output holds). */
+const NODE_BUNDLE: BuildOptions = { ...NODE_BUNDLE_OPTIONS, metafile: true };
 
 /** `@google-cloud/functions-framework`: the Google runtime loads its own copy, and the functions register with it. */
 const FUNCTIONS_FRAMEWORK = '@google-cloud/functions-framework';

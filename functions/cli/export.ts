@@ -4,7 +4,6 @@ import { InvalidInputError } from '../core/errors.ts';
 import { canonicalName, type RecordSet } from '../core/model.ts';
 import { CLOUD_OPTIONS } from './cloud.ts';
 import type { CommandResult } from './command.ts';
-import { liveZoneRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 import { EXPORT_USAGE } from './usage.ts';
 import { formatZoneFile, type ZoneFileOptions } from './zone-file.ts';
@@ -60,7 +59,8 @@ export async function exportCommand(argv: readonly string[]): Promise<CommandRes
   };
   const records = values.records
     ? await readRecordSetsFile(values.records)
-    : await liveZoneRecords(values, values.domain, values['zone-id']);
+    : // The live path (core, configuration, a cloud) is imported only when used: `export --records` stays offline and quick.
+      await (await import('./live-records.ts')).liveZoneRecords(values, values.domain, values['zone-id']);
   return exportZone(values.domain, records, options);
 }
 

@@ -14,7 +14,6 @@ import {
 } from './dns-check.ts';
 import { formatTable } from './format.ts';
 import { jsonDocument } from './json-output.ts';
-import { liveDesiredRecords } from './live-records.ts';
 import { readRecordSetsFile } from './record-sets-file.ts';
 import { VERIFY_USAGE } from './usage.ts';
 
@@ -84,7 +83,10 @@ export async function verifyCommand(argv: readonly string[]): Promise<CommandRes
     ...(values.tries ? { tries: positiveInteger('--tries', values.tries) } : {}),
     json: values.json,
   };
-  const records = values.records ? await readRecordSetsFile(values.records) : await liveDesiredRecords(values);
+  // The live path (core, configuration, a cloud) is imported only when used: `verify --records` stays offline and quick.
+  const records = values.records
+    ? await readRecordSetsFile(values.records)
+    : await (await import('./live-records.ts')).liveDesiredRecords(values);
   return verifyRecords(records, options);
 }
 

@@ -14,6 +14,23 @@ export const ESM_REQUIRE_BANNER =
   "import { createRequire as linkdnsCreateRequire } from 'node:module'; const require = linkdnsCreateRequire(import.meta.url);";
 
 /**
+ * What every linkdns bundle for Node 22 shares (Lambda, CLI, Azure and Google functions): one ESM output with its
+ * packages inside, `require` available to the CommonJS ones, and real class and function names.
+ */
+export const NODE_BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  target: 'node22',
+  format: 'esm',
+  mainFields: ['module', 'main'],
+  banner: { js: ESM_REQUIRE_BANNER },
+  // Error classes name themselves from `new.target.name`; reports and logs need the real names.
+  keepNames: true,
+  logLevel: 'warning',
+  absWorkingDir: REPOSITORY_ROOT,
+} as const satisfies BuildOptions;
+
+/**
  * How every Lambda bundle is built — by `npm run build` (the pre-built assets the npm package ships), by `cdk synth` in
  * this repository, and by `npm run bench:cold-start` — so all three deploy and measure the same code. One ESM file
  * with the AWS SDK inside (it imports faster than the runtime's copy, PRODUCT.md §7), minified, with a linked source
@@ -21,19 +38,10 @@ export const ESM_REQUIRE_BANNER =
  * 8 MiB more per cold start. Add `entryPoints` and `outfile`.
  */
 export const LAMBDA_BUILD_OPTIONS = {
-  bundle: true,
-  platform: 'node',
-  target: 'node22',
-  format: 'esm',
-  mainFields: ['module', 'main'],
-  banner: { js: ESM_REQUIRE_BANNER },
+  ...NODE_BUNDLE_OPTIONS,
   minify: true,
-  // Error classes name themselves from `new.target.name`; reports and logs need the real names.
-  keepNames: true,
   sourcemap: 'linked',
   sourcesContent: false,
-  logLevel: 'warning',
-  absWorkingDir: REPOSITORY_ROOT,
 } as const satisfies BuildOptions;
 
 /** The file name the Lambda handler setting points at (`index.handler`). */

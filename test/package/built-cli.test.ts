@@ -4,9 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
 import { type AwsHarness, DOMAIN, REGION, startAwsHarness } from '../support/aws-harness.ts';
-import { BIN, ensureBuilt, LOAD_TRACE, loadedPackages, ROOT, run } from './built-dist.ts';
+import { BIN, ensureBuilt, LOAD_TRACE, loadedPackages, ROOT, run, SAMPLE_RECORDS_ARGS } from './built-dist.ts';
 
-const SAMPLES = join(ROOT, 'events/aws/cli');
 const CLOUD_SDKS = [
   '@aws-sdk/client-route-53',
   '@aws-sdk/client-ec2',
@@ -49,15 +48,7 @@ describe('the built CLI', () => {
   });
 
   it('computes records offline and loads no cloud SDK for it', async () => {
-    const records = await linkdns([
-      'records',
-      '--domain',
-      DOMAIN,
-      '--aws-endpoints',
-      join(SAMPLES, 'dedicated-3az.vpc-endpoints.json'),
-      '--aws-subnets',
-      join(SAMPLES, 'dedicated-3az.subnets.json'),
-    ]);
+    const records = await linkdns(SAMPLE_RECORDS_ARGS);
 
     expect(records.code).toBe(0);
     expect(records.stdout).toContain(`*.use2-az1.${DOMAIN}`);

@@ -9,6 +9,18 @@ export const DIST = join(ROOT, 'dist');
 export const BIN = join(ROOT, 'bin/linkdns.js');
 export const run = promisify(execFile);
 
+/** `linkdns records` on the 3-AZ PrivateLink sample of `events/aws/cli` (what `aws ec2 describe-…` prints). */
+export const SAMPLE_DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
+export const SAMPLE_RECORDS_ARGS: readonly string[] = [
+  'records',
+  '--domain',
+  SAMPLE_DOMAIN,
+  '--aws-endpoints',
+  join(ROOT, 'events/aws/cli/dedicated-3az.vpc-endpoints.json'),
+  '--aws-subnets',
+  join(ROOT, 'events/aws/cli/dedicated-3az.subnets.json'),
+];
+
 /**
  * `npm test` builds `dist/` before vitest; a bare `npx vitest run` on a checkout without it builds it here once. (A
  * `dist/` older than your edits is yours to rebuild: `npm run build`.)

@@ -3,10 +3,9 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DIST, ensureBuilt, ROOT, run } from './built-dist.ts';
+import { DIST, ensureBuilt, ROOT, run, SAMPLE_DOMAIN, SAMPLE_RECORDS_ARGS } from './built-dist.ts';
 
-const DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
-const SAMPLES = join(ROOT, 'events/aws/cli');
+const DOMAIN = SAMPLE_DOMAIN;
 const NPM = process.env.npm_execpath;
 
 /** npm, the one running `npm test` when there is one; offline: nothing here may reach a registry. */
@@ -61,19 +60,7 @@ describe('the npm package', () => {
     const env = { ...process.env, PATH: `${join(ROOT, 'node_modules/.bin')}:${process.env.PATH}`, NO_COLOR: '1' };
 
     const version = await run(linkdns, ['--version'], { env, cwd: work });
-    const records = await run(
-      linkdns,
-      [
-        'records',
-        '--domain',
-        DOMAIN,
-        '--aws-endpoints',
-        join(SAMPLES, 'dedicated-3az.vpc-endpoints.json'),
-        '--aws-subnets',
-        join(SAMPLES, 'dedicated-3az.subnets.json'),
-      ],
-      { env, cwd: work },
-    );
+    const records = await run(linkdns, SAMPLE_RECORDS_ARGS, { env, cwd: work });
 
     const { version: expected } = JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     expect(version.stdout).toBe(`${expected}\n`);
