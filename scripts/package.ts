@@ -39,7 +39,7 @@ async function packNpm(): Promise<string> {
   const [command, args] = npm ? [process.execPath, [npm]] : ['npm', []];
   const { stdout } = await promisify(execFile)(
     command,
-    [...args, 'pack', '--json', '--pack-destination', RELEASE, '--ignore-scripts'],
+    [...args, 'pack', '--json', '--pack-destination', RELEASE, '--ignore-scripts', '--offline'],
     { cwd: REPOSITORY_ROOT, maxBuffer: 16 * 1024 * 1024 },
   );
   const [packed] = JSON.parse(stdout) as { filename: string }[];
