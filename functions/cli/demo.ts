@@ -5,6 +5,8 @@ import { pathToFileURL } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Webhook } from 'standardwebhooks';
 import { zoneSnapshot } from '../../local/azure/seed.ts';
+import { CONFLUENT_SCENARIO, seedConfluentScenario } from '../../local/confluent/seed.ts';
+import { type LocalConfluent, startLocalConfluent } from '../../local/confluent/server.ts';
 import {
   AWS_SCENARIO,
   type AwsScenario,
@@ -32,11 +34,14 @@ import {
 } from '../../local/gcp/scenario.ts';
 import { zoneSnapshot as gcpZoneSnapshot } from '../../local/gcp/seed.ts';
 import type { AwsRuntime } from '../aws/runtime.ts';
+import { confluentRunConfig } from '../confluent/run-config.ts';
+import type { LinkdnsConfig } from '../core/config.ts';
 import type { NotificationDestination } from '../core/notification-config.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import type { RunReport } from '../core/report.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
+import { discoverCommand } from './confluent-options.ts';
 import { exportZone } from './export.ts';
 import { type InvocationOutcome, invokeAwsHandler, invokeAzureFunctions, invokeGcpFunction } from './invoke.ts';
 import { formatRunReport, type Palette, paletteFor } from './plan-output.ts';
@@ -231,6 +236,7 @@ function expectedGcpRecords(rules: readonly Record<string, unknown>[]): Record<s
 const sortedEntries = (records: Record<string, string[]>) => JSON.stringify(Object.entries(records).sort());
 
 interface DemoContext {
+  readonly confluent: LocalConfluent;
   readonly say: Narrator;
   readonly palette: Palette;
   readonly webhooks: WebhookReceiver;
@@ -405,7 +411,13 @@ async function azurePart(context: DemoContext, scenario: AzureScenario): Promise
   });
   const [outcome] = await invokeAzureFunctions(
     [{ handler: 'privateEndpointEvents', event: readEventFile('azure/private-endpoint-write.json') }],
-    { endpoints: scenario.endpoints, dns: scenario.dns, settings: scenario.settings, notifier },
+    {
+      endpoints: scenario.endpoints,
+      dns: scenario.dns,
+      settings: scenario.settings,
+      notifier,
+      runConfig: scenario.runConfig,
+    },
     { log: warningsInto(context.warnings) },
   );
   const report = reportOf(outcome as InvocationOutcome, 'the Event Grid event');
@@ -438,6 +450,7 @@ async function gcpPart(context: DemoContext, scenario: GcpScenario): Promise<voi
     endpoints: scenario.endpoints,
     dns: scenario.dns,
     settings: scenario.settings,
+    runConfig: scenario.runConfig,
     notifier: createNotifier(scenario.settings.config.notifications, {
       secrets: envSecretResolver({ DEMO_WEBHOOK_URL: context.webhooks.url, DEMO_WEBHOOK_SECRET: context.secret }),
       log: warningsInto(context.warnings),
@@ -484,6 +497,15 @@ async function gcpPart(context: DemoContext, scenario: GcpScenario): Promise<voi
     `10.2.0.12 left *, *.us-central1-b is gone, the other two zonal records stay`,
     () => `zone holds ${JSON.stringify(left)}, expected ${JSON.stringify(expectedLeft)}`,
   );
+  // The cross-check against Confluent's zonal_subdomains: us-central1-b is advertised but no endpoint serves it now.
+  const advertised = cleaned.zones.flatMap((zone) => zone.conflicts).map((conflict) => conflict.name);
+  say.check(
+    advertised.length === 1 && advertised[0] === `*.us-central1-b.${domain}`,
+    `the cross-check reports *.us-central1-b: Confluent advertises zone us-central1-b, no endpoint serves it any more`,
+    () => `conflicts: ${JSON.stringify(advertised)}`,
+  );
+  const expectedWarning = context.warnings.findIndex((line) => line.includes('no endpoint serves it'));
+  if (expectedWarning >= 0) context.warnings.splice(expectedWarning, 1);
   say.check(
     JSON.stringify(gcpZoneSnapshot(scenario.gcp.state, project, publicZone)) === publicZoneBefore &&
       scenario.gcp.requests.entries.every((entry) => !entry.path.includes(`/managedZones/${publicZone}`)),
@@ -491,6 +513,46 @@ async function gcpPart(context: DemoContext, scenario: GcpScenario): Promise<voi
     () => 'the public zone changed or was addressed',
   );
   checkWebhook(context, 7, 'updated');
+}
+
+/** The environment a user would export for the CLI: the Cloud API key and secret, the local Confluent Cloud's URL. */
+function confluentEnvironment(confluent: LocalConfluent): Record<string, string> {
+  return {
+    CONFLUENT_CLOUD_API_KEY: CONFLUENT_SCENARIO.apiKey,
+    CONFLUENT_CLOUD_API_SECRET: CONFLUENT_SCENARIO.apiSecret,
+    LINKDNS_CONFLUENT_ENDPOINT: confluent.baseUrl,
+  };
+}
+
+/** Every configuration of the demo types no mapping: Confluent Cloud's networking API gives them all. */
+const DISCOVERY = { mappings: [], confluent: { environments: [CONFLUENT_SCENARIO.environment] } };
+
+async function discoveryPart(context: DemoContext): Promise<void> {
+  const { say, palette, confluent } = context;
+  say.step(`Confluent Cloud discovery: linkdns discover --environment ${CONFLUENT_SCENARIO.environment}`);
+  say.line(
+    palette.dim(
+      'the configurations below hold "mappings": [] — domains, endpoint services, aliases, attachments and zone labels ' +
+        'come from GET /networking/v1/networks and /private-link-attachments',
+    ),
+  );
+  const result = await discoverCommand(
+    ['--environment', CONFLUENT_SCENARIO.environment],
+    confluentEnvironment(confluent),
+  );
+  say.block(result.stdout);
+  say.block(result.stderr ?? '');
+  const lines = result.stdout.trim().split('\n');
+  say.check(
+    result.exitCode === 0 &&
+      lines.length === 8 &&
+      lines.some((line) => /privatelink-1\..* zone az1 /.test(line)) &&
+      lines.some((line) => /service-attachment-us-central1-c .* zone us-central1-c /.test(line)) &&
+      (result.stderr ?? '').includes('skipped n-w9q3e1 (env-lnk7dns): phase PROVISIONING'),
+    '8 mappings (AWS, Azure, Google networks and an Azure attachment), zones from zonal_subdomains; the PROVISIONING network and the EXPIRED attachment contribute nothing',
+    () => `discover printed:\n${result.stdout}${result.stderr}`,
+  );
+  confluent.requests.clear();
 }
 
 function warningsInto(lines: string[]): ChangeLog {
@@ -534,32 +596,59 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     say.step('Start the local clouds and a webhook receiver');
     const webhooks = await startWebhookReceiver();
     opened.push(webhooks);
+    const confluent = await startLocalConfluent();
+    opened.push(confluent);
+    seedConfluentScenario(confluent.state);
+    const confluentEnv = confluentEnvironment(confluent);
+    // The deployed functions read the Cloud API key and secret through `{ "env": … }` references (app settings).
+    const discovered = (config: LinkdnsConfig) =>
+      confluentRunConfig(config, {
+        secrets: envSecretResolver(confluentEnv),
+        endpoint: confluent.baseUrl,
+        log: warningsInto(warnings),
+      });
     const [aws, azure, gcp] = await Promise.all([
       startAwsScenario(),
-      startAzureScenario({
-        ...(readEventFile('azure/cli/linkdns-config.json') as Record<string, unknown>),
-        notifications: [WEBHOOK_DESTINATION],
-      }),
-      startGcpScenario({ ...gcpScenarioConfig(), notifications: [WEBHOOK_DESTINATION] }),
+      startAzureScenario(
+        {
+          ...(readEventFile('azure/cli/linkdns-config.json') as Record<string, unknown>),
+          ...DISCOVERY,
+          notifications: [WEBHOOK_DESTINATION],
+        },
+        { runConfig: discovered },
+      ),
+      startGcpScenario(
+        { ...gcpScenarioConfig(), ...DISCOVERY, notifications: [WEBHOOK_DESTINATION] },
+        {
+          runConfig: discovered,
+        },
+      ),
     ]);
     opened.push(aws.aws, azure.azure, gcp.gcp);
-    const secrets = envSecretResolver({ DEMO_WEBHOOK_URL: webhooks.url, DEMO_WEBHOOK_SECRET: secret });
+    const secrets = envSecretResolver({
+      DEMO_WEBHOOK_URL: webhooks.url,
+      DEMO_WEBHOOK_SECRET: secret,
+      ...confluentEnv,
+    });
     const runtime = await createScenarioRuntime(
       aws,
-      awsScenarioConfig(aws, { notifications: [WEBHOOK_DESTINATION] }),
+      awsScenarioConfig(aws, { ...DISCOVERY, notifications: [WEBHOOK_DESTINATION] }),
       { logger: new Logger({ logLevel: 'SILENT' }), changeLog: warningsInto(warnings), secrets },
       // The local AWS has no account-wide request limit to stay under: no client-side waits.
-      { LINKDNS_ROUTE53_RATE: '50' },
+      { LINKDNS_ROUTE53_RATE: '50', LINKDNS_CONFLUENT_ENDPOINT: confluent.baseUrl },
     );
     say.line(`local AWS (Route 53, EC2)  ${aws.aws.endpoint}`);
     say.line(`local Azure (ARM)          ${azure.azure.baseUrl}`);
     say.line(`local Google Cloud         ${gcp.gcp.baseUrl}  (Cloud DNS, Compute)`);
+    say.line(`local Confluent Cloud      ${confluent.baseUrl}  (networking v1: networks, PrivateLink attachments)`);
     say.line(`webhook receiver           ${webhooks.url}  (Standard Webhooks, a fresh signing secret)`);
     say.line(
       `private zone ${AWS_SCENARIO.domain} (${aws.zoneId}) in ${aws.vpcId}; a same-named public zone (${aws.publicZoneId})`,
     );
-    const context: DemoContext = { say, palette, webhooks, secret, warnings };
+    const context: DemoContext = { confluent, say, palette, webhooks, secret, warnings };
     options.onCloudsStarted?.({ aws, azure, gcp });
+
+    await discoveryPart(context);
 
     const awsStarted = performance.now();
     await awsPart(context, aws, runtime);
@@ -581,7 +670,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
       `\n${palette.add('✓')} demo passed: ${say.checks} checks in ${elapsed(started)} ` +
         `(AWS steps ${awsTime}, Azure step ${azureTime}, Google step ${gcpTime}); ` +
         `API calls: local AWS ${route53 + ec2} (Route 53 ${route53}, EC2 ${ec2}), local Azure ${arm}, ` +
-        `local Google ${google.length} (Cloud DNS ${cloudDns}, Compute ${compute}); ` +
+        `local Google ${google.length} (Cloud DNS ${cloudDns}, Compute ${compute}), ` +
+        `local Confluent ${confluent.requests.entries.length} (one discovery per function instance); ` +
         `webhooks: ${webhooks.received.length} received, all verified\n`,
     );
     if (warnings.length > 0)

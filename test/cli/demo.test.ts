@@ -61,12 +61,16 @@ describe('npm start (the demo)', () => {
     expect(out).toContain('✓ the scheduled run recreated *.use2-az3');
     expect(out).toContain('✓ cleaned up: the private zone holds only its SOA and NS again');
     expect(out).toContain('✓ the same-named public zone');
+    // Confluent Cloud discovery: no mapping typed anywhere
+    expect(out).toContain('8 mapping(s) from env-lnk7dns; 2 Confluent Cloud API call(s)');
+    expect(out).toContain('skipped n-w9q3e1 (env-lnk7dns): phase PROVISIONING: contributes once READY');
+    expect(out).toContain('✓ the cross-check reports *.us-central1-b');
     // Azure
     expect(out).toContain('A *       10.20.1.4, 10.20.1.5, 10.20.1.6');
     expect(out).toContain('A *.az1   10.20.1.4');
     expect(out).toContain('A *.az3   10.20.1.6');
     // Google PSC: the insert event writes the whole domain; the delete removes one rule's IP and zonal record
-    const gcpStep = out.slice(out.indexOf('▸ 10. Google PSC'));
+    const gcpStep = out.slice(out.indexOf('▸ 11. Google PSC'));
     expect(gcpStep).toContain('+ *.6ky22p.us-central1.gcp.confluent.cloud A 60 10.2.0.11,10.2.0.12,10.2.0.13');
     expect(gcpStep).toContain('A *.us-central1-b    10.2.0.12');
     expect(gcpStep).toContain('✓ * with all three PSC IPs, *.us-central1-a..c with one each');
@@ -78,7 +82,7 @@ describe('npm start (the demo)', () => {
     expect(gcpStep).toContain('✓ the same-named public zone (public-6ky22p) was never touched');
     expect(gcpStep).toContain('it reports the zone as updated');
     expect(out).toMatch(
-      /✓ demo passed: 28 checks in \d+( ms|\.\d s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\); webhooks: 7 received, all verified\n$/,
+      /✓ demo passed: 30 checks in \d+(\.\d)? (ms|s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\), local Confluent 6 \(one discovery per function instance\); webhooks: 7 received, all verified\n$/,
     );
     expect(out).not.toContain('✗');
   }, 60_000); // a child process on a shared machine: the 30 s bound above is the claim, not vitest's default 20 s
