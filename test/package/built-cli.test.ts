@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
+import { baseConfig, DOMAIN as GCP_DOMAIN, type GcpHarness, PROJECT, startGcpHarness } from '../gcp/gcp-harness.ts';
 import { type AwsHarness, DOMAIN, REGION, startAwsHarness } from '../support/aws-harness.ts';
 import { BIN, ensureBuilt, LOAD_TRACE, loadedPackages, ROOT, run, SAMPLE_RECORDS_ARGS } from './built-dist.ts';
 
@@ -87,6 +88,44 @@ describe('the built CLI', () => {
       const loaded = [...loadedPackages(plan.stderr)];
       expect(loaded).toEqual(expect.arrayContaining(['@aws-sdk/client-route-53', '@aws-sdk/client-ec2']));
       expect(loaded.filter((name) => name.startsWith('@azure/') || name.startsWith('google-'))).toEqual([]);
+    });
+  });
+
+  describe('a one-cloud plan against the local Google Cloud', () => {
+    let h: GcpHarness;
+    let dir: string;
+
+    beforeAll(async () => {
+      h = await startGcpHarness();
+      dir = await mkdtemp(join(tmpdir(), 'linkdns-built-cli-gcp-'));
+      await writeFile(join(dir, 'linkdns.json'), JSON.stringify(baseConfig));
+    });
+
+    afterAll(async () => {
+      await h?.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('plans through the Google client and loads neither the AWS nor the Azure SDK', async () => {
+      const plan = await linkdns(
+        [
+          'plan',
+          '--cloud',
+          'gcp',
+          '--config',
+          join(dir, 'linkdns.json'),
+          '--project',
+          PROJECT,
+          '--region',
+          'us-central1',
+        ],
+        { LINKDNS_GCP_API_ROOT: h.gcp.baseUrl },
+      );
+
+      expect(plan.code, plan.stderr).toBe(2);
+      expect(plan.stdout).toContain(`+ *.us-central1-a.${GCP_DOMAIN} A 60 10.2.0.11`);
+      const loaded = [...loadedPackages(plan.stderr)];
+      expect(loaded.filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@azure/'))).toEqual([]);
     });
   });
 });
