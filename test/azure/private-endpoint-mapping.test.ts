@@ -194,6 +194,34 @@ describe('observeAzurePrivateEndpoint', () => {
     expect(byTag.zonal).toEqual({ az1: ['10.20.1.4'] });
   });
 
+  it('labels each endpoint by the override that matches its own alias, not by the first override listed', () => {
+    // Prepare: aliases that do not follow the -privatelink-<N> pattern, each mapped to its zone by configuration.
+    const alias = (name: string) => `${name}.0b7e2d91-aaaa-bbbb-cccc-123456789abc.centralus.azure.privatelinkservice`;
+    const options = { zoneOverrides: { 's-r4t8k-pl-east.*': 'az1', 's-r4t8k-pl-west.*': 'az2' } };
+    const west = withConnection(first, { privateLinkServiceId: alias('s-r4t8k-pl-west') });
+    const other = withConnection(first, { privateLinkServiceId: alias('s-r4t8k-pl-north') });
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(west, nics, options).zonal).toEqual({ az2: ['10.20.1.4'] });
+    expect(observeAzurePrivateEndpoint(other, nics, options).zonal).toEqual({});
+  });
+
+  it('keeps the raw connection status and provisioning state, and has none without a status', () => {
+    // Prepare
+    const deleting = { ...first, provisioningState: 'Deleting' };
+    const noStatus = withConnection(first, { privateLinkServiceConnectionState: null });
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(deleting, nics)).toMatchObject({ state: 'deleting', rawState: 'Deleting' });
+    expect(observeAzurePrivateEndpoint({ ...first, provisioningState: 'Failed' }, nics)).toMatchObject({
+      state: 'failed',
+      rawState: 'Failed',
+    });
+    const unknown = observeAzurePrivateEndpoint(noStatus, nics);
+    expect(unknown.state).toBe('unknown');
+    expect(unknown).not.toHaveProperty('rawState');
+  });
+
   it.each([
     [{ ...first, subnet: undefined }, /subnet/],
     [{ ...first, id: 'not-an-id' }, /id: must be a private endpoint id/],
