@@ -122,6 +122,23 @@ describe('fromRoute53RecordSets', () => {
     expect(() => toRoute53RecordSet(records[0] as RecordSet)).toThrow(InvalidInputError);
   });
 
+  it('reads a traffic-policy record set as a placeholder, never as a plain record linkdns could rewrite', () => {
+    // Act
+    const [record] = fromRoute53RecordSets([
+      {
+        Name: `tp.${ZONE}.`,
+        Type: 'A',
+        TTL: 60,
+        TrafficPolicyInstanceId: '12345678-abcd-1234-abcd-1234567890ab',
+        ResourceRecords: [{ Value: '10.0.0.1' }],
+      },
+    ]);
+
+    // Assess
+    expect(record?.values).toEqual(['route53:10.0.0.1']);
+    expect(() => toRoute53RecordSet(record as RecordSet)).toThrow(/alias or routing-policy record set: not writable/);
+  });
+
   it('writes a record set back as it was read, so a DELETE matches', () => {
     // Prepare
     const wire = {
@@ -219,6 +236,30 @@ describe('changeBatches', () => {
     expect(new Set(lines).size).toBe(31);
     // The registry is written with the first batch, so every record a later failure leaves behind is listed as ours.
     expect(describeBatch(batches[0] as Change[])).toContain(`CREATE _linkdns.${ZONE} TXT`);
+  });
+
+  it('keeps exactly 1,000 ResourceRecord elements in one atomic batch, and splits at 1,001', () => {
+    // Prepare: two A sets of 498 addresses and a registry of 4 values: 1,000 elements.
+    const sets = (extra: number) =>
+      [0, 1].map((set) =>
+        recordSet(
+          `h${set}.${ZONE}`,
+          'A',
+          60,
+          Array.from({ length: 498 + (set === 1 ? extra : 0) }, (_, value) => `10.${set}.${value >> 8}.${value & 255}`),
+        ),
+      );
+    const batchesFor = (created: RecordSet[]) =>
+      changeBatches({ ...NO_CHANGES, create: [...created, registry(created)] }, ZONE);
+
+    // Act
+    const exact = batchesFor(sets(0));
+    const over = batchesFor(sets(1));
+
+    // Assess
+    expect(exact).toHaveLength(1);
+    expect(batchSize(exact[0] as Change[]).records).toBe(1_000);
+    expect(over).toHaveLength(2);
   });
 
   it('splits on the 32,000-character limit as well', () => {
