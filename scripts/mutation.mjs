@@ -10,7 +10,7 @@
  * summary line counts them so neither can hide.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { GROUPS } from '../stryker.config.mjs';
@@ -35,8 +35,27 @@ if (unknown.length > 0) {
 
 /** @typedef {{ status: string, location: { start: { line: number } }, mutatorName: string, replacement?: string }} Mutant */
 
+/**
+ * Stryker's incremental diff reuses a result when the mutant and the tests that cover it are unchanged. A static
+ * mutant (code run while a module loads) has no per-test coverage, so a surviving one would be reused forever, even
+ * after a test that kills it was added: drop those from the incremental file so each run tests them again.
+ */
+function forgetStaticSurvivors(/** @type {string} */ group) {
+  const file = `reports/mutation/${group}-incremental.json`;
+  if (!existsSync(file)) return;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  for (const entry of Object.values(report.files ?? {})) {
+    entry.mutants = entry.mutants.filter(
+      (/** @type {Mutant & { static?: boolean }} */ mutant) =>
+        !(mutant.static && (mutant.status === 'Survived' || mutant.status === 'NoCoverage')),
+    );
+  }
+  writeFileSync(file, JSON.stringify(report));
+}
+
 /** Runs Stryker for one group and returns its JSON report's files and the wall time. */
 function runStryker(/** @type {string} */ group) {
+  forgetStaticSurvivors(group);
   const started = Date.now();
   const result = spawnSync(
     process.execPath,
