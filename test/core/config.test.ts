@@ -259,6 +259,40 @@ describe('configuration a user writes', () => {
     expect(problemsOf({ owner: 'p', zoneOverrides: { 's-nk99e-privatelink-1.*': 'Zone 1' } })).toMatch(
       /^zoneOverrides\./,
     );
+    expect(problemsOf({ owner: 'p', zoneOverrides: { 's-nk99e-privatelink-1.*': 'az1!' } })).toMatch(
+      /^zoneOverrides\./,
+    );
+    expect(problemsOf({ owner: 'p', zoneOverrides: { 's-nk99e-privatelink-1.*': 'az1' } })).toBe('');
+  });
+
+  it('refuses a layout key with characters after a valid start', () => {
+    expect(problemsOf({ owner: 'p', layouts: { 'ok!': { records: [{ name: '*', from: 'regional' }] } } })).toMatch(
+      /^layouts\.ok!/,
+    );
+  });
+
+  it('explains what an owner must look like', () => {
+    expect(problemsOf({ owner: 'Platform' })).toBe('owner: must be lowercase letters, digits and dashes (max 63)');
+  });
+
+  it.each([
+    ['az1', true],
+    ['us-central1-a', true],
+    ['a', true],
+    ['AZ1', false],
+    ['-a', false],
+    ['a-', false],
+    ['az1.x', false],
+  ])('takes %s as a mapping zone label: %s', (zone, valid) => {
+    expect(problemsOf({ owner: 'p', mappings: [{ service: 's', domain: 'a.example.com', zone }] })).toBe(
+      valid ? '' : 'mappings.0.zone: must be one DNS label',
+    );
+  });
+
+  it.each(['aws', 'azure', 'gcp'])('accepts a mapping for the %s cloud', (cloud) => {
+    expect(
+      parseConfig({ owner: 'p', mappings: [{ cloud, service: 's', domain: 'a.example.com' }] }).mappings[0]?.cloud,
+    ).toBe(cloud);
   });
 });
 
@@ -296,6 +330,43 @@ describe('resolveMapping across clouds and layouts', () => {
     expect(resolveMapping(tagged, config)).toEqual({
       managed: false,
       reason: 'tag linkdns:layout=fancy names no layout',
+    });
+  });
+
+  it('carries the mapping’s zone and advertised zones into the decision, and nothing when the mapping has none', () => {
+    // Prepare: what Confluent discovery writes for a PSC network.
+    const discovered = parseConfig({
+      owner: 'p',
+      mappings: [
+        {
+          cloud: 'gcp',
+          service: '*/serviceAttachments/s-6ky22p-service-attachment-us-central1-a',
+          domain: '6ky22p.us-central1.gcp.confluent.cloud',
+          zone: 'us-central1-a',
+          advertisedZones: ['us-central1-a', 'us-central1-b'],
+        },
+      ],
+    });
+    const rule = {
+      ...endpoint('projects/x/regions/us-central1/serviceAttachments/s-6ky22p-service-attachment-us-central1-a'),
+      cloud: 'gcp' as const,
+    };
+
+    // Act / Assess
+    expect(resolveMapping(rule, discovered)).toMatchObject({
+      managed: true,
+      zone: 'us-central1-a',
+      advertisedZones: ['us-central1-a', 'us-central1-b'],
+    });
+    const plain = resolveMapping(endpoint('com.amazonaws.vpce.us-east-2.vpce-svc-0abc123'), config);
+    expect(plain).not.toHaveProperty('zone');
+    expect(plain).not.toHaveProperty('advertisedZones');
+  });
+
+  it('says which service no mapping matches', () => {
+    expect(resolveMapping(endpoint('com.amazonaws.us-east-2.s3'), config)).toEqual({
+      managed: false,
+      reason: 'no mapping matches service com.amazonaws.us-east-2.s3',
     });
   });
 

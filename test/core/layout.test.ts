@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LayoutError } from '../../functions/core/errors.ts';
-import { desiredRecords, REGIONAL_LAYOUT, ZONAL_LAYOUT } from '../../functions/core/layout.ts';
+import { absoluteName, desiredRecords, REGIONAL_LAYOUT, ZONAL_LAYOUT } from '../../functions/core/layout.ts';
 import type { ObservedEndpoint } from '../../functions/core/model.ts';
 
 const DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
@@ -157,6 +157,41 @@ describe('desiredRecords', () => {
       [`*.kafka.${DOMAIN}`, 30, 1],
       [`bootstrap.${DOMAIN}`, 30, 2],
     ]);
+  });
+
+  it('writes no record for a fixed zonal name when the endpoints have no zones (an Azure attachment)', () => {
+    // Prepare
+    const layout = {
+      name: 'with-bootstrap',
+      records: [
+        { name: '*', from: 'regional' as const },
+        { name: 'bootstrap', from: 'zonal' as const },
+      ],
+    };
+
+    // Act
+    const records = desiredRecords({
+      domain: DOMAIN,
+      layout,
+      endpoints: [ipEndpoint('pe-att', undefined, '10.30.2.4')],
+    });
+
+    // Assess
+    expect(records.map((record) => record.name)).toEqual([`*.${DOMAIN}`]);
+  });
+
+  it('counts an endpoint in the pending state: its IPs exist before the provider accepts', () => {
+    const pending = { ...ipEndpoint('pe-1', 'az1', '10.20.1.4'), state: 'pending' as const };
+
+    expect(desiredRecords({ domain: DOMAIN, layout: REGIONAL_LAYOUT, endpoints: [pending] })).toHaveLength(1);
+  });
+
+  it.each([
+    ['@', DOMAIN],
+    ['', DOMAIN],
+    ['*', `*.${DOMAIN}`],
+  ])('places the relative name "%s" at %s', (relative, absolute) => {
+    expect(absoluteName(relative, DOMAIN)).toBe(absolute);
   });
 
   it('wants no records when no endpoint contributes', () => {

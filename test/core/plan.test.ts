@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type RecordSet, recordSet } from '../../functions/core/model.ts';
-import { type Changes, hasChanges, type PlanInput, planZoneChanges } from '../../functions/core/plan.ts';
+import { type Changes, countChanges, hasChanges, type PlanInput, planZoneChanges } from '../../functions/core/plan.ts';
 import { readRegistry, registryRecord } from '../../functions/core/registry.ts';
 
 const DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
@@ -124,6 +124,7 @@ describe('planZoneChanges', () => {
 
     // Assess
     expect(names(result.changes.delete)).toEqual(names([regional, az1, registryOf([regional])]));
+    expect(result.kept).toEqual([]);
     expect(hasChanges(plan({ desired: [], current: applyTo(current, result.changes), endpoints: [] }).changes)).toBe(
       false,
     );
@@ -160,6 +161,85 @@ describe('planZoneChanges', () => {
     expect(result.kept).toContain(stale);
   });
 
+  it('under create-only, neither updates nor deletes: a vanished endpoint’s record is kept', () => {
+    // Act
+    const result = plan({
+      desired: [regional],
+      current: [soa, regional, az1, registryOf([regional, az1])],
+      policy: 'create-only',
+    });
+
+    // Assess
+    expect(result.changes.delete).toEqual([]);
+    expect(result.changes.create).toEqual([]);
+    expect(result.kept).toEqual([az1]);
+  });
+
+  it('under sync, an updated record is replaced, not kept', () => {
+    // Prepare
+    const stale = recordSet(regional.name, 'CNAME', 300, regional.values);
+
+    // Act
+    const result = plan({ desired: [regional], current: [soa, stale, registryOf([regional])] });
+
+    // Assess
+    expect(result.changes.update).toEqual([{ old: stale, new: regional }]);
+    expect(result.kept).toEqual([]);
+  });
+
+  it('puts an A record beside a TXT someone keeps at the same name: only a CNAME must stand alone', () => {
+    // Prepare: the Azure layout's * A record, and a verification TXT at *.
+    const star = recordSet(`*.${DOMAIN}`, 'A', 60, ['10.20.1.4', '10.20.1.5']);
+    const verification = recordSet(star.name, 'TXT', 300, ['ms=ms12345678']);
+
+    // Act
+    const result = plan({ desired: [star], current: [soa, verification] });
+
+    // Assess
+    expect(result.conflicts).toEqual([]);
+    expect(names(result.changes.create)).toEqual([`*.${DOMAIN} A`, `_linkdns.${DOMAIN} TXT`]);
+    expect(countChanges(result.changes)).toBe(2);
+  });
+
+  it('names every foreign record in the way, with its values, in the conflict', () => {
+    // Prepare
+    const a = recordSet(regional.name, 'A', 300, ['10.0.0.8', '10.0.0.9']);
+    const txt = recordSet(regional.name, 'TXT', 300, ['owner=dba-team']);
+
+    // Act
+    const result = plan({ desired: [regional], current: [soa, a, txt] });
+
+    // Assess
+    expect(result.conflicts).toEqual([
+      {
+        name: regional.name,
+        type: 'CNAME',
+        reason:
+          'exists and is not owned by linkdns (A 10.0.0.8 10.0.0.9; TXT owner=dba-team); set adoptExisting to take it over',
+        found: [a, txt],
+      },
+    ]);
+  });
+
+  it('has changes when it creates one record and rewrites the registry', () => {
+    // Act
+    const result = plan({ desired: [regional, az1, az2], current: [soa, regional, az1, registryOf([regional, az1])] });
+
+    // Assess
+    expect(result.changes.create).toEqual([az2]);
+    expect(result.changes.update).toHaveLength(1);
+    expect(hasChanges(result.changes)).toBe(true);
+    expect(countChanges(result.changes)).toBe(2);
+  });
+
+  it('lists each contributing endpoint once, sorted, in the registry', () => {
+    // Act
+    const result = plan({ desired: [regional], endpoints: ['vpce-2', 'vpce-1', 'vpce-2'] });
+
+    // Assess
+    expect(readRegistry(result.changes.create, DOMAIN)?.endpoints).toEqual(['vpce-1', 'vpce-2']);
+  });
+
   it('refuses to write to a zone whose registry belongs to another linkdns owner', () => {
     // Prepare
     const theirs = registryOf([regional], 'team-b');
@@ -170,7 +250,8 @@ describe('planZoneChanges', () => {
     // Assess
     expect(hasChanges(result.changes)).toBe(false);
     expect(result.conflicts).toHaveLength(2);
-    expect(result.conflicts[0]?.reason).toContain('team-b');
+    expect(result.conflicts[0]?.reason).toBe(`zone registry _linkdns.${DOMAIN} belongs to linkdns owner "team-b"`);
+    expect(result.kept).toEqual([]);
   });
 
   it('treats a TXT at the registry name that is not a linkdns registry as foreign', () => {
@@ -183,6 +264,9 @@ describe('planZoneChanges', () => {
     // Assess
     expect(hasChanges(result.changes)).toBe(false);
     expect(result.conflicts).toHaveLength(1);
+    expect(result.conflicts[0]?.reason).toBe(
+      `zone registry _linkdns.${DOMAIN} belongs to an unknown writer (not a linkdns registry)`,
+    );
   });
 
   it('does not put a CNAME beside a foreign record of another type at the same name', () => {
@@ -287,6 +371,6 @@ describe('registry values', () => {
 
     // Act / Assess
     expect(readRegistry([entry(atLimit) as RecordSet], DOMAIN)?.endpoints).toEqual([atLimit]);
-    expect(() => entry(`${atLimit}x`)).toThrow(/Registry entry longer than 1000 characters: endpoint=xxx/);
+    expect(() => entry(`${atLimit}x`)).toThrow(/^Registry entry longer than 1000 characters: endpoint=x{71}…$/);
   });
 });
