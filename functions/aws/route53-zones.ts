@@ -134,7 +134,7 @@ export class Route53Zones implements RunScopedDnsProvider {
   async findZone(
     domain: string,
     scope: string,
-    options: { create: boolean; signal?: AbortSignal },
+    options: { create: boolean; extraNetworks?: boolean; signal?: AbortSignal },
   ): Promise<ZoneRef | undefined> {
     const wanted = canonicalName(domain);
     const vpc = parseVpcRef(scope, this.options.region);
@@ -147,7 +147,7 @@ export class Route53Zones implements RunScopedDnsProvider {
       );
     }
     if (found[0] || !options.create) return found[0];
-    return this.createZone(wanted, vpc, options.signal);
+    return this.createZone(wanted, vpc, options.extraNetworks ? (this.options.extraVpcs ?? []) : [], options.signal);
   }
 
   /**
@@ -318,7 +318,12 @@ export class Route53Zones implements RunScopedDnsProvider {
   }
 
   /** Creates the private zone for `vpc`, tags it as linkdns's and associates the configured extra VPCs. */
-  private async createZone(name: string, vpc: VpcRef, signal?: AbortSignal): Promise<ZoneRef> {
+  private async createZone(
+    name: string,
+    vpc: VpcRef,
+    extraVpcs: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ZoneRef> {
     let id: string;
     try {
       const created = await this.call(
@@ -359,7 +364,7 @@ export class Route53Zones implements RunScopedDnsProvider {
         ),
       signal,
     );
-    for (const extra of (this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region))) {
+    for (const extra of extraVpcs.map((ref) => parseVpcRef(ref, this.options.region))) {
       if (extra.id === vpc.id && extra.region === vpc.region) continue;
       await this.call(
         'AssociateVPCWithHostedZone',
@@ -375,16 +380,13 @@ export class Route53Zones implements RunScopedDnsProvider {
         signal,
       );
     }
-    for (const changed of [
-      vpc,
-      ...(this.options.extraVpcs ?? []).map((ref) => parseVpcRef(ref, this.options.region)),
-    ]) {
+    for (const changed of [vpc, ...extraVpcs.map((ref) => parseVpcRef(ref, this.options.region))]) {
       this.zonesByVpc?.delete(vpcKey(changed));
     }
     this.options.log?.info(`created private zone ${name}`, {
       zoneId: id,
       vpc: vpc.id,
-      extraVpcs: this.options.extraVpcs ?? [],
+      extraVpcs,
     });
     return { id, domain: name };
   }

@@ -7,6 +7,7 @@ import type {
 } from '@azure/arm-privatedns';
 import { ConcurrentChangeError, OwnershipError } from '../core/errors.ts';
 import { canonicalName, isWithinDomain, type RecordSet, recordKey, sameRecord } from '../core/model.ts';
+import { unproducibleChanges } from '../core/ownership.ts';
 import type { Changes } from '../core/plan.ts';
 import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
 import { isRegistryRecord, ownsRecord, parseRegistry, type Registry, registryRecord } from '../core/registry.ts';
@@ -81,7 +82,7 @@ export class AzurePrivateDnsZones implements DnsProvider {
   async findZone(
     domain: string,
     scope: string,
-    options: { create: boolean; signal?: AbortSignal },
+    options: { create: boolean; extraNetworks?: boolean; signal?: AbortSignal },
   ): Promise<ZoneRef | undefined> {
     const name = canonicalName(domain);
     const abortSignal = options.signal;
@@ -91,7 +92,7 @@ export class AzurePrivateDnsZones implements DnsProvider {
       zoneId = await this.#createZone(name, abortSignal);
     }
     const linked = await this.#linkedNetworks(name, abortSignal);
-    const wanted = options.create ? [scope, ...this.#extraNetworks] : [scope];
+    const wanted = options.create ? [scope, ...(options.extraNetworks ? this.#extraNetworks : [])] : [scope];
     for (const network of wanted) {
       if (linked.has(network.toLowerCase())) continue;
       if (!options.create) return undefined;
@@ -144,6 +145,12 @@ export class AzurePrivateDnsZones implements DnsProvider {
   // ── Ownership, first line: the registry as planned ─────────────────────────────────────────────
 
   #checkGuard(zone: ZoneRef, changes: Changes, guard: OwnershipGuard): void {
+    const unproducible = unproducibleChanges(zone, changes, guard);
+    if (unproducible.length > 0) {
+      throw new OwnershipError(
+        `Refusing to change zone ${zone.domain}:\n${unproducible.map((line) => `  - ${line}`).join('\n')}`,
+      );
+    }
     const registryIsOurs = guard.registry?.owner === guard.owner;
     const owned = (record: RecordSet) =>
       isRegistryRecord(record, zone.domain) ? registryIsOurs : ownsRecord(guard.registry, guard.owner, record);

@@ -16,6 +16,16 @@ const domainSchema = z
     },
   );
 
+/**
+ * An allowlist entry: a domain, or `{ domain, depth }` when tags must name a domain exactly `depth` labels below it
+ * (Confluent dedicated clusters: `{ "domain": "aws.confluent.cloud", "depth": 2 }` for `<id>.<region>.aws.confluent.cloud`,
+ * so a tag can never name the region-wide parent `us-east-2.aws.confluent.cloud`).
+ */
+const allowedDomainSchema = z.union([
+  domainSchema.transform((domain) => ({ domain, depth: undefined as number | undefined })),
+  z.object({ domain: domainSchema, depth: z.number().int().min(1).max(10).optional() }).strict(),
+]);
+
 const layoutSchema = z
   .object({
     records: z
@@ -57,7 +67,7 @@ const mappingSchema = z
   })
   .strict();
 
-export const configSchema = z
+const configObjectSchema = z
   .object({
     /** The JSON Schema an editor checks the file with (`dist/linkdns-config.schema.json`); linkdns ignores it. */
     $schema: z.string().optional(),
@@ -66,8 +76,13 @@ export const configSchema = z
     policy: z.enum(POLICIES).default('sync'),
     ttl: z.number().int().min(1).max(86_400).default(DEFAULT_TTL),
     adoptExisting: z.boolean().default(false),
-    /** Domains a `linkdns:domain` tag may point at (the domain itself or below it). Empty: tags cannot choose. */
-    allowedDomains: z.array(domainSchema).default([]),
+    /**
+     * Domains a `linkdns:domain` tag may name a domain strictly below (at the entry's `depth` when given). Empty: tags
+     * cannot choose.
+     */
+    allowedDomains: z.array(allowedDomainSchema).default([]),
+    /** Allowlisted domain → depth: the same as `depth` in an `allowedDomains` entry (the form parsed configuration takes). */
+    allowedDomainDepths: z.record(domainSchema, z.number().int().min(1).max(10)).default({}),
     tagKeys: z
       .object({
         domain: z.string().default('linkdns:domain'),
@@ -82,11 +97,19 @@ export const configSchema = z
       .object({
         /** Create a missing private zone (opt-in). */
         create: z.boolean().default(false),
-        /** Extra VPCs / VNets / networks to associate with created zones (hub or peered networks). */
+        /**
+         * Extra VPCs / VNets / networks to associate with zones created for mapped domains (hub or peered networks).
+         * Zones created because of a tag never get them.
+         */
         extraNetworks: z.array(z.string().min(1)).default([]),
+        /**
+         * Domain → the network whose endpoints decide the zone's records, where several networks associated with the
+         * zone hold endpoints of the service (hub-and-spoke). Others are consumers: see `functions/core/topology.ts`.
+         */
+        sources: z.record(domainSchema, z.string().min(1)).default({}),
       })
       .strict()
-      .default({ create: false, extraNetworks: [] }),
+      .default({ create: false, extraNetworks: [], sources: {} }),
     /** Azure: Private Link service alias (glob) → zone label (`az1`), overriding the alias naming pattern. */
     zoneOverrides: z.record(z.string(), z.string().regex(/^[a-z0-9-]+$/)).default({}),
     notifications: z.array(notificationDestinationSchema).default([]),
@@ -94,6 +117,19 @@ export const configSchema = z
     confluent: confluentDiscoverySchema.optional(),
   })
   .strict();
+
+/** Parsed configuration is valid input again (deployments store it): entry depths move to `allowedDomainDepths`. */
+export const configSchema = configObjectSchema.transform(({ allowedDomains, allowedDomainDepths, ...config }) => ({
+  ...config,
+  allowedDomains: allowedDomains.map((entry) => entry.domain),
+  /** Allowlisted domain → the exact depth below it a tag must name, for entries that state one. */
+  allowedDomainDepths: {
+    ...allowedDomainDepths,
+    ...Object.fromEntries(
+      allowedDomains.flatMap((entry) => (entry.depth === undefined ? [] : [[entry.domain, entry.depth] as const])),
+    ),
+  } as Readonly<Record<string, number>>,
+}));
 
 export type LinkdnsConfig = z.infer<typeof configSchema>;
 
@@ -150,25 +186,30 @@ export type MappingDecision =
 
 /**
  * Decides whether linkdns manages an endpoint, and for which domain and layout. A `linkdns:domain` tag wins over
- * service mappings but must fall under `allowedDomains`: a tag must never point linkdns at an arbitrary zone.
+ * service mappings, but whoever can tag an endpoint must not be able to steer DNS, so the tag must be a DNS name
+ * strictly below an `allowedDomains` entry (at the entry's depth), never equal to or above an allowlisted or mapped
+ * domain nor inside a mapped one — except the very domain a mapping gives this endpoint anyway.
  */
 export function resolveMapping(endpoint: EndpointIdentity, config: LinkdnsConfig): MappingDecision {
   const taggedDomain = endpoint.tags[config.tagKeys.domain];
   const taggedLayout = endpoint.tags[config.tagKeys.layout];
-  if (taggedDomain !== undefined) {
-    const domain = canonicalName(taggedDomain);
-    if (!config.allowedDomains.some((allowed) => isWithinDomain(domain, allowed))) {
-      return { managed: false, reason: `tag ${config.tagKeys.domain}=${domain} is not under allowedDomains` };
-    }
-    const layoutName = taggedLayout ?? 'zonal';
-    const layout = layoutByName(config, layoutName);
-    if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${layoutName} names no layout` };
-    return { managed: true, domain, layout, via: 'tag' };
-  }
   const mapping = config.mappings.find(
     (candidate) =>
       (!candidate.cloud || candidate.cloud === endpoint.cloud) && globMatches(candidate.service, endpoint.service),
   );
+  if (taggedDomain !== undefined && !(mapping && sameDomainName(taggedDomain, mapping.domain))) {
+    const checked = checkTagDomain(taggedDomain, config);
+    if (!checked.ok) {
+      return {
+        managed: false,
+        reason: `tag ${config.tagKeys.domain}=${JSON.stringify(taggedDomain)} ${checked.problem}`,
+      };
+    }
+    const layoutName = taggedLayout ?? 'zonal';
+    const layout = layoutByName(config, layoutName);
+    if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${layoutName} names no layout` };
+    return { managed: true, domain: checked.domain, layout, via: 'tag' };
+  }
   if (!mapping) return { managed: false, reason: `no mapping matches service ${endpoint.service}` };
   const layout = layoutByName(config, taggedLayout ?? mapping.layout);
   if (!layout) return { managed: false, reason: `tag ${config.tagKeys.layout}=${taggedLayout} names no layout` };
@@ -180,6 +221,50 @@ export function resolveMapping(endpoint: EndpointIdentity, config: LinkdnsConfig
     ...(mapping.zone ? { zone: mapping.zone } : {}),
     ...(mapping.advertisedZones ? { advertisedZones: mapping.advertisedZones } : {}),
   };
+}
+
+/**
+ * Checks a `linkdns:domain` tag value (finding: tags could name parents, wildcards and invalid names). The value must
+ * be a DNS name by the configuration's own domain rule; strictly below an allowlisted domain, exactly `depth` labels
+ * below when the entry states one; and not equal to, above or inside a domain a mapping manages (a tag joining a
+ * mapped domain would add an unrelated endpoint's targets to its records), nor equal to or above an allowlisted one.
+ */
+export function checkTagDomain(
+  value: string,
+  config: Pick<LinkdnsConfig, 'allowedDomains' | 'allowedDomainDepths' | 'mappings'>,
+): { ok: true; domain: string } | { ok: false; problem: string } {
+  const parsed = domainSchema.safeParse(value);
+  if (!parsed.success) return { ok: false, problem: 'is not a DNS name (letters, digits, dashes; two labels or more)' };
+  const domain = parsed.data;
+  const labels = (name: string) => name.split('.').length;
+  const allowed = config.allowedDomains.find((entry) => {
+    if (domain === entry || !isWithinDomain(domain, entry)) return false;
+    const depth = config.allowedDomainDepths[entry];
+    return depth === undefined || labels(domain) - labels(entry) === depth;
+  });
+  if (!allowed) {
+    return { ok: false, problem: 'is not strictly below an allowedDomains entry (at the depth the entry states)' };
+  }
+  const above = [...config.allowedDomains, ...config.mappings.map((mapping) => mapping.domain)].find((managed) =>
+    isWithinDomain(managed, domain),
+  );
+  if (above) {
+    const mapped = config.mappings.some((mapping) => mapping.domain === above);
+    const problem =
+      above !== domain
+        ? `is a parent of the managed domain ${above}`
+        : mapped
+          ? `names ${above}, which a mapping manages for another service`
+          : `is the allowlisted domain ${above} itself`;
+    return { ok: false, problem };
+  }
+  const inside = config.mappings.find((mapping) => isWithinDomain(domain, mapping.domain));
+  if (inside) return { ok: false, problem: `lies inside ${inside.domain}, which a mapping manages` };
+  return { ok: true, domain };
+}
+
+function sameDomainName(value: string, domain: string): boolean {
+  return canonicalName(value) === canonicalName(domain);
 }
 
 /** Domains whose zones linkdns may manage: mapped domains and everything under the tag allowlist. */

@@ -41,6 +41,7 @@ export function ownershipProblems(
       problems.push(`${describe(record)} is an alias or routing-policy record set, which linkdns never changes`);
     }
   }
+  problems.push(...unproducibleChanges(zone, changes, guard));
 
   const registryOurs = guard.registry?.owner === guard.owner;
   const removed = [
@@ -66,6 +67,27 @@ export function ownershipProblems(
     }
   }
   return [...new Set(problems)];
+}
+
+/**
+ * One line per change to a name or type the configured layouts cannot produce in the zone (`producibleRecords`):
+ * whatever a registry lists, linkdns never creates, changes or deletes anything else. Every adapter runs this.
+ */
+export function unproducibleChanges(zone: ZoneRef, changes: Changes, guard: OwnershipGuard): string[] {
+  const touched = [
+    ...changes.create,
+    ...changes.update.flatMap((change) => [change.old, change.new]),
+    ...changes.delete,
+  ];
+  return [
+    ...new Set(
+      touched
+        .filter((record) => !guard.producible.allows(record, zone.domain))
+        .map(
+          (record) => `${record.name} ${record.type} is not a record the configured layouts produce in ${zone.domain}`,
+        ),
+    ),
+  ];
 }
 
 function registryAfterChanges(zone: ZoneRef, changes: Changes, before: Registry | undefined): Registry | undefined {

@@ -1,4 +1,5 @@
 import { compareRecords, type RecordSet, type RecordType, recordKey, sameRecord } from './model.ts';
+import type { ProducibleRecords } from './record-shapes.ts';
 import { isRegistryRecord, ownsRecord, type Registry, readRegistry, registryName, registryRecord } from './registry.ts';
 
 export type Policy = 'sync' | 'upsert-only' | 'create-only';
@@ -43,6 +44,11 @@ export interface PlanInput {
   /** Take over records at desired names that no linkdns deployment owns. Off by default. */
   readonly adoptExisting?: boolean;
   readonly registryTtl?: number;
+  /**
+   * The names and types the configured layouts can produce (`producibleRecords`). Registry entries outside it are not
+   * treated as owned — never changed or deleted — and are reported as conflicts. Omitted: every entry counts.
+   */
+  readonly producible?: ProducibleRecords;
 }
 
 export const NO_CHANGES: Changes = { create: [], update: [], delete: [] };
@@ -84,14 +90,18 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
     };
   }
 
+  const producible = (record: Pick<RecordSet, 'name' | 'type'>) =>
+    input.producible?.allows(record, input.domain) ?? true;
   const records = input.current.filter((record) => !isRegistryRecord(record, input.domain));
   // Ownership is decided once per record (one registry look-up each), so the plan stays linear in the zone's size.
-  const ownedRecords = new Set(records.filter((record) => ownsRecord(registry, input.owner, record)));
+  const ownedRecords = new Set(
+    records.filter((record) => ownsRecord(registry, input.owner, record) && producible(record)),
+  );
   const owned = (record: RecordSet): boolean => ownedRecords.has(record);
   const byName = groupByName(records);
   const create: RecordSet[] = [];
   const update: RecordUpdate[] = [];
-  const conflicts: Conflict[] = [];
+  const conflicts: Conflict[] = unproducibleEntries(registry, input.owner, producible);
   const adopted: RecordSet[] = [];
   const wanted = new Set(input.desired.map(recordKey));
 
@@ -180,6 +190,22 @@ function planRegistry(
   if (next) return { ...NO_CHANGES, create: [next] };
   if (current) return { ...NO_CHANGES, delete: [current] };
   return NO_CHANGES;
+}
+
+/** Entries of this owner's registry that no configured layout can produce: a forged or corrupted registry. */
+function unproducibleEntries(
+  registry: Registry | undefined,
+  owner: string,
+  producible: (record: Pick<RecordSet, 'name' | 'type'>) => boolean,
+): Conflict[] {
+  if (!registry || registry.owner !== owner) return [];
+  return registry.records
+    .filter((record) => !producible(record))
+    .map((record) => ({
+      name: record.name,
+      type: record.type,
+      reason: 'listed in the zone registry, but no configured layout produces it: ignored, never changed or deleted',
+    }));
 }
 
 function foreignRegistryOwner(input: PlanInput, registry: Registry | undefined): string | undefined {

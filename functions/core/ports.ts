@@ -1,5 +1,6 @@
 import type { ObservedEndpoint, RecordSet } from './model.ts';
 import type { Changes } from './plan.ts';
+import type { ProducibleRecords } from './record-shapes.ts';
 import type { Registry } from './registry.ts';
 import type { RunReport } from './report.ts';
 
@@ -26,13 +27,13 @@ export interface ZoneRef {
 export interface ZoneDirectory {
   /**
    * The private zone named `domain` that `scope` resolves through; `undefined` when there is none.
-   * With `create`, a missing zone is created (tagged as linkdns's) and associated with `scope` and the configured
-   * extra networks.
+   * With `create`, a missing zone is created (tagged as linkdns's) and associated with `scope`, and with the configured
+   * extra networks when `extraNetworks` (zones of mapped domains; never zones created because of a tag).
    */
   findZone(
     domain: string,
     scope: string,
-    options: { create: boolean; signal?: AbortSignal },
+    options: { create: boolean; extraNetworks?: boolean; signal?: AbortSignal },
   ): Promise<ZoneRef | undefined>;
   /** Private zones named one of `domains` or below one of them. */
   listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]>;
@@ -44,6 +45,8 @@ export interface OwnershipGuard {
   /** The registry as read when the changes were planned. */
   readonly registry: Registry | undefined;
   readonly adoptExisting: boolean;
+  /** The names and types the configured layouts can produce: nothing else is ever written or deleted. */
+  readonly producible: ProducibleRecords;
 }
 
 /** Reads and changes the records of one zone. */

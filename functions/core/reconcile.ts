@@ -4,16 +4,26 @@ import { SkippedEndpoints } from './endpoint-selection.ts';
 import {
   ConcurrentChangeError,
   LayoutError,
+  LinkdnsError,
   UnreadableEndpointError,
   VerificationError,
   ZoneNotFoundError,
 } from './errors.ts';
 import { desiredRecords, type Layout } from './layout.ts';
-import { CONTRIBUTING_STATES, canonicalName, type ObservedEndpoint, type RecordSet } from './model.ts';
-import { hasChanges, NO_CHANGES, planZoneChanges, type ZonePlan } from './plan.ts';
+import {
+  CONTRIBUTING_STATES,
+  canonicalName,
+  type ObservedEndpoint,
+  type RecordSet,
+  recordKey,
+  sameRecord,
+} from './model.ts';
+import { type Changes, type Conflict, hasChanges, NO_CHANGES, planZoneChanges, type ZonePlan } from './plan.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, RunScopedDnsProvider, ZoneRef } from './ports.ts';
-import { readRegistry } from './registry.ts';
+import { type ProducibleRecords, producibleRecords } from './record-shapes.ts';
+import { readRegistry, registryName } from './registry.ts';
 import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
+import { sameNetwork, type ZoneSource, zoneSource } from './topology.ts';
 
 /** One unit of reconciliation: every endpoint of `scope` mapped to `domain` decides the zone's records. */
 export interface ReconcileTarget {
@@ -67,7 +77,8 @@ const silentLog: ChangeLog = { info() {}, warn() {}, error() {} };
 
 /**
  * Makes one zone right: observe the endpoints of the scope, compute the desired records, plan against the zone,
- * apply as compare-and-swap (re-reading and re-planning when another writer got there first), verify.
+ * apply as compare-and-swap (re-listing the endpoints, re-reading and re-planning when another writer got there
+ * first), verify. A network that is not the zone's source (`functions/core/topology.ts`) never rewrites it.
  * Never throws for zone-level problems: they are returned in the report so one zone cannot stop the others.
  */
 export async function reconcileDomain(
@@ -77,24 +88,24 @@ export async function reconcileDomain(
 ): Promise<ZoneReport> {
   const log = deps.log ?? silentLog;
   const base = { domain: target.domain, scope: target.scope };
+  const producible = producibleRecords(deps.config);
   let attempts = 0;
   let zone: ZoneRef | undefined;
   let contributing: string[] = [];
   try {
-    const endpoints = options.knownEndpoints ?? (await deps.endpoints.listEndpoints(target.scope, options.signal));
-    const mine = endpointsForDomain(endpoints, target, deps.config, options.skipped);
-    contributing = mine.endpoints.filter((endpoint) => CONTRIBUTING_STATES.has(endpoint.state)).map((e) => e.id);
-    const desired = mine.layout
-      ? desiredRecords({ domain: target.domain, layout: mine.layout, endpoints: mine.endpoints, ttl: deps.config.ttl })
-      : [];
-    const advertised = crossCheckZonalLabels(target.domain, desired, mine.endpoints, mine.advertisedZones);
+    let observed = await observe(target, deps, options.knownEndpoints, options.skipped, options.signal);
+    contributing = observed.contributing;
+    const configuredSource = zoneSource(deps.config, target.domain, undefined).network;
+    const consumerByConfiguration = configuredSource !== undefined && !sameNetwork(configuredSource, target.scope);
 
     zone = await deps.dns.findZone(target.domain, target.scope, {
-      create: deps.config.zones.create && desired.length > 0 && !options.dryRun,
+      create: deps.config.zones.create && observed.desired.length > 0 && !options.dryRun && !consumerByConfiguration,
+      // Zones created because of a tag never get the extra (hub) networks: a tag must not reach beyond its network.
+      extraNetworks: deps.config.mappings.some((mapping) => mapping.domain === canonicalName(target.domain)),
       signal: options.signal,
     });
     if (!zone) {
-      if (desired.length === 0)
+      if (observed.desired.length === 0)
         return { ...base, outcome: 'unchanged', changes: NO_CHANGES, conflicts: [], endpoints: contributing, attempts };
       throw new ZoneNotFoundError(
         `No private zone ${target.domain} is associated with ${target.scope}` +
@@ -104,12 +115,19 @@ export async function reconcileDomain(
 
     const maxAttempts = options.maxAttempts ?? 3;
     let known = options.knownRecords?.get(zone.id);
+    /** Changes whose write failed in a way that may still have applied them (reset or 5xx after commit). */
+    let uncertain: Changes | undefined;
     for (;;) {
       attempts += 1;
       const current = known ?? (await deps.dns.readRecords(zone, options.signal));
       known = undefined;
-      const planned = planAgainst(target, deps.config, desired, current, contributing);
-      const plan = { ...planned, conflicts: [...planned.conflicts, ...advertised] };
+      const registry = readRegistry(current, target.domain);
+      const source = zoneSource(deps.config, target.domain, registry);
+      if (source.network !== undefined && !sameNetwork(source.network, target.scope)) {
+        return consumerReport(target, zone, source, observed, attempts, log);
+      }
+      const planned = planAgainst(target, deps.config, observed.desired, current, contributing, producible);
+      const plan = { ...planned, conflicts: [...planned.conflicts, ...observed.advertised] };
       for (const conflict of plan.conflicts) {
         log.warn('record conflict', {
           domain: target.domain,
@@ -127,35 +145,50 @@ export async function reconcileDomain(
         endpoints: contributing,
         attempts,
       });
-      if (!hasChanges(plan.changes)) return outcome(plan.conflicts.length > 0 ? 'conflict' : 'unchanged', NO_CHANGES);
+      if (!hasChanges(plan.changes)) {
+        // Our own earlier write may be what the zone now shows: it was applied although it was answered as failed.
+        if (uncertain && changesInEffect(uncertain, current)) {
+          logChanges(log, 'changed (found applied on re-read)', target, zone, uncertain);
+          return outcome('changed', uncertain);
+        }
+        return outcome(plan.conflicts.length > 0 ? 'conflict' : 'unchanged', NO_CHANGES);
+      }
       if (options.dryRun) {
-        logChanges(log, 'would change', target, zone, plan);
+        logChanges(log, 'would change', target, zone, plan.changes);
         return outcome('drift');
       }
       try {
         await deps.dns.applyChanges(
           zone,
           plan.changes,
-          {
-            owner: deps.config.owner,
-            registry: readRegistry(current, target.domain),
-            adoptExisting: deps.config.adoptExisting,
-          },
+          { owner: deps.config.owner, registry, adoptExisting: deps.config.adoptExisting, producible },
           options.signal,
         );
       } catch (error) {
+        if (options.signal?.aborted || !mayHaveApplied(error)) throw error;
         if (error instanceof ConcurrentChangeError && attempts < maxAttempts) {
-          log.warn('zone changed while applying; re-reading', {
+          log.warn('zone changed while applying; re-reading the zone and re-listing the endpoints', {
             domain: target.domain,
             zoneId: zone.id,
             attempt: attempts,
           });
+          uncertain = plan.changes;
+          // Whoever changed the zone may have acted on newer endpoints than this run listed (a scheduled repair
+          // racing an endpoint event): plan again from the truth, not from the earlier listing.
+          observed = await observe(target, deps, undefined, options.skipped, options.signal);
+          contributing = observed.contributing;
           continue;
+        }
+        if (changesInEffect(plan.changes, await deps.dns.readRecords(zone, options.signal))) {
+          logChanges(log, 'changed (found applied on re-read)', target, zone, plan.changes);
+          return outcome('changed');
         }
         throw error;
       }
-      logChanges(log, 'changed', target, zone, plan);
-      if (options.verify ?? true) await verifyZone(target, deps, zone, desired, contributing, options.signal);
+      logChanges(log, 'changed', target, zone, plan.changes);
+      if (options.verify ?? true) {
+        await verifyZone(target, deps, zone, observed.desired, contributing, producible, options.signal);
+      }
       return outcome('changed');
     }
   } catch (error) {
@@ -173,12 +206,114 @@ export async function reconcileDomain(
   }
 }
 
+interface Observation {
+  readonly desired: readonly RecordSet[];
+  /** Zonal labels the endpoints advertise but the records do not match (`crossCheckZonalLabels`). */
+  readonly advertised: readonly Conflict[];
+  /** Ids of the endpoints whose state contributes records. */
+  readonly contributing: string[];
+}
+
+/** The endpoints of the target's scope (listed unless `known`) and the records they need. */
+async function observe(
+  target: ReconcileTarget,
+  deps: ReconcileDeps,
+  known: readonly ObservedEndpoint[] | undefined,
+  skipped: ReconcileOptions['skipped'],
+  signal: AbortSignal | undefined,
+): Promise<Observation> {
+  const endpoints = known ?? (await deps.endpoints.listEndpoints(target.scope, signal));
+  const mine = endpointsForDomain(endpoints, target, deps.config, skipped);
+  const desired = mine.layout
+    ? desiredRecords({ domain: target.domain, layout: mine.layout, endpoints: mine.endpoints, ttl: deps.config.ttl })
+    : [];
+  return {
+    contributing: mine.endpoints.filter((endpoint) => CONTRIBUTING_STATES.has(endpoint.state)).map((e) => e.id),
+    desired,
+    advertised: crossCheckZonalLabels(target.domain, desired, mine.endpoints, mine.advertisedZones),
+  };
+}
+
+/**
+ * A reconcile from a network that is not the zone's source changes nothing. With endpoints of its own that want
+ * records, that is one conflict naming the source; a consumer without such endpoints (a spoke that only resolves,
+ * or one whose endpoint is being deleted) is simply unchanged — deleting a spoke's endpoint must not empty the zone.
+ */
+function consumerReport(
+  target: ReconcileTarget,
+  zone: ZoneRef,
+  source: ZoneSource,
+  observed: Observation,
+  attempts: number,
+  log: ChangeLog,
+): ZoneReport {
+  const report = {
+    domain: target.domain,
+    scope: target.scope,
+    zoneId: zone.id,
+    changes: NO_CHANGES,
+    endpoints: observed.contributing,
+    attempts,
+  };
+  if (observed.desired.length === 0) return { ...report, outcome: 'unchanged', conflicts: [] };
+  const reason =
+    `zone ${zone.id} serves ${target.domain} from source network ${source.network} (named by the ${source.from}); ` +
+    `${target.scope} is a consumer, so its endpoints (${observed.contributing.join(', ')}) do not decide the records` +
+    (source.from === 'registry' ? ' — set zones.sources to choose the source network' : '');
+  log.warn('consumer network holds endpoints for a zone it does not source', {
+    domain: target.domain,
+    scope: target.scope,
+    zoneId: zone.id,
+    source: source.network,
+  });
+  return {
+    ...report,
+    outcome: 'conflict',
+    conflicts: [{ name: registryName(target.domain), type: 'TXT', reason }],
+  };
+}
+
+/**
+ * False for errors that prove nothing was applied: raised before sending (ownership, invalid input, a rejected batch)
+ * or a client error answered by the cloud (4xx other than 408/429: denied, invalid). A connection reset, a timeout or
+ * a 5xx may come after the cloud committed the write.
+ */
+function mayHaveApplied(error: unknown): boolean {
+  if (error instanceof ConcurrentChangeError) return true;
+  if (error instanceof LinkdnsError) return error.retryable;
+  const status = httpStatusOf(error);
+  return status === undefined || status >= 500 || status === 408 || status === 429;
+}
+
+/** The HTTP status an SDK error carries: AWS `$metadata.httpStatusCode`, Azure `statusCode`, others `status`. */
+function httpStatusOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const candidate = error as { $metadata?: { httpStatusCode?: unknown }; statusCode?: unknown; status?: unknown };
+  const status = candidate.$metadata?.httpStatusCode ?? candidate.statusCode ?? candidate.status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+/** True when the zone holds every record `changes` write and none of those they remove. */
+function changesInEffect(changes: Changes, current: readonly RecordSet[]): boolean {
+  const byKey = new Map(current.map((record) => [recordKey(record), record]));
+  const written = [...changes.create, ...changes.update.map((change) => change.new)];
+  const writtenKeys = new Set(written.map(recordKey));
+  const removed = [...changes.delete, ...changes.update.map((change) => change.old)];
+  return (
+    written.every((record) => {
+      const found = byKey.get(recordKey(record));
+      return found !== undefined && sameRecord(found, record);
+    }) && removed.every((record) => writtenKeys.has(recordKey(record)) || !byKey.has(recordKey(record)))
+  );
+}
+
 function planAgainst(
   target: ReconcileTarget,
   config: LinkdnsConfig,
   desired: readonly RecordSet[],
   current: readonly RecordSet[],
   endpoints: readonly string[],
+  producible: ProducibleRecords,
 ): ZonePlan {
   return planZoneChanges({
     domain: target.domain,
@@ -189,6 +324,7 @@ function planAgainst(
     endpoints,
     policy: config.policy,
     adoptExisting: config.adoptExisting,
+    producible,
   });
 }
 
@@ -198,10 +334,11 @@ async function verifyZone(
   zone: ZoneRef,
   desired: readonly RecordSet[],
   endpoints: readonly string[],
+  producible: ProducibleRecords,
   signal: AbortSignal | undefined,
 ): Promise<void> {
   const after = await deps.dns.readRecords(zone, signal);
-  const left = planAgainst(target, deps.config, desired, after, endpoints);
+  const left = planAgainst(target, deps.config, desired, after, endpoints, producible);
   if (hasChanges(left.changes)) {
     throw new VerificationError(
       `Zone ${target.domain} (${zone.id}) still differs after applying: ${JSON.stringify(left.changes)}`,
@@ -210,11 +347,11 @@ async function verifyZone(
   }
 }
 
-function logChanges(log: ChangeLog, verb: string, target: ReconcileTarget, zone: ZoneRef, plan: ZonePlan): void {
+function logChanges(log: ChangeLog, verb: string, target: ReconcileTarget, zone: ZoneRef, changes: Changes): void {
   const context = { domain: target.domain, scope: target.scope, zoneId: zone.id };
-  for (const record of plan.changes.create)
+  for (const record of changes.create)
     log.info(`${verb}: create ${record.name} ${record.type}`, { ...context, values: record.values, ttl: record.ttl });
-  for (const change of plan.changes.update) {
+  for (const change of changes.update) {
     log.info(`${verb}: update ${change.new.name} ${change.new.type}`, {
       ...context,
       from: change.old.values,
@@ -222,7 +359,7 @@ function logChanges(log: ChangeLog, verb: string, target: ReconcileTarget, zone:
       ttl: change.new.ttl,
     });
   }
-  for (const record of plan.changes.delete)
+  for (const record of changes.delete)
     log.info(`${verb}: delete ${record.name} ${record.type}`, { ...context, values: record.values });
 }
 

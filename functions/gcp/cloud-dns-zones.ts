@@ -105,7 +105,7 @@ export class CloudDnsZones implements DnsProvider {
   async findZone(
     domain: string,
     scope: string,
-    options: { create: boolean; signal?: AbortSignal },
+    options: { create: boolean; extraNetworks?: boolean; signal?: AbortSignal },
   ): Promise<ZoneRef | undefined> {
     const name = canonicalName(domain);
     const matches = (await this.#managedZones(name, options.signal)).filter(
@@ -118,7 +118,9 @@ export class CloudDnsZones implements DnsProvider {
     }
     const [found] = matches;
     if (found) return { id: found.name, domain: name };
-    return options.create ? this.#createZone(name, scope, options.signal) : undefined;
+    return options.create
+      ? this.#createZone(name, scope, options.extraNetworks ? (this.#options.extraNetworks ?? []) : [], options.signal)
+      : undefined;
   }
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
@@ -189,8 +191,13 @@ export class CloudDnsZones implements DnsProvider {
     return zones;
   }
 
-  async #createZone(domain: string, scope: string, signal: AbortSignal | undefined): Promise<ZoneRef> {
-    const networks = [...new Set([scope, ...(this.#options.extraNetworks ?? [])].map(networkUrl))];
+  async #createZone(
+    domain: string,
+    scope: string,
+    extraNetworks: readonly string[],
+    signal: AbortSignal | undefined,
+  ): Promise<ZoneRef> {
+    const networks = [...new Set([scope, ...extraNetworks].map(networkUrl))];
     const name = managedZoneName(domain, scope);
     const body = {
       kind: 'dns#managedZone',

@@ -12,6 +12,7 @@ import { type RecordSet, recordSet } from '../../functions/core/model.ts';
 import { type Changes, NO_CHANGES, planZoneChanges } from '../../functions/core/plan.ts';
 import type { OwnershipGuard, ZoneRef } from '../../functions/core/ports.ts';
 import { type Registry, readRegistry, registryName } from '../../functions/core/registry.ts';
+import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 import { type LocalRoute53, startLocalRoute53 } from './route53-local.ts';
 
 const DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
@@ -62,7 +63,12 @@ async function plan(dns: Route53Zones, zone: ZoneRef, desired: readonly RecordSe
     endpoints: desired.length > 0 ? ['vpce-1'] : [],
     policy: 'sync',
   });
-  const guard: OwnershipGuard = { owner: OWNER, registry: readRegistry(current, DOMAIN), adoptExisting: false };
+  const guard: OwnershipGuard = {
+    owner: OWNER,
+    registry: readRegistry(current, DOMAIN),
+    adoptExisting: false,
+    producible: BUILT_IN_PRODUCIBLE,
+  };
   return { changes, guard, current };
 }
 
@@ -112,8 +118,8 @@ describe('Route53Zones.findZone', () => {
     const dns = adapter({ extraVpcs: ['vpc-0hub', 'eu-west-1:vpc-0peer', VPC] });
 
     // Act
-    const created = await dns.findZone(DOMAIN, VPC, { create: true });
-    const again = await dns.findZone(DOMAIN, VPC, { create: true });
+    const created = await dns.findZone(DOMAIN, VPC, { create: true, extraNetworks: true });
+    const again = await dns.findZone(DOMAIN, VPC, { create: true, extraNetworks: true });
     const calls = local.aws.requests.byOperation();
 
     // Assess
@@ -348,7 +354,7 @@ describe('Route53Zones.applyChanges', () => {
     const zone = privateZone();
     const desired = Array.from({ length: 30 }, (_, set) =>
       recordSet(
-        `h${set}.${DOMAIN}`,
+        `*.use2-az${set + 1}.${DOMAIN}`,
         'A',
         60,
         Array.from({ length: 40 }, (_, value) => `10.${set}.0.${value}`),
@@ -372,7 +378,12 @@ describe('Route53Zones.applyChanges', () => {
     const zone = privateZone();
     const foreign = wildcard('*.foreign', 'theirs.example.com');
     local.state.putRecordSet(zone.id, { name: foreign.name, type: 'CNAME', ttl: 60, values: foreign.values });
-    const guard: OwnershipGuard = { owner: OWNER, registry: undefined, adoptExisting: false };
+    const guard: OwnershipGuard = {
+      owner: OWNER,
+      registry: undefined,
+      adoptExisting: false,
+      producible: BUILT_IN_PRODUCIBLE,
+    };
     const cases: Changes[] = [
       { ...NO_CHANGES, delete: [foreign] },
       { ...NO_CHANGES, update: [{ old: foreign, new: wildcard('*.foreign', 'ours.example.com') }] },
@@ -411,7 +422,12 @@ describe('Route53Zones.applyChanges', () => {
       dns.applyChanges(
         zone,
         { ...NO_CHANGES, delete: DESIRED.slice(0, 1) },
-        { owner: OWNER, registry: { ...registry, owner: 'someone-else' }, adoptExisting: false },
+        {
+          owner: OWNER,
+          registry: { ...registry, owner: 'someone-else' },
+          adoptExisting: false,
+          producible: BUILT_IN_PRODUCIBLE,
+        },
       ),
     );
     const aliasChange = await failure(
@@ -422,6 +438,7 @@ describe('Route53Zones.applyChanges', () => {
           owner: OWNER,
           registry: { ...registry, records: [...registry.records, { name: alias.name, type: 'A' }] },
           adoptExisting: false,
+          producible: BUILT_IN_PRODUCIBLE,
         },
       ),
     );

@@ -5,6 +5,7 @@ import { type Changes, NO_CHANGES } from '../../functions/core/plan.ts';
 import type { OwnershipGuard } from '../../functions/core/ports.ts';
 import { type Registry, registryRecord } from '../../functions/core/registry.ts';
 import { fromCloudDnsRecordSet, isCloudDnsOnlyRecord } from '../../functions/gcp/cloud-dns-wire.ts';
+import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 
 const DOMAIN = '6ky22p.us-central1.gcp.confluent.cloud';
 const zone = { id: 'confluent-6ky22p', domain: DOMAIN };
@@ -20,6 +21,7 @@ const guard = (registry: Registry | undefined, adoptExisting = false): Ownership
   owner: 'prod',
   registry,
   adoptExisting,
+  producible: BUILT_IN_PRODUCIBLE,
 });
 const routed = fromCloudDnsRecordSet({ name: `*.${DOMAIN}.`, type: 'A', ttl: 60, routingPolicy: { wrr: {} } });
 

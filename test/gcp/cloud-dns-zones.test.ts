@@ -11,6 +11,7 @@ import {
 } from '../../functions/gcp/google-api.ts';
 import { seedZone } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
+import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 import { DOMAIN, NETWORK, OTHER_NETWORK, PROJECT } from './gcp-harness.ts';
 
 let gcp: LocalGcp;
@@ -210,7 +211,7 @@ describe('applyChanges', () => {
     const apply = dns.applyChanges(
       zone,
       { ...NO_CHANGES, delete: [star] },
-      { owner: OWNER, registry: undefined, adoptExisting: false },
+      { owner: OWNER, registry: undefined, adoptExisting: false, producible: BUILT_IN_PRODUCIBLE },
     );
 
     // Assess
@@ -253,7 +254,7 @@ describe('applyChanges', () => {
     const apply = dns.applyChanges(
       zone,
       { ...NO_CHANGES, delete: [star] },
-      { owner: OWNER, registry: readRegistry(read, DOMAIN), adoptExisting: false },
+      { owner: OWNER, registry: readRegistry(read, DOMAIN), adoptExisting: false, producible: BUILT_IN_PRODUCIBLE },
     );
 
     // Assess
@@ -281,7 +282,7 @@ describe('applyChanges', () => {
     await dns.applyChanges(
       zone,
       { ...NO_CHANGES, create: [star, ...(registry ? [registry] : [])] },
-      { owner: OWNER, registry: undefined, adoptExisting: false },
+      { owner: OWNER, registry: undefined, adoptExisting: false, producible: BUILT_IN_PRODUCIBLE },
     );
 
     // Assess

@@ -372,6 +372,7 @@ describe('PrivateLinkDns variants', () => {
       expect(parseConfig(parameter?.Properties.Value).zones).toEqual({
         create: true,
         extraNetworks: ['vpc-0fedcba9876543210'],
+        sources: {},
       });
       template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 hour)' });
       expect(synth.violations).toEqual([]);
