@@ -86,6 +86,21 @@ export interface FaultRule {
   readonly rate?: number;
   /** Delay added before answering matching requests. */
   readonly latencyMs?: number;
+  /**
+   * Carry the request out first, then fail it: a write the service committed but answered as failed (a 5xx after
+   * commit). With `reset`, the connection is dropped after the commit instead of answering (ECONNRESET).
+   */
+  readonly afterCommit?: boolean;
+  /** Drop the connection without an answer (the client sees a reset). `code` is still required to arm the rule. */
+  readonly reset?: boolean;
+}
+
+/** A fault drawn for one request. */
+export interface DrawnFault {
+  readonly latencyMs: number;
+  readonly error?: { code: string; status: number; message: string };
+  readonly afterCommit?: boolean;
+  readonly reset?: boolean;
 }
 
 /** Injects AWS errors and latency into chosen operations. */
@@ -102,10 +117,7 @@ export class FaultInjector {
   }
 
   /** The fault to apply to this request, consuming one use of a `times` rule. */
-  take(
-    operation: string,
-    request?: LocalRequest,
-  ): { latencyMs: number; error?: { code: string; status: number; message: string } } {
+  take(operation: string, request?: LocalRequest): DrawnFault {
     let latencyMs = 0;
     for (const entry of this.rules) {
       const { rule } = entry;
@@ -117,6 +129,8 @@ export class FaultInjector {
       return {
         latencyMs,
         error: { code: rule.code, status: rule.status ?? defaultStatus(rule.code), message: rule.message ?? rule.code },
+        ...(rule.afterCommit ? { afterCommit: true } : {}),
+        ...(rule.reset ? { reset: true } : {}),
       };
     }
     return { latencyMs };
@@ -162,6 +176,10 @@ export async function startLocalAwsServer(services: readonly LocalAwsService[], 
       };
       respond(services, request, requests, faults)
         .then((response) => {
+          if (response === RESET) {
+            incoming.socket.destroy();
+            return;
+          }
           outgoing.writeHead(response.status, {
             'content-type': 'text/xml',
             'x-amzn-requestid': randomUUID(),
@@ -189,6 +207,9 @@ export async function startLocalAwsServer(services: readonly LocalAwsService[], 
   };
 }
 
+/** Answer that tells the server to drop the connection. */
+const RESET: LocalResponse = { status: 0, body: '' };
+
 async function respond(
   services: readonly LocalAwsService[],
   request: LocalRequest,
@@ -203,11 +224,16 @@ async function respond(
     if (fault.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs).unref());
     let response: LocalResponse;
     try {
+      if (fault.error && fault.afterCommit) await service.handle(operation, request);
       response = fault.error
         ? service.error(fault.error.code, fault.error.message, fault.error.status)
         : await service.handle(operation, request);
     } catch (error) {
       response = service.error('InternalError', error instanceof Error ? error.message : String(error), 500);
+    }
+    if (fault.reset) {
+      requests.record({ service: service.name, operation, status: 0, bytesIn: Buffer.byteLength(request.body), bytesOut: 0 });
+      return RESET;
     }
     requests.record({
       service: service.name,
