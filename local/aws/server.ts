@@ -232,7 +232,13 @@ async function respond(
       response = service.error('InternalError', error instanceof Error ? error.message : String(error), 500);
     }
     if (fault.reset) {
-      requests.record({ service: service.name, operation, status: 0, bytesIn: Buffer.byteLength(request.body), bytesOut: 0 });
+      requests.record({
+        service: service.name,
+        operation,
+        status: 0,
+        bytesIn: Buffer.byteLength(request.body),
+        bytesOut: 0,
+      });
       return RESET;
     }
     requests.record({

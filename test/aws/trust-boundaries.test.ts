@@ -121,11 +121,11 @@ describe('finding 5: after a compare-and-swap conflict the plan is made again fr
     // Assess: *.use2-az3 survives and the zone serves all three AZs.
     expect(raced).toBe(true);
     const records = zoneRecords(harness, site.zoneId);
-    expect(Object.keys(records).filter((key) => key.includes('use2-az')).sort()).toEqual([
-      `*.use2-az1.${DOMAIN} CNAME`,
-      `*.use2-az2.${DOMAIN} CNAME`,
-      `*.use2-az3.${DOMAIN} CNAME`,
-    ]);
+    expect(
+      Object.keys(records)
+        .filter((key) => key.includes('use2-az'))
+        .sort(),
+    ).toEqual([`*.use2-az1.${DOMAIN} CNAME`, `*.use2-az2.${DOMAIN} CNAME`, `*.use2-az3.${DOMAIN} CNAME`]);
     expect(report.zones).toMatchObject([{ zoneId: site.zoneId, attempts: 2 }]);
     expect(report.zones[0]?.changes.delete ?? []).toEqual([]);
     // One listing for the run, one more after the conflict.
