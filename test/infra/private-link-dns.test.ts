@@ -246,7 +246,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     expect(parameter?.Properties.Type).toBe('String');
     const stored = parseConfig(parameter?.Properties.Value);
     expect(stored.owner).toBe('platform-prod');
-    expect(stored.zones).toEqual({ create: false, extraNetworks: [] });
+    expect(stored.zones).toEqual({ create: false, extraNetworks: [], sources: {} });
   });
 
   it.each(FUNCTIONS)('grants %s exactly the statements it needs, none of them for zone creation', (fn) => {
