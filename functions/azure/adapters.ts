@@ -34,7 +34,8 @@ export function createAzureAdapters(
     ...log,
   });
   const dns = new AzurePrivateDnsZones({
-    client: new PrivateDnsManagementClient(credential, settings.subscriptionId, options.clientOptions),
+    // The zones may live in another subscription than the endpoints (hub-and-spoke: the connectivity subscription).
+    client: new PrivateDnsManagementClient(credential, settings.dnsSubscriptionId, options.clientOptions),
     resourceGroup: settings.dnsResourceGroup,
     owner: settings.config.owner,
     extraNetworks: settings.config.zones.extraNetworks,

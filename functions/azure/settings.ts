@@ -20,6 +20,8 @@ export const AZURE_APP_SETTINGS = {
   /** linkdns configuration as JSON (functions/core/config.ts). */
   config: 'LINKDNS_CONFIG',
   subscriptionId: 'AZURE_SUBSCRIPTION_ID',
+  /** Subscription of the Private DNS zones when it is not the endpoints' (the hub's connectivity subscription). */
+  dnsSubscriptionId: 'LINKDNS_DNS_SUBSCRIPTION_ID',
   /** Resource group holding the Private DNS zones. */
   dnsResourceGroup: 'LINKDNS_DNS_RESOURCE_GROUP',
   /** Comma-separated resource groups to list private endpoints in; empty: the whole subscription. */
@@ -37,6 +39,8 @@ export const DEFAULT_REPAIR_SCHEDULE = '0 */15 * * * *';
 export interface AzureSettings {
   readonly config: LinkdnsConfig;
   readonly subscriptionId: string;
+  /** Subscription of the Private DNS zones; the endpoints' subscription unless set. */
+  readonly dnsSubscriptionId: string;
   readonly dnsResourceGroup: string;
   readonly endpointResourceGroups: readonly string[];
   readonly identityObjectId: string | undefined;
@@ -50,6 +54,7 @@ const settingsSchema = z.object({
   [AZURE_APP_SETTINGS.subscriptionId]: z
     .string({ error: 'is required' })
     .regex(GUID, 'must be a subscription id (GUID)'),
+  [AZURE_APP_SETTINGS.dnsSubscriptionId]: z.string().regex(GUID, 'must be a subscription id (GUID)').optional(),
   [AZURE_APP_SETTINGS.dnsResourceGroup]: z
     .string({ error: 'is required (resource group of the Private DNS zones)' })
     .regex(/^[-\w._()]{1,90}$/, 'must be a resource group name'),
@@ -83,6 +88,7 @@ export function readAzureSettings(env: Readonly<Record<string, string | undefine
   return {
     config,
     subscriptionId: data[AZURE_APP_SETTINGS.subscriptionId],
+    dnsSubscriptionId: data[AZURE_APP_SETTINGS.dnsSubscriptionId] ?? data[AZURE_APP_SETTINGS.subscriptionId],
     dnsResourceGroup: data[AZURE_APP_SETTINGS.dnsResourceGroup],
     endpointResourceGroups: (data[AZURE_APP_SETTINGS.endpointResourceGroups] ?? '')
       .split(',')

@@ -10,7 +10,8 @@ import { REGISTRY_LABEL } from './registry.ts';
  * entries outside it, and every adapter refuses a change outside it before sending anything.
  *
  * Per layout template: `*` is the literal wildcard label, `{zone}` one zone label of a known shape (an AWS AZ ID such as
- * `use2-az1`, Azure `az<N>` or a configured `zoneOverrides` label, a Google zone such as `us-central1-a`), `@` the apex.
+ * `use2-az1`, Azure `az<N>`, a Google zone such as `us-central1-a`, or a label the configuration names in `zoneOverrides`
+ * or a mapping's `zone`), `@` the apex.
  * Record types: A and CNAME for layout records, TXT for the registry `_linkdns.<zone>` only. So a forged registry entry
  * `record=A:@`, `record=MX:mail` or `record=CNAME:*.legacy` names nothing linkdns may touch.
  */
@@ -33,8 +34,16 @@ const ZONE_LABEL_SHAPES = [
 ];
 
 /** The producible set of `config`: every layout (a `linkdns:layout` tag may pick any), as in the IAM condition. */
-export function producibleRecords(config: Pick<LinkdnsConfig, 'layouts' | 'zoneOverrides'>): ProducibleRecords {
-  const zoneLabel = `(?:${[...ZONE_LABEL_SHAPES, ...Object.values(config.zoneOverrides).map(escapeRegExp)].join('|')})`;
+export function producibleRecords(
+  config: Pick<LinkdnsConfig, 'layouts' | 'zoneOverrides'> & {
+    readonly mappings: readonly { readonly zone?: string }[];
+  },
+): ProducibleRecords {
+  const configuredLabels = [
+    ...Object.values(config.zoneOverrides),
+    ...config.mappings.flatMap((mapping) => (mapping.zone ? [mapping.zone] : [])),
+  ];
+  const zoneLabel = `(?:${[...ZONE_LABEL_SHAPES, ...configuredLabels.map(escapeRegExp)].join('|')})`;
   const relativeNames = new Set<string>();
   for (const name of [...Object.keys(BUILT_IN_LAYOUTS), ...Object.keys(config.layouts)]) {
     const layout = layoutByName(config as LinkdnsConfig, name);

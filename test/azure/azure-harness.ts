@@ -71,6 +71,8 @@ export interface HarnessOptions {
   readonly detectOnly?: boolean;
   /** Seed the fixture endpoints and NICs (events/azure/cli). Default true. */
   readonly seedFixtures?: boolean;
+  /** Where the Private DNS zones live (hub-and-spoke: a connectivity subscription). Default SUBSCRIPTION / DNS_RG. */
+  readonly dns?: { readonly subscriptionId: string; readonly resourceGroup: string };
 }
 
 /** Starts the local Azure with the fixture endpoints and wires the real handlers to it through the real SDK clients. */
@@ -83,10 +85,12 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
     ]);
   }
   const clientOptions = localAzureClientOptions(azure.baseUrl);
+  const dnsAt = options.dns ?? { subscriptionId: SUBSCRIPTION, resourceGroup: DNS_RG };
   const settings = readAzureSettings({
     LINKDNS_CONFIG: JSON.stringify(options.config ?? baseConfig),
     AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
-    LINKDNS_DNS_RESOURCE_GROUP: DNS_RG,
+    LINKDNS_DNS_SUBSCRIPTION_ID: dnsAt.subscriptionId,
+    LINKDNS_DNS_RESOURCE_GROUP: dnsAt.resourceGroup,
     LINKDNS_IDENTITY_OBJECT_ID: LINKDNS_OBJECT_ID,
     LINKDNS_REPAIR_DETECT_ONLY: options.detectOnly ? 'true' : 'false',
   });
@@ -104,8 +108,8 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
       select: endpointSelector(settings.config),
     }),
     dns: new AzurePrivateDnsZones({
-      client: new PrivateDnsManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),
-      resourceGroup: DNS_RG,
+      client: new PrivateDnsManagementClient(localAzureCredential, settings.dnsSubscriptionId, clientOptions),
+      resourceGroup: settings.dnsResourceGroup,
       owner: settings.config.owner,
       extraNetworks: settings.config.zones.extraNetworks,
     }),
@@ -137,7 +141,8 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
         lastUpdated: '2026-11-26T03:45:00Z',
       },
     }),
-    zone: (domain) => zoneSnapshot(azure.state, zoneId(domain)),
+    zone: (domain) =>
+      zoneSnapshot(azure.state, resourceId(dnsAt.subscriptionId, dnsAt.resourceGroup, 'privatednszones', domain)),
     close: () => azure.close(),
   };
 }

@@ -65,6 +65,8 @@ export interface HarnessOptions extends GcpWorldOptions {
   readonly regions?: string;
   readonly detectOnly?: boolean;
   readonly timeoutMs?: number;
+  /** Further environment for the functions' settings, e.g. a Shared VPC's host and service projects. */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Starts the local Google Cloud with the fixture world and wires the real handlers to it through the real client. */
@@ -78,6 +80,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     LINKDNS_SERVICE_ACCOUNT: LINKDNS_SA,
     LINKDNS_REPAIR_DETECT_ONLY: options.detectOnly ? 'true' : 'false',
     LINKDNS_GCP_API_ROOT: gcp.baseUrl,
+    ...options.env,
   });
   const notified: RunReport[] = [];
   const notifier: Notifier = {
