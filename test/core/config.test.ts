@@ -71,8 +71,8 @@ describe('parseConfig', () => {
     const hubOnly = parseConfig({ owner: 'platform-prod', zones: { extraNetworks: ['vpc-0hub'] } });
 
     // Assess
-    expect(hubOnly.zones).toEqual({ create: false, extraNetworks: ['vpc-0hub'] });
-    expect(config.zones).toEqual({ create: false, extraNetworks: [] });
+    expect(hubOnly.zones).toEqual({ create: false, extraNetworks: ['vpc-0hub'], sources: {} });
+    expect(config.zones).toEqual({ create: false, extraNetworks: [], sources: {} });
   });
 
   it.each(['sync', 'upsert-only', 'create-only'] as const)('accepts the %s policy', (policy) => {
