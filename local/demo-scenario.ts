@@ -17,6 +17,7 @@ import type { LocalEc2Options } from './aws/ec2-state.ts';
 import { LOCAL_CREDENTIALS, type LocalAwsCloud, startLocalAws } from './aws/index.ts';
 import { type LocalAzure, startLocalAzure } from './azure/arm-server.ts';
 import { type AzureRecordType, RECORD_TYPES, recordSetId, resourceId } from './azure/arm-store.ts';
+import { type AzureBrownfield, seedAzureBrownfield } from './azure/brownfield.ts';
 import { localAzureClientOptions, localAzureCredential } from './azure/client-options.ts';
 import { aRecords, deletePrivateEndpoint, putRecordSet, seedFromAzCli } from './azure/seed.ts';
 
@@ -355,6 +356,8 @@ export interface AzureScenario {
   readonly dns: DnsProvider;
   /** What the endpoint source selects by, and what the handlers get as `runConfig`. */
   readonly runConfig: RunConfigSource;
+  /** The unrelated private endpoints and `privatelink.*` zones of a real subscription, with `brownfield: true`. */
+  readonly brownfield?: AzureBrownfield;
 }
 
 /**
@@ -364,13 +367,26 @@ export interface AzureScenario {
  */
 export async function startAzureScenario(
   config?: Record<string, unknown>,
-  options: { readonly runConfig?: (config: LinkdnsConfig) => RunConfigSource } = {},
+  options: {
+    readonly runConfig?: (config: LinkdnsConfig) => RunConfigSource;
+    readonly brownfield?: boolean;
+  } = {},
 ): Promise<AzureScenario> {
   const azure = await startLocalAzure();
   seedFromAzCli(azure.state, [
     ...(readEventFile('azure/cli/private-endpoints.json') as Record<string, unknown>[]),
     ...(readEventFile('azure/cli/network-interfaces.json') as Record<string, unknown>[]),
   ]);
+  const world = options.brownfield
+    ? {
+        brownfield: seedAzureBrownfield(azure.state, {
+          subscriptionId: AZURE_SCENARIO.subscriptionId,
+          networkResourceGroup: AZURE_SCENARIO.endpointResourceGroup,
+          dnsResourceGroup: AZURE_SCENARIO.dnsResourceGroup,
+          vnetName: 'vnet-kafka-clients',
+        }),
+      }
+    : {};
   const settings = readAzureSettings({
     LINKDNS_CONFIG: JSON.stringify(config ?? readEventFile('azure/cli/linkdns-config.json')),
     AZURE_SUBSCRIPTION_ID: AZURE_SCENARIO.subscriptionId,
@@ -382,7 +398,7 @@ export async function startAzureScenario(
     clientOptions: localAzureClientOptions(azure.baseUrl),
     currentConfig: runConfig.current,
   });
-  return { azure, settings, endpoints, dns, runConfig };
+  return { azure, settings, endpoints, dns, runConfig, ...world };
 }
 
 /** Resource id of the Private DNS zone named `domain` in the scenario's DNS resource group. */

@@ -265,6 +265,32 @@ function routeOf(method: string, path: string): Route | undefined {
     const handle = collection === 'privatednszones' ? zoneHandler(method, id) : networkHandler(method, id, collection);
     return { operation: `${group}.${verb}`, handle };
   }
+  if (collection === 'privateendpoints' && lower[8] === 'privatednszonegroups' && method === 'GET') {
+    // https://learn.microsoft.com/rest/api/virtualnetwork/private-dns-zone-groups (read only here: the zone groups
+    // of the seeded world, through which Azure writes the `privatelink.*` records).
+    const groupName = segments[9];
+    if (segments.length === 9) {
+      return {
+        operation: 'privateDnsZoneGroups.list',
+        handle: (context) =>
+          page(
+            context,
+            required(context.store.get(id), id) &&
+              context.store.children(id, 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups'),
+          ),
+      };
+    }
+    if (segments.length === 10 && groupName) {
+      const groupId = `${id}/privateDnsZoneGroups/${groupName}`;
+      return {
+        operation: 'privateDnsZoneGroups.get',
+        handle: (context) => ({
+          status: 200,
+          body: required(context.store.get(groupId), groupId) as unknown as Record<string, unknown>,
+        }),
+      };
+    }
+  }
   if (collection !== 'privatednszones') return undefined;
   const zoneId = id;
   const child = lower[8];

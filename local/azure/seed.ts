@@ -65,6 +65,13 @@ export interface PrivateEndpointSeed {
   readonly tags?: Record<string, string>;
   /** Put the IP into `customDnsConfigs` instead of leaving it on the NIC only. */
   readonly ipInCustomDnsConfigs?: boolean;
+  /**
+   * An automatically approved connection to an Azure resource (`privateLinkServiceConnections`, as for a storage
+   * account or a Key Vault) with these sub-resources (`blob`, `vault`, `sqlServer`); a manual one when omitted.
+   */
+  readonly groupIds?: readonly string[];
+  /** The name the endpoint answers for, listed with the IP in `customDnsConfigs` (e.g. `st1.blob.core.windows.net`). */
+  readonly fqdn?: string;
 }
 
 /** Creates a private endpoint with its NIC, in the shape ARM returns for a manual Private Link connection. */
@@ -103,6 +110,22 @@ export function seedPrivateEndpoint(
     },
   });
   const status = seed.status ?? 'Approved';
+  const connectionKind = seed.groupIds ? 'privateLinkServiceConnections' : 'manualPrivateLinkServiceConnections';
+  const connection = {
+    id: `${endpointId}/${connectionKind}/${seed.name}`,
+    name: seed.name,
+    type: `Microsoft.Network/privateEndpoints/${connectionKind}`,
+    properties: {
+      provisioningState: 'Succeeded',
+      privateLinkServiceId: seed.service,
+      ...(seed.groupIds ? { groupIds: [...seed.groupIds] } : { requestMessage: 'PL' }),
+      privateLinkServiceConnectionState: {
+        status,
+        description: seed.groupIds ? 'Auto-Approved' : status,
+        actionsRequired: 'None',
+      },
+    },
+  };
   const endpoint = store.put({
     id: endpointId,
     name: seed.name,
@@ -113,21 +136,12 @@ export function seedPrivateEndpoint(
       provisioningState: 'Succeeded',
       subnet: { id: seed.subnetId },
       networkInterfaces: [{ id: nicId }],
-      privateLinkServiceConnections: [],
-      manualPrivateLinkServiceConnections: [
-        {
-          id: `${endpointId}/manualPrivateLinkServiceConnections/${seed.name}`,
-          name: seed.name,
-          type: 'Microsoft.Network/privateEndpoints/manualPrivateLinkServiceConnections',
-          properties: {
-            provisioningState: 'Succeeded',
-            privateLinkServiceId: seed.service,
-            requestMessage: 'PL',
-            privateLinkServiceConnectionState: { status, description: status, actionsRequired: 'None' },
-          },
-        },
-      ],
-      customDnsConfigs: seed.ipInCustomDnsConfigs ? [{ ipAddresses: [seed.ip] }] : [],
+      privateLinkServiceConnections: seed.groupIds ? [connection] : [],
+      manualPrivateLinkServiceConnections: seed.groupIds ? [] : [connection],
+      customDnsConfigs:
+        seed.ipInCustomDnsConfigs || seed.fqdn
+          ? [{ ...(seed.fqdn ? { fqdn: seed.fqdn } : {}), ipAddresses: [seed.ip] }]
+          : [],
       ipConfigurations: [],
     },
   });
@@ -139,6 +153,9 @@ export function deletePrivateEndpoint(store: ArmStore, endpointId: string): void
   const endpoint = store.get(endpointId);
   for (const nic of (endpoint?.properties.networkInterfaces as { id: string }[] | undefined) ?? [])
     store.delete(nic.id);
+  for (const group of store.children(endpointId, 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups')) {
+    store.delete(group.id);
+  }
   store.delete(endpointId);
 }
 

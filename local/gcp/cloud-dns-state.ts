@@ -10,7 +10,12 @@ import { invalid, LocalGoogleError } from './google-errors.ts';
  *   differs is 412 `conditionNotMet` ("Precondition not met for 'entity.change.deletions[i]'"); one that does not exist
  *   is 404 `notFound` (the status of that case is *unconfirmed*; the message is the one Cloud DNS sends).
  * - An addition of a name and type that exists (after the change's deletions) is 409 `alreadyExists`.
- * - A new zone gets its SOA and NS record sets at the apex; a change is `pending` when created and `done` later.
+ * - A new zone gets its SOA and NS record sets at the apex; they can be replaced but not removed (reason
+ *   `invalidZoneApex`). NS record sets cannot be wildcards (`wildcardNotAllowed`); a CNAME cannot share its name
+ *   (`cnameResourceRecordSetConflict`) and holds exactly one rrdata (`invalidRecordCount`). Reasons as the error
+ *   messages page lists them; the 400 status of these four is *unconfirmed*.
+ * - A change is `pending` when created and on its first `changes.get` (by default), `done` after: a client's wait
+ *   loop runs at least once, as it must on Cloud DNS, where changes take seconds.
  */
 
 export interface StoredRecordSet {
@@ -69,6 +74,8 @@ const TYPES = new Set([
 export interface CloudDnsStateOptions {
   /** How long a change stays `pending` before `changes.get` reports `done`. Default 0. */
   readonly changeDoneAfterMs?: number;
+  /** How many `changes.get` reads answer `pending` before `done` (both this and the time must pass). Default 1. */
+  readonly changePendingReads?: number;
 }
 
 export class CloudDnsState {
@@ -76,10 +83,13 @@ export class CloudDnsState {
   readonly #records = new Map<string, Map<string, StoredRecordSet>>();
   readonly #changes = new Map<string, StoredChange[]>();
   readonly #doneAfterMs: number;
+  readonly #pendingReads: number;
+  readonly #reads = new Map<StoredChange, number>();
   #nextZoneId = 4_811_000_000_000_000_000n;
 
   constructor(options: CloudDnsStateOptions = {}) {
     this.#doneAfterMs = options.changeDoneAfterMs ?? 0;
+    this.#pendingReads = options.changePendingReads ?? 1;
   }
 
   // ── Zones ─────────────────────────────────────────────────────────────────────────────────────
@@ -162,9 +172,23 @@ export class CloudDnsState {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /**
+   * `managedZones.delete`: only a zone holding nothing but its apex SOA and NS can go
+   * (https://cloud.google.com/dns/docs/reference/rest/v1/managedZones/delete; reason `containerNotEmpty`).
+   */
   deleteZone(project: string, name: string): void {
     const zone = this.zone(project, name);
     const key = zoneKey(project, zone.name);
+    const others = [...(this.#records.get(key)?.values() ?? [])].filter(
+      (record) => !(record.name === zone.dnsName && (record.type === 'SOA' || record.type === 'NS')),
+    );
+    if (others.length > 0) {
+      throw new LocalGoogleError(
+        400,
+        'containerNotEmpty',
+        `The resource named '${zone.name}' cannot be deleted because it is not empty`,
+      );
+    }
     this.#zones.delete(key);
     this.#records.delete(key);
     this.#changes.delete(key);
@@ -241,11 +265,22 @@ export class CloudDnsState {
       }
       const others = [...working.values()].filter((other) => other.name === record.name);
       if (others.length > 0 && (record.type === 'CNAME' || others.some((other) => other.type === 'CNAME'))) {
-        throw invalid(
-          `The resource '${where}' named '${record.name} (${record.type})' conflicts: a CNAME cannot share its name with other record sets`,
+        throw new LocalGoogleError(
+          400,
+          'cnameResourceRecordSetConflict',
+          `The resource '${where}' named '${record.name} (${record.type})' cannot be created because a CNAME resource record set cannot share its name with other resource record sets`,
         );
       }
       working.set(recordKey(record), record);
+    }
+    for (const type of ['SOA', 'NS']) {
+      if (!working.has(`${zone.dnsName} ${type}`)) {
+        throw new LocalGoogleError(
+          400,
+          'invalidZoneApex',
+          `The ${type} resource record set at the zone apex '${zone.dnsName}' cannot be removed, only replaced`,
+        );
+      }
     }
     this.#records.set(key, working);
     const history = this.#changes.get(key) ?? [];
@@ -261,6 +296,57 @@ export class CloudDnsState {
     history.push(change);
     this.#changes.set(key, history);
     return change;
+  }
+
+  /**
+   * `managedZones.patch`: description, labels and the private zone's networks
+   * (https://cloud.google.com/dns/docs/reference/rest/v1/managedZones/patch).
+   */
+  patchZone(
+    project: string,
+    nameOrId: string,
+    patch: { description?: unknown; labels?: unknown; networks?: readonly string[] },
+  ): { before: StoredZone; after: StoredZone } {
+    const before = this.zone(project, nameOrId);
+    if (patch.description !== undefined && typeof patch.description !== 'string') {
+      throw invalid(`Invalid value for 'entity.managedZone.description': '${String(patch.description)}'`);
+    }
+    const after: StoredZone = {
+      ...before,
+      ...(typeof patch.description === 'string' ? { description: patch.description } : {}),
+      ...(patch.labels !== undefined ? { labels: patch.labels as Record<string, string> } : {}),
+      ...(patch.networks !== undefined && before.visibility === 'private' ? { networks: [...patch.networks] } : {}),
+    };
+    this.#zones.set(zoneKey(project, before.name), after);
+    return { before, after };
+  }
+
+  /** One record set by name and type; 404 `notFound` otherwise. */
+  recordSet(project: string, zoneName: string, name: string, type: string): StoredRecordSet {
+    const zone = this.zone(project, zoneName);
+    const found = this.#records.get(zoneKey(project, zone.name))?.get(`${absolute(name)} ${type.toUpperCase()}`);
+    if (!found) {
+      throw new LocalGoogleError(
+        404,
+        'notFound',
+        `The 'parameters.name' resource named '${absolute(name)} (${type.toUpperCase()})' does not exist.`,
+      );
+    }
+    return found;
+  }
+
+  /** `changes.get`: counts the read; `pending` until the configured reads and time have passed. */
+  readChange(project: string, zoneName: string, id: string): { change: StoredChange; status: 'pending' | 'done' } {
+    const change = this.change(project, zoneName, id);
+    const reads = (this.#reads.get(change) ?? 0) + 1;
+    this.#reads.set(change, reads);
+    return { change, status: this.statusOf(change, reads) };
+  }
+
+  /** The status a listing shows (without counting a read). */
+  statusOf(change: StoredChange, reads = this.#reads.get(change) ?? 0): 'pending' | 'done' {
+    if (change.id === '0') return 'done'; // the zone's creation
+    return reads > this.#pendingReads && Date.now() >= change.doneAt ? 'done' : 'pending';
   }
 
   change(project: string, zoneName: string, id: string): StoredChange {
@@ -352,7 +438,19 @@ function validRecordSet(input: Record<string, unknown>, where: string, zone: Sto
       }
     }
   }
-  if (type === 'CNAME' && rrdatas.length !== 1)
-    throw invalid(`A CNAME record set holds exactly one rrdata ('${where}')`);
+  if (type === 'CNAME' && rrdatas.length !== 1) {
+    throw new LocalGoogleError(
+      400,
+      'invalidRecordCount',
+      `Invalid record count for '${where}' named '${name} (CNAME)': a CNAME resource record set holds exactly one record`,
+    );
+  }
+  if (type === 'NS' && name.startsWith('*.')) {
+    throw new LocalGoogleError(
+      400,
+      'wildcardNotAllowed',
+      `The resource '${where}' named '${name} (NS)' is invalid: NS resource record sets cannot be wildcards`,
+    );
+  }
   return rrset(name, type, ttl, rrdatas as string[], input.routingPolicy);
 }

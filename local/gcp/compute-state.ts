@@ -2,39 +2,45 @@ import { invalid, LocalGoogleError } from './google-errors.ts';
 
 /**
  * The forwarding rules of the local Compute Engine v1 API, stored as the API returns them (the fields of
- * `gcloud compute forwarding-rules list --format=json`), keyed by `projects/P/regions/R/forwardingRules/N`.
+ * `gcloud compute forwarding-rules list --format=json`), keyed by `projects/P/regions/R/forwardingRules/N`, or
+ * `projects/P/global/forwardingRules/N` for global rules (PSC endpoints for Google APIs, global load balancers),
+ * which have no `region` field.
  *
  * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/globalForwardingRules
  */
 export type StoredForwardingRule = Readonly<Record<string, unknown>> & {
   readonly name: string;
   readonly selfLink: string;
-  readonly region: string;
+  readonly region?: string;
 };
 
 const SELF_LINK_PREFIX = 'https://www.googleapis.com/compute/v1/';
-const RULE_PATH = /projects\/([^/]+)\/regions\/([^/]+)\/forwardingRules\/([^/]+)$/;
+const RULE_PATH = /projects\/([^/]+)\/(?:regions\/([^/]+)|global)\/forwardingRules\/([^/]+)$/;
+/** The key of a global rule in place of a region. */
+export const GLOBAL = 'global';
 
 export class ComputeState {
   readonly #rules = new Map<string, StoredForwardingRule>();
 
   /** Stores a rule; `selfLink` (or `region` + `name` + `project`) says where. */
   putForwardingRule(rule: Record<string, unknown>, project?: string): StoredForwardingRule {
-    const name = String(rule.name ?? '');
     const selfLink =
       typeof rule.selfLink === 'string'
         ? rule.selfLink
-        : `${SELF_LINK_PREFIX}projects/${project}/regions/${lastSegment(String(rule.region ?? ''))}/forwardingRules/${name}`;
+        : `${SELF_LINK_PREFIX}projects/${project}/regions/${lastSegment(String(rule.region ?? ''))}/forwardingRules/${String(rule.name ?? '')}`;
     const match = RULE_PATH.exec(selfLink);
-    if (!match?.[1] || !match[2] || !match[3]) throw invalid(`Not a regional forwarding rule self link: ${selfLink}`);
+    const [owner, region, name] = [match?.[1], match?.[2] ?? GLOBAL, match?.[3]];
+    if (!owner || !name) throw invalid(`Not a forwarding rule self link: ${selfLink}`);
+    const { region: _given, ...rest } = rule;
     const stored: StoredForwardingRule = {
       kind: 'compute#forwardingRule',
-      ...rule,
-      name: match[3],
-      selfLink: `${SELF_LINK_PREFIX}projects/${match[1]}/regions/${match[2]}/forwardingRules/${match[3]}`,
-      region: `${SELF_LINK_PREFIX}projects/${match[1]}/regions/${match[2]}`,
+      ...rest,
+      name,
+      selfLink: `${SELF_LINK_PREFIX}${rulePath(owner, region, name)}`,
+      ...(region === GLOBAL ? {} : { region: `${SELF_LINK_PREFIX}projects/${owner}/regions/${region}` }),
     };
-    this.#rules.set(rulePath(match[1], match[2], match[3]), stored);
+    this.#rules.set(rulePath(owner, region, name), stored);
     return stored;
   }
 
@@ -50,11 +56,13 @@ export class ComputeState {
     return rule;
   }
 
+  /** The rules of one region (or of {@link GLOBAL}), or of every region and global with `region` undefined. */
   forwardingRules(project: string, region?: string, filter?: string): StoredForwardingRule[] {
     const matches = parseFilter(filter);
+    const regionOf = (path: string) => (path.split('/')[2] === GLOBAL ? GLOBAL : path.split('/')[3]);
     return [...this.#rules.entries()]
-      .filter(([path]) => path.startsWith(`projects/${project}/regions/${region ?? ''}`))
-      .filter(([path]) => region === undefined || path.split('/')[3] === region)
+      .filter(([path]) => path.startsWith(`projects/${project}/`))
+      .filter(([path]) => region === undefined || regionOf(path) === region)
       .map(([, rule]) => rule)
       .filter(matches)
       .sort((a, b) => a.selfLink.localeCompare(b.selfLink));
@@ -62,7 +70,9 @@ export class ComputeState {
 }
 
 function rulePath(project: string, region: string, name: string): string {
-  return `projects/${project}/regions/${region}/forwardingRules/${name}`;
+  return region === GLOBAL
+    ? `projects/${project}/global/forwardingRules/${name}`
+    : `projects/${project}/regions/${region}/forwardingRules/${name}`;
 }
 
 function lastSegment(value: string): string {

@@ -8,6 +8,7 @@ import { staticToken } from '../../functions/gcp/google-api.ts';
 import type { GcpHandlers } from '../../functions/gcp/handlers.ts';
 import { type GcpSettings, readGcpSettings } from '../../functions/gcp/settings.ts';
 import { readEventFile } from '../demo-scenario.ts';
+import { type GcpBrownfield, seedGcpBrownfield } from './brownfield.ts';
 import { seedForwardingRules, seedZone, zoneSnapshot } from './seed.ts';
 import { type LocalGcp, type LocalGcpState, startLocalGcp } from './server.ts';
 
@@ -18,6 +19,8 @@ import { type LocalGcp, type LocalGcpState, startLocalGcp } from './server.ts';
  */
 export const GCP_SCENARIO = {
   project: 'acme-prod',
+  /** The project's number, as audit-log entries may name it (`projects/318273645091/…`). */
+  projectNumber: '318273645091',
   region: 'us-central1',
   /** Confluent's `dns_domain` of the dedicated cluster (PRODUCT.md §2). */
   domain: '6ky22p.us-central1.gcp.confluent.cloud',
@@ -47,16 +50,23 @@ export interface GcpWorldOptions {
   readonly publicZone?: boolean;
   /** The functions' per-run configuration (Confluent Cloud discovery), from the typed one; default: the typed one. */
   readonly runConfig?: (config: LinkdnsConfig) => RunConfigSource;
+  /** Seed the unrelated rules and zone of a real project (`local/gcp/brownfield.ts`). Default false. */
+  readonly brownfield?: boolean;
 }
 
-/** Puts the scenario's world into a local Google Cloud, as a person with `gcloud` would have made it. */
-export function seedGcpScenario(state: LocalGcpState, options: GcpWorldOptions = {}): void {
-  const { project, domain, network, privateZone, publicZone } = GCP_SCENARIO;
+/**
+ * Puts the scenario's world into a local Google Cloud, as a person with `gcloud` would have made it.
+ * @returns the brownfield's rules and zone when `brownfield` is set
+ */
+export function seedGcpScenario(state: LocalGcpState, options: GcpWorldOptions = {}): GcpBrownfield | undefined {
+  const { project, projectNumber, region, domain, network, privateZone, publicZone } = GCP_SCENARIO;
+  state.projects.add({ projectId: project, projectNumber });
   if (options.rules ?? true) seedForwardingRules(state, pscForwardingRules());
   if (options.privateZone ?? true) {
     seedZone(state, { project, name: privateZone, dnsName: domain, visibility: 'private', networks: [network] });
   }
   if (options.publicZone ?? true) seedZone(state, { project, name: publicZone, dnsName: domain, visibility: 'public' });
+  return options.brownfield ? seedGcpBrownfield(state, { project, region, network }) : undefined;
 }
 
 export interface GcpScenario {
@@ -67,6 +77,8 @@ export interface GcpScenario {
   readonly dns: CloudDnsZones;
   /** What the endpoint source selects by, and what the handlers get as `runConfig`. */
   readonly runConfig: RunConfigSource;
+  /** The unrelated rules and zone of a real project, when started with `brownfield: true`. */
+  readonly brownfield?: GcpBrownfield;
 }
 
 /**
@@ -78,7 +90,7 @@ export async function startGcpScenario(
   options: GcpWorldOptions = {},
 ): Promise<GcpScenario> {
   const gcp = await startLocalGcp();
-  seedGcpScenario(gcp.state, options);
+  const brownfield = seedGcpScenario(gcp.state, options);
   const settings = readGcpSettings({
     LINKDNS_CONFIG: JSON.stringify(config),
     LINKDNS_GCP_PROJECT: GCP_SCENARIO.project,
@@ -92,7 +104,7 @@ export async function startGcpScenario(
     pollIntervalMs: 1,
     currentConfig: runConfig.current,
   });
-  return { gcp, settings, endpoints, dns, runConfig };
+  return { gcp, settings, endpoints, dns, runConfig, ...(brownfield ? { brownfield } : {}) };
 }
 
 /** A-record sets of a zone of the scenario as `{ 'A *': [ips], 'A *.us-central1-a': [ip] }`. */

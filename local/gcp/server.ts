@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
 import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-state.ts';
-import { ComputeState } from './compute-state.ts';
+import { ComputeState, GLOBAL } from './compute-state.ts';
 import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
+import { ProjectsState, projectView } from './projects-state.ts';
 
 /**
  * The local Google Cloud: one HTTP server on 127.0.0.1 speaking the two JSON APIs linkdns calls, with their semantics,
@@ -13,13 +14,19 @@ import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
  * Cloud DNS v1 (https://cloud.google.com/dns/docs/reference/rest/v1):
  *   GET  /dns/v1/projects/{p}/managedZones[?dnsName=&maxResults=&pageToken=]         managedZones.list
  *   POST /dns/v1/projects/{p}/managedZones                                          managedZones.create
- *   GET  /dns/v1/projects/{p}/managedZones/{zone}                                   managedZones.get
+ *   GET|PATCH|DELETE /dns/v1/projects/{p}/managedZones/{zone}                       managedZones.get/patch/delete
  *   GET  /dns/v1/projects/{p}/managedZones/{zone}/rrsets[?name=&type=&pageToken=]   resourceRecordSets.list
+ *   POST /dns/v1/projects/{p}/managedZones/{zone}/rrsets                            resourceRecordSets.create
+ *   GET|PATCH|DELETE /dns/v1/projects/{p}/managedZones/{zone}/rrsets/{name}/{type}  resourceRecordSets.get/patch/delete
  *   POST /dns/v1/projects/{p}/managedZones/{zone}/changes                           changes.create
- *   GET  /dns/v1/projects/{p}/managedZones/{zone}/changes/{changeId}                changes.get
+ *   GET  /dns/v1/projects/{p}/managedZones/{zone}/changes[?sortOrder=&pageToken=]   changes.list
+ *   GET  /dns/v1/projects/{p}/managedZones/{zone}/changes/{changeId}                changes.get (pending, then done)
+ * Resource Manager v3 (https://cloud.google.com/resource-manager/reference/rest/v3/projects/get):
+ *   GET  /v3/projects/{projectIdOrNumber}                                             projects.get
  * Compute Engine v1 (https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules):
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules[?filter=&maxResults=&pageToken=]  forwardingRules.list
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules/{name}                            forwardingRules.get
+ *   GET  /compute/v1/projects/{p}/global/forwardingRules[/{name}]                               globalForwardingRules.list/get
  *   GET  /compute/v1/projects/{p}/aggregated/forwardingRules[?filter=&pageToken=]               forwardingRules.aggregatedList
  *
  * `{zone}` is the managed zone's name or numeric id, as on the real API. Every request needs a bearer token (401
@@ -78,13 +85,17 @@ export interface FaultInjector {
 export interface LocalGcpState {
   readonly dns: CloudDnsState;
   readonly compute: ComputeState;
+  /** Project id ↔ number (Resource Manager `projects.get`). */
+  readonly projects: ProjectsState;
 }
 
 export interface LocalGcpOptions {
   /** Items per list page before a `nextPageToken` is returned. Default 100. */
   readonly pageSize?: number;
-  /** How long a change stays `pending`. Default 0 (`done` on the first `changes.get`). */
+  /** How long a change stays `pending` at least. Default 0. */
   readonly changeDoneAfterMs?: number;
+  /** How many `changes.get` answer `pending` before `done`. Default 1 (0: `done` on the first read). */
+  readonly changePendingReads?: number;
 }
 
 export interface LocalGcp {
@@ -111,8 +122,12 @@ interface RouteContext {
 /** Starts the local Google Cloud on 127.0.0.1 with an ephemeral port. */
 export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<LocalGcp> {
   const state: LocalGcpState = {
-    dns: new CloudDnsState({ changeDoneAfterMs: options.changeDoneAfterMs ?? 0 }),
+    dns: new CloudDnsState({
+      changeDoneAfterMs: options.changeDoneAfterMs ?? 0,
+      changePendingReads: options.changePendingReads ?? 1,
+    }),
     compute: new ComputeState(),
+    projects: new ProjectsState(),
   };
   const entries: LoggedRequest[] = [];
   const faults: (Fault & { left: number })[] = [];
@@ -191,37 +206,20 @@ export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<Loca
 // ── Routing ──────────────────────────────────────────────────────────────────────────────────────
 
 function routeOf(method: string, path: string): Route | undefined {
-  const dns = /^\/dns\/v1\/projects\/([^/]+)\/managedZones(?:\/([^/]+)(?:\/(rrsets|changes)(?:\/([^/]+))?)?)?$/.exec(
-    path,
-  );
-  if (dns?.[1]) {
-    const [, project, zone, child, childId] = dns as unknown as [string, string, string?, string?, string?];
-    if (!zone && method === 'GET') return { operation: 'managedZones.list', handle: (c) => listZones(c, project) };
-    if (!zone && method === 'POST') return { operation: 'managedZones.create', handle: (c) => createZone(c, project) };
-    if (zone && !child && method === 'GET') {
-      return {
-        operation: 'managedZones.get',
-        handle: (c) => ({ status: 200, body: zoneView(c.state.dns.zone(project, zone)) }),
-      };
-    }
-    if (zone && child === 'rrsets' && !childId && method === 'GET') {
-      return { operation: 'resourceRecordSets.list', handle: (c) => listRecordSets(c, project, zone) };
-    }
-    if (zone && child === 'changes' && !childId && method === 'POST') {
-      return {
-        operation: 'changes.create',
-        handle: (c) => ({ status: 200, body: changeView(c.state.dns.applyChange(project, zone, c.body ?? {}), true) }),
-      };
-    }
-    if (zone && child === 'changes' && childId && method === 'GET') {
-      return {
-        operation: 'changes.get',
-        handle: (c) => ({ status: 200, body: changeView(c.state.dns.change(project, zone, childId), false) }),
-      };
-    }
-    return undefined;
-  }
+  const dns =
+    /^\/dns\/v1\/projects\/([^/]+)\/managedZones(?:\/([^/]+)(?:\/(rrsets|changes)(?:\/([^/]+)(?:\/([^/]+))?)?)?)?$/.exec(
+      path,
+    );
+  if (dns?.[1]) return dnsRouteOf(method, dns as unknown as [string, string, string?, string?, string?, string?]);
   if (method !== 'GET') return undefined;
+  const project = /^\/v3\/projects\/([^/]+)$/.exec(path);
+  if (project?.[1]) {
+    const idOrNumber = project[1];
+    return {
+      operation: 'projects.get',
+      handle: (c) => ({ status: 200, body: projectView(c.state.projects.get(idOrNumber)) }),
+    };
+  }
   const regional = /^\/compute\/v1\/projects\/([^/]+)\/regions\/([^/]+)\/forwardingRules(?:\/([^/]+))?$/.exec(path);
   if (regional?.[1] && regional[2]) {
     const [, project, region, name] = regional as unknown as [string, string, string, string?];
@@ -249,6 +247,34 @@ function routeOf(method: string, path: string): Route | undefined {
       },
     };
   }
+  const global = /^\/compute\/v1\/projects\/([^/]+)\/global\/forwardingRules(?:\/([^/]+))?$/.exec(path);
+  if (global?.[1]) {
+    // https://cloud.google.com/compute/docs/reference/rest/v1/globalForwardingRules (PSC endpoints for Google APIs)
+    const [, project, name] = global as unknown as [string, string, string?];
+    if (name) {
+      return {
+        operation: 'globalForwardingRules.get',
+        handle: (c) => ({ status: 200, body: c.state.compute.forwardingRule(project, GLOBAL, name) }),
+      };
+    }
+    return {
+      operation: 'globalForwardingRules.list',
+      handle: (c) => {
+        const rules = c.state.compute.forwardingRules(project, GLOBAL, c.url.searchParams.get('filter') ?? undefined);
+        const { items, nextPageToken } = page(c, rules);
+        return {
+          status: 200,
+          body: {
+            kind: 'compute#forwardingRuleList',
+            id: `projects/${project}/global/forwardingRules`,
+            selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/forwardingRules`,
+            ...(items.length > 0 ? { items } : {}),
+            ...(nextPageToken ? { nextPageToken } : {}),
+          },
+        };
+      },
+    };
+  }
   const aggregated = /^\/compute\/v1\/projects\/([^/]+)\/aggregated\/forwardingRules$/.exec(path);
   if (aggregated?.[1]) {
     const project = aggregated[1];
@@ -263,7 +289,7 @@ function routeOf(method: string, path: string): Route | undefined {
         const { items, nextPageToken } = page(c, rules);
         const scoped: Record<string, unknown> = {};
         for (const rule of items) {
-          const key = `regions/${rule.region.split('/').at(-1)}`;
+          const key = rule.region ? `regions/${rule.region.split('/').at(-1)}` : 'global';
           const entry = (scoped[key] ?? { forwardingRules: [] }) as { forwardingRules: unknown[] };
           entry.forwardingRules.push(rule);
           scoped[key] = entry;
@@ -362,13 +388,150 @@ function zoneView(zone: StoredZone): Record<string, unknown> {
   };
 }
 
-/** `pending` when created; on `changes.get`, `done` once the configured delay has passed. */
-function changeView(change: StoredChange, created: boolean): Record<string, unknown> {
+/**
+ * The Cloud DNS v1 methods (https://cloud.google.com/dns/docs/reference/rest/v1): managed zones, record sets by the
+ * `changes` API and by the `resourceRecordSets` methods `gcloud dns record-sets create/update/delete` use (each one an
+ * atomic change with the same checks), and the change history.
+ */
+function dnsRouteOf(
+  method: string,
+  [, project, zone, child, first, second]: [string, string, string?, string?, string?, string?],
+): Route | undefined {
+  if (!zone) {
+    if (method === 'GET') return { operation: 'managedZones.list', handle: (c) => listZones(c, project) };
+    if (method === 'POST') return { operation: 'managedZones.create', handle: (c) => createZone(c, project) };
+    return undefined;
+  }
+  if (!child) {
+    if (method === 'GET') {
+      return {
+        operation: 'managedZones.get',
+        handle: (c) => ({ status: 200, body: zoneView(c.state.dns.zone(project, zone)) }),
+      };
+    }
+    if (method === 'PATCH') return { operation: 'managedZones.patch', handle: (c) => patchZone(c, project, zone) };
+    if (method === 'DELETE') {
+      return {
+        operation: 'managedZones.delete',
+        handle: (c) => {
+          c.state.dns.deleteZone(project, zone);
+          return { status: 204, body: undefined };
+        },
+      };
+    }
+    return undefined;
+  }
+  if (child === 'changes') {
+    if (!first && method === 'POST') {
+      return {
+        operation: 'changes.create',
+        handle: (c) => ({
+          status: 200,
+          body: changeView(c.state.dns.applyChange(project, zone, c.body ?? {}), 'pending'),
+        }),
+      };
+    }
+    if (!first && method === 'GET') return { operation: 'changes.list', handle: (c) => listChanges(c, project, zone) };
+    if (first && !second && method === 'GET') {
+      return {
+        operation: 'changes.get',
+        handle: (c) => {
+          const { change, status } = c.state.dns.readChange(project, zone, first);
+          return { status: 200, body: changeView(change, status) };
+        },
+      };
+    }
+    return undefined;
+  }
+  if (!first) {
+    if (method === 'GET')
+      return { operation: 'resourceRecordSets.list', handle: (c) => listRecordSets(c, project, zone) };
+    if (method === 'POST') {
+      return {
+        operation: 'resourceRecordSets.create',
+        handle: (c) => {
+          const change = c.state.dns.applyChange(project, zone, { additions: [c.body ?? {}] });
+          return { status: 200, body: change.additions[0] };
+        },
+      };
+    }
+    return undefined;
+  }
+  if (!second) return undefined;
+  const [name, type] = [first, second];
+  if (method === 'GET') {
+    return {
+      operation: 'resourceRecordSets.get',
+      handle: (c) => ({ status: 200, body: c.state.dns.recordSet(project, zone, name, type) }),
+    };
+  }
+  if (method === 'PATCH') {
+    return {
+      operation: 'resourceRecordSets.patch',
+      handle: (c) => {
+        const existing = c.state.dns.recordSet(project, zone, name, type);
+        const wanted = { ...existing, ...c.body, name: existing.name, type: existing.type };
+        const change = c.state.dns.applyChange(project, zone, { deletions: [existing], additions: [wanted] });
+        return { status: 200, body: change.additions[0] };
+      },
+    };
+  }
+  if (method === 'DELETE') {
+    return {
+      operation: 'resourceRecordSets.delete',
+      handle: (c) => {
+        const existing = c.state.dns.recordSet(project, zone, name, type);
+        c.state.dns.applyChange(project, zone, { deletions: [existing] });
+        return { status: 200, body: {} };
+      },
+    };
+  }
+  return undefined;
+}
+
+function patchZone(context: RouteContext, project: string, zone: string): { status: number; body: unknown } {
+  const body = context.body ?? {};
+  const config = body.privateVisibilityConfig as { networks?: { networkUrl?: unknown }[] } | undefined;
+  const { before, after } = context.state.dns.patchZone(project, zone, {
+    description: body.description,
+    labels: body.labels,
+    ...(config?.networks ? { networks: config.networks.map((network) => String(network.networkUrl)) } : {}),
+  });
+  // managedZones.patch answers with a finished Operation (https://cloud.google.com/dns/docs/reference/rest/v1/managedZoneOperations).
+  return {
+    status: 200,
+    body: {
+      kind: 'dns#operation',
+      id: randomUUID(),
+      type: 'UPDATE',
+      status: 'DONE',
+      startTime: new Date().toISOString(),
+      user: 'local',
+      zoneContext: { oldValue: zoneView(before), newValue: zoneView(after) },
+    },
+  };
+}
+
+function listChanges(context: RouteContext, project: string, zone: string): { status: number; body: unknown } {
+  const descending = context.url.searchParams.get('sortOrder') === 'descending';
+  const changes = context.state.dns.changes(project, zone);
+  const { items, nextPageToken } = page(context, descending ? changes.reverse() : changes);
+  return {
+    status: 200,
+    body: {
+      kind: 'dns#changesListResponse',
+      changes: items.map((change) => changeView(change, context.state.dns.statusOf(change))),
+      ...(nextPageToken ? { nextPageToken } : {}),
+    },
+  };
+}
+
+function changeView(change: StoredChange, status: 'pending' | 'done'): Record<string, unknown> {
   return {
     kind: change.kind,
     id: change.id,
     startTime: change.startTime,
-    status: !created && Date.now() >= change.doneAt ? 'done' : 'pending',
+    status,
     additions: change.additions,
     deletions: change.deletions,
   };
@@ -409,7 +572,7 @@ function parseBody(text: string): Record<string, unknown> {
 function send(response: ServerResponse, status: number, body: unknown): void {
   response
     .writeHead(status, { 'content-type': 'application/json; charset=UTF-8', 'x-goog-request-id': randomUUID() })
-    .end(JSON.stringify(body));
+    .end(body === undefined ? '' : JSON.stringify(body));
 }
 
 function sendError(response: ServerResponse, error: LocalGoogleError): void {

@@ -78,7 +78,7 @@ describe('forwardingRuleEvents', () => {
       'managedZones.list': 1,
       'resourceRecordSets.list': 2,
       'changes.create': 1,
-      'changes.get': 1,
+      'changes.get': 2, // pending, then done: the local Cloud DNS makes the wait loop run
     });
     expect(harness.notified).toHaveLength(1);
   });
@@ -107,7 +107,7 @@ describe('forwardingRuleEvents', () => {
       'resourceRecordSets.list': 2,
       'forwardingRules.list': 1,
       'changes.create': 1,
-      'changes.get': 1,
+      'changes.get': 2, // pending, then done: the local Cloud DNS makes the wait loop run
     });
   });
 
@@ -367,7 +367,7 @@ describe('cloudDnsRecordEvents', () => {
       'resourceRecordSets.list': 2,
       'forwardingRules.list': 1,
       'changes.create': 1,
-      'changes.get': 1,
+      'changes.get': 2, // pending, then done: the local Cloud DNS makes the wait loop run
     });
   });
 
@@ -448,7 +448,7 @@ describe('scheduledRepair', () => {
       'managedZones.list': 2,
       'resourceRecordSets.list': 2,
       'changes.create': 1,
-      'changes.get': 1,
+      'changes.get': 2, // pending, then done: the local Cloud DNS makes the wait loop run
     });
   });
 
