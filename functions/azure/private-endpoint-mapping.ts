@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { globMatches, type LinkdnsConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import { parseResource } from '../core/input-schema.ts';
 import type { EndpointState, ObservedEndpoint } from '../core/model.ts';
 
 /**
@@ -289,18 +290,5 @@ function asList(value: unknown, what: string): unknown[] {
 }
 
 function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const id =
-    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
-      ? ` ${(value as { id: string }).id}`
-      : '';
-  const problems = parsed.error.issues.map(
-    (issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`,
-  );
-  return failInput(`Invalid ${what}${id}: ${problems.join('; ')}`);
-}
-
-function failInput(message: string): never {
-  throw new InvalidInputError(message);
+  return parseResource(schema, value, `Invalid ${what}`);
 }

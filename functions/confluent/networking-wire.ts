@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { InvalidInputError } from '../core/errors.ts';
+import { parseResource, schemaProblems } from '../core/input-schema.ts';
 import { type Cloud, canonicalName } from '../core/model.ts';
 
 /**
@@ -162,7 +163,7 @@ const CONNECTABLE_ATTACHMENT_PHASES = new Set(['WAITING_FOR_CONNECTIONS', 'READY
  * @throws InvalidInputError when the body is not a network
  */
 export function networkMappings(body: unknown, environment: string): ResourceMappings {
-  const network = parseOrThrow(networkSchema, body, 'network');
+  const network = parseResource(networkSchema, body, 'Confluent network');
   const skip = (reason: string): ResourceMappings => ({
     mappings: [],
     skipped: [{ id: network.id, environment, reason }],
@@ -217,7 +218,7 @@ export function networkMappings(body: unknown, environment: string): ResourceMap
  * @throws InvalidInputError when the body is not a PrivateLink attachment
  */
 export function attachmentMappings(body: unknown, environment: string): ResourceMappings {
-  const attachment = parseOrThrow(attachmentSchema, body, 'PrivateLink attachment');
+  const attachment = parseResource(attachmentSchema, body, 'Confluent PrivateLink attachment');
   const skip = (reason: string): ResourceMappings => ({
     mappings: [],
     skipped: [{ id: attachment.id, environment, reason }],
@@ -252,18 +253,6 @@ function relativeLabel(subdomain: string, domain: string): string | undefined {
   return /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/.test(label) ? label : undefined;
 }
 
-function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, what: string): z.output<T> {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const id =
-    typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string'
-      ? ` ${(value as { id: string }).id}`
-      : '';
-  throw new InvalidInputError(`Confluent ${what}${id}: ${issues(parsed)}`);
-}
-
 function issues(result: { error?: z.ZodError }): string {
-  return (result.error?.issues ?? [])
-    .map((issue) => `${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+  return result.error ? schemaProblems(result.error).join('; ') : '';
 }
