@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import { InvocationContext, type Timer } from '@azure/functions';
-import { type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
+import { type AzureHandlerResult, type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
 import { AzurePrivateDnsZones } from '../../functions/azure/private-dns-zones.ts';
 import { azureEndpointOptions } from '../../functions/azure/private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from '../../functions/azure/private-endpoint-source.ts';
@@ -26,6 +26,25 @@ export const KAFKA_VNET = `/subscriptions/${SUBSCRIPTION}/resourcegroups/${ENDPO
 export const HUB_VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
 
 export const readJson = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+
+/** The A records of the fixtures' three dedicated endpoints (zones 1–3), as `zone()` shows them. */
+export const DEDICATED_RECORDS = {
+  'A *': ['10.20.1.4', '10.20.1.5', '10.20.1.6'],
+  'A *.az1': ['10.20.1.4'],
+  'A *.az2': ['10.20.1.5'],
+  'A *.az3': ['10.20.1.6'],
+};
+
+/** The run report of a handler result that reconciled. */
+export function reportOf(result: AzureHandlerResult): RunReport {
+  if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
+  return result.report;
+}
+
+/** The A record sets of a zone snapshot (what linkdns writes), without SOA, TXT and others. */
+export function aRecordSets(snapshot: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
+}
 export const baseConfig = readJson('events/azure/cli/linkdns-config.json') as Record<string, unknown>;
 
 export function endpointId(name: string): string {

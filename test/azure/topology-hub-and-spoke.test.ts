@@ -1,15 +1,17 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AzureHandlerResult } from '../../functions/azure/handlers.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { resourceId } from '../../local/azure/arm-store.ts';
 import { deletePrivateEndpoint, seedPrivateDnsZone, seedPrivateEndpoint } from '../../local/azure/seed.ts';
 import {
   type AzureHarness,
+  aRecordSets,
   baseConfig,
   DEDICATED,
+  DEDICATED_RECORDS,
   endpointEvent,
   HUB_VNET,
   KAFKA_VNET,
+  reportOf,
   SUBSCRIPTION,
   startAzureHarness,
 } from './azure-harness.ts';
@@ -31,30 +33,16 @@ const SPOKES = [1, 2, 3].map(
 const STRAY_VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg-spoke-apps/providers/Microsoft.Network/virtualNetworks/vnet-apps`;
 const CONFLUENT_ALIAS_1 =
   's-nk99e-privatelink-1.5f2c1e0a-7b3d-4c8e-9a6f-1d2e3b4c5a6f.centralus.azure.privatelinkservice';
-const SOURCE_RECORDS = {
-  'A *': ['10.20.1.4', '10.20.1.5', '10.20.1.6'],
-  'A *.az1': ['10.20.1.4'],
-  'A *.az2': ['10.20.1.5'],
-  'A *.az3': ['10.20.1.6'],
-};
+const SOURCE_RECORDS = DEDICATED_RECORDS;
 
 let harness: AzureHarness;
 afterEach(async () => {
   await harness.close();
 });
 
-function reportOf(result: AzureHandlerResult): RunReport {
-  if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
-  return result.report;
-}
-
 /** The zone reports of the dedicated cluster's domain. */
 function dedicated(report: RunReport): RunReport['zones'] {
   return report.zones.filter((zone) => zone.domain === DEDICATED);
-}
-
-function aRecords(snapshot: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
 }
 
 /** The zone in the connectivity subscription, linked to the source VNet, the hub and the spokes, already converged. */
@@ -103,7 +91,7 @@ describe('Azure hub-and-spoke: zone in the connectivity subscription, linked to 
     await hubAndSpoke();
 
     // Assess
-    expect(aRecords(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
     expect(harness.zone(DEDICATED)['TXT _linkdns']?.join(' ')).toContain(`scope=${KAFKA_VNET}`);
     expect(
       harness.azure.state.get(resourceId(SUBSCRIPTION, 'rg-private-dns', 'privatednszones', DEDICATED)),
@@ -131,7 +119,7 @@ describe('Azure hub-and-spoke: zone in the connectivity subscription, linked to 
         .map((zone) => `${zone.scope} ${zone.outcome}`)
         .sort(),
     ).toEqual([`${KAFKA_VNET} unchanged`, `${STRAY_VNET.toLowerCase()} conflict`].sort());
-    expect(aRecords(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
     expect(harness.zone(DEDICATED)['TXT _linkdns']?.join(' ')).toContain(`scope=${KAFKA_VNET}`);
     expect(harness.azure.requests.writes()).toEqual([]);
   });
@@ -155,7 +143,7 @@ describe('Azure hub-and-spoke: zone in the connectivity subscription, linked to 
     const repair = reportOf(await harness.handlers.scheduledRepair(harness.timer(), harness.context()));
 
     // Assess
-    expect(aRecords(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
     expect(dedicated(repair).map((zone) => zone.outcome)).toEqual(['unchanged']);
   });
 
@@ -181,7 +169,7 @@ describe('Azure hub-and-spoke: zone in the connectivity subscription, linked to 
     // Assess
     expect(first.zones).toMatchObject([{ outcome: 'conflict' }]);
     expect(first.zones[0]?.conflicts[0]?.reason).toMatch(/named by the configuration/);
-    expect(aRecords(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(SOURCE_RECORDS);
     expect(dedicated(repair).find((zone) => zone.scope === KAFKA_VNET)).toMatchObject({ outcome: 'changed' });
   });
 });

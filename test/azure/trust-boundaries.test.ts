@@ -1,14 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AzureHandlerResult } from '../../functions/azure/handlers.ts';
-import type { RunReport } from '../../functions/core/report.ts';
 import { putRecordSet, seedPrivateEndpoint } from '../../local/azure/seed.ts';
 import {
   type AzureHarness,
+  aRecordSets,
   baseConfig,
   DEDICATED,
+  DEDICATED_RECORDS,
   ENDPOINT_RG,
   endpointEvent,
   KAFKA_VNET,
+  reportOf,
   SUBSCRIPTION,
   startAzureHarness,
   zoneId,
@@ -19,26 +20,10 @@ import {
  * to a mapped domain) and finding 4 (a forged registry makes the adapter delete nothing it never wrote).
  */
 
-const DEDICATED_RECORDS = {
-  'A *': ['10.20.1.4', '10.20.1.5', '10.20.1.6'],
-  'A *.az1': ['10.20.1.4'],
-  'A *.az2': ['10.20.1.5'],
-  'A *.az3': ['10.20.1.6'],
-};
-
 let harness: AzureHarness;
 afterEach(async () => {
   await harness.close();
 });
-
-function reportOf(result: AzureHandlerResult): RunReport {
-  if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
-  return result.report;
-}
-
-function aRecords(snapshot: Record<string, string[]>): Record<string, string[]> {
-  return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
-}
 
 async function provisioned(config: Record<string, unknown> = baseConfig): Promise<void> {
   harness = await startAzureHarness({ config });
@@ -46,7 +31,7 @@ async function provisioned(config: Record<string, unknown> = baseConfig): Promis
     endpointEvent('write', 'confluent-n-p8xo76-1'),
     harness.context(),
   );
-  expect(aRecords(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
+  expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
   expect(reportOf(result).zones.map((zone) => zone.outcome)).toEqual(['changed']);
   harness.azure.requests.clear();
 }
@@ -72,7 +57,7 @@ describe('finding 3: a tag cannot join a domain a mapping manages', () => {
     );
 
     // Assess: before, 10.20.1.99 was added to * and *.az1.
-    expect(aRecords(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
     expect(reportOf(result).zones.every((zone) => zone.outcome === 'unchanged')).toBe(true);
     expect(harness.azure.requests.writes()).toEqual([]);
   });
