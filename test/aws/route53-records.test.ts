@@ -73,6 +73,35 @@ describe('Route 53 names and values', () => {
   });
 });
 
+describe('Route 53 escapes as the API returns them', () => {
+  it.each([
+    ['a wildcard below another label', 'kafka.\\052.example.com.', 'kafka.*.example.com'],
+    ['an escaped dot inside a label', 'a\\.b.example.com.', 'a.b.example.com'],
+    ['a UTF-8 label as octal octets', 'caf\\303\\251.example.com.', 'café.example.com'],
+    ['a backslash at the very end', 'odd.example.com\\', 'odd.example.com\\'],
+    ['an octal escape cut short', 'a\\05.example.com.', 'a05.example.com'],
+  ])('decodes %s', (_case, wire, name) => {
+    expect(decodeRoute53Name(wire)).toBe(name);
+  });
+
+  it.each([
+    ['an escaped quote', '"say \\"hi\\""', 'say "hi"'],
+    ['UTF-8 as octal octets', '"caf\\303\\251"', 'café'],
+    ['two strings, one with an escape', '"a\\"" "b"', 'a"b'],
+    ['an octal escape cut short', '"a\\05"', 'a05'],
+  ])('decodes a TXT value with %s', (_case, wire, text) => {
+    expect(decodeTxtValue(wire)).toBe(text);
+  });
+
+  it.each([
+    ['a string never closed', '"abc\\"'],
+    ['text after a string', '"abc"x'],
+    ['an unquoted value with an escape', 'v=spf1\\040-all'],
+  ])('returns a TXT value with %s as it is', (_case, wire) => {
+    expect(decodeTxtValue(wire)).toBe(wire);
+  });
+});
+
 describe('fromRoute53RecordSets', () => {
   it('turns listed sets into canonical record sets: \\052 unescaped, trailing dots dropped, TXT unquoted', () => {
     // Act
@@ -85,6 +114,49 @@ describe('fromRoute53RecordSets', () => {
     expect(records).toHaveLength(2);
     expect(records).toContainEqual(recordSet(`*.${ZONE}`, 'CNAME', 60, ['vpce-1.example.com']));
     expect(records).toContainEqual(recordSet(`_linkdns.${ZONE}`, 'TXT', 300, ['a', 'b']));
+  });
+
+  it('reads SPF text like TXT, and a set without TTL or records as empty', () => {
+    // Act
+    const records = fromRoute53RecordSets([
+      { Name: `${ZONE}.`, Type: 'SPF', TTL: 300, ResourceRecords: [{ Value: '"v=spf1 -all"' }] },
+      { Name: `empty.${ZONE}.`, Type: 'A' },
+    ]);
+
+    // Assess
+    expect(records).toEqual([
+      { name: `empty.${ZONE}`, type: 'A', ttl: 0, values: [] },
+      { name: ZONE, type: 'SPF', ttl: 300, values: ['v=spf1 -all'] },
+    ]);
+  });
+
+  it('refuses a listed set without a name or type', () => {
+    expect(() => fromRoute53RecordSets([{ Type: 'A', TTL: 60 }])).toThrow(
+      new InvalidInputError('Route 53 returned a record set without Name or Type'),
+    );
+    expect(() => fromRoute53RecordSets([{ Name: `x.${ZONE}.`, TTL: 60 }])).toThrow(InvalidInputError);
+  });
+
+  it('reads an alias to another zone’s apex and a routed set with its identifier', () => {
+    // Act
+    const records = fromRoute53RecordSets([
+      {
+        Name: `apex.${ZONE}.`,
+        Type: 'A',
+        AliasTarget: { HostedZoneId: 'Z2', DNSName: undefined, EvaluateTargetHealth: false },
+      },
+      {
+        Name: `geo.${ZONE}.`,
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 'eu',
+        GeoLocation: { ContinentCode: 'EU' },
+        ResourceRecords: [{ Value: '10.0.0.1' }],
+      },
+    ]);
+
+    // Assess
+    expect(records.map((record) => record.values)).toEqual([['route53:alias  zone=Z2'], ['route53:set=eu 10.0.0.1']]);
   });
 
   it('reads alias and routing-policy sets as placeholders that are never writable', () => {
