@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   azIdsByName,
+  listedVpcEndpoint,
   observeVpcEndpoint,
   type VpcEndpointDescription,
 } from '../../functions/aws/vpc-endpoint-mapping.ts';
@@ -156,5 +157,42 @@ describe('azIdsByName', () => {
         { AvailabilityZoneId: 'use2-az3' },
       ]),
     ).toEqual(new Map([['us-east-2a', 'use2-az2']]));
+  });
+});
+
+describe('listedVpcEndpoint', () => {
+  it('reads an S3 gateway endpoint from a listing just far enough to skip it: no names, nothing to write', () => {
+    // Act
+    const listed = listedVpcEndpoint({
+      VpcEndpointId: 'vpce-0s3gateway00000001',
+      VpcEndpointType: 'Gateway',
+      VpcId: 'vpc-0a1b2c3d4e5f60718',
+      ServiceName: 'com.amazonaws.us-east-2.s3',
+      State: 'Available',
+      Tags: [{ Key: 'Name', Value: 's3-gateway' }],
+    });
+
+    // Assess
+    expect(listed).toEqual({
+      cloud: 'aws',
+      id: 'vpce-0s3gateway00000001',
+      state: 'available',
+      rawState: 'Available',
+      scope: 'vpc-0a1b2c3d4e5f60718',
+      service: 'com.amazonaws.us-east-2.s3',
+      targetKind: 'name',
+      regional: [],
+      zonal: {},
+      tags: { Name: 's3-gateway' },
+    });
+  });
+
+  it('reads a listing entry with no fields at all as unknown and empty, without throwing', () => {
+    // Act
+    const listed = listedVpcEndpoint({});
+
+    // Assess
+    expect(listed).toMatchObject({ id: '', state: 'unknown', scope: '', service: '', tags: {} });
+    expect(listed).not.toHaveProperty('rawState');
   });
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  listedAzurePrivateEndpoint,
   observeAzurePrivateEndpoint,
   observeAzurePrivateEndpoints,
   zoneLabel,
@@ -271,5 +272,62 @@ describe('zoneLabel', () => {
 
     // Assess
     expect(zone).toBe(label);
+  });
+});
+
+describe('listedAzurePrivateEndpoint', () => {
+  const first = endpoints[0] as Record<string, unknown>;
+
+  it('reads a listed endpoint far enough to decide whether linkdns manages it: alias, VNet, tags, state', () => {
+    // Act
+    const listed = listedAzurePrivateEndpoint({ ...first, tags: { ...(first.tags as object), count: 3 } });
+
+    // Assess
+    expect(listed).toEqual({
+      cloud: 'azure',
+      id: '/subscriptions/8f3c2a7e-4b1d-4e6a-9c3f-2d5e7a1b9c04/resourcegroups/rg-confluent-network/providers/microsoft.network/privateendpoints/confluent-n-p8xo76-1',
+      state: 'available',
+      rawState: 'Approved',
+      scope: VNET,
+      service: 's-nk99e-privatelink-1.5f2c1e0a-7b3d-4c8e-9a6f-1d2e3b4c5a6f.centralus.azure.privatelinkservice',
+      targetKind: 'ip',
+      regional: [],
+      zonal: {},
+      tags: { environment: 'prod', 'managed-by': 'terraform' },
+    });
+  });
+
+  it('reads the raw ARM shape, with fields under properties', () => {
+    // Prepare
+    const { id, name, ...properties } = first;
+
+    // Act / Assess
+    expect(listedAzurePrivateEndpoint({ id, name, properties })).toMatchObject({ scope: VNET, state: 'available' });
+  });
+
+  it.each([
+    ['a string', 'confluent-n-p8xo76-1'],
+    ['null', null],
+    ['an object without an id', { name: 'pe' }],
+  ])('is undefined for %s', (_case, value) => {
+    expect(listedAzurePrivateEndpoint(value)).toBeUndefined();
+  });
+
+  it('reads an endpoint without connection, subnet or tags as unknown and empty', () => {
+    // Act
+    const listed = listedAzurePrivateEndpoint({
+      id: (first.id as string).toUpperCase(),
+      provisioningState: 'Deleting',
+    });
+
+    // Assess
+    expect(listed).toMatchObject({
+      id: (first.id as string).toLowerCase(),
+      state: 'deleting',
+      rawState: 'Deleting',
+      scope: '',
+      service: '',
+      tags: {},
+    });
   });
 });
