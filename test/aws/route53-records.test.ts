@@ -1,4 +1,4 @@
-import type { Change } from '@aws-sdk/client-route-53';
+import type { Change, ResourceRecordSet } from '@aws-sdk/client-route-53';
 import { describe, expect, it } from 'vitest';
 import {
   batchSize,
@@ -131,10 +131,13 @@ describe('fromRoute53RecordSets', () => {
   });
 
   it('refuses a listed set without a name or type', () => {
-    expect(() => fromRoute53RecordSets([{ Type: 'A', TTL: 60 }])).toThrow(
+    // The SDK types both as required; a hand-written or truncated listing may still lack them.
+    expect(() => fromRoute53RecordSets([{ Type: 'A', TTL: 60 } as ResourceRecordSet])).toThrow(
       new InvalidInputError('Route 53 returned a record set without Name or Type'),
     );
-    expect(() => fromRoute53RecordSets([{ Name: `x.${ZONE}.`, TTL: 60 }])).toThrow(InvalidInputError);
+    expect(() => fromRoute53RecordSets([{ Name: `x.${ZONE}.`, TTL: 60 } as ResourceRecordSet])).toThrow(
+      InvalidInputError,
+    );
   });
 
   it('reads an alias to another zone’s apex and a routed set with its identifier', () => {
