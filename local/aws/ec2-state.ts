@@ -366,6 +366,10 @@ export class LocalEc2State {
     return this.visibleRecords().map((record) => this.view(record));
   }
 
+  hasVpc(vpcId: string): boolean {
+    return this.vpcs.has(vpcId);
+  }
+
   subnet(id: string): SubnetRecord | undefined {
     return this.subnets.get(id);
   }

@@ -31,6 +31,8 @@ export interface LocalAwsCloud {
 export async function startLocalAws(options: LocalEc2Options & { port?: number } = {}): Promise<LocalAwsCloud> {
   const route53 = new Route53State();
   const ec2 = new LocalEc2State(options);
+  // Route 53 checks the VPCs it is given against the local EC2 (one region here; VPCs of other regions pass).
+  route53.vpcExists = (vpc) => vpc.region !== ec2.region || ec2.hasVpc(vpc.id);
   const server = await startLocalAwsServer([route53Service(route53), ec2Service(ec2)], options.port ?? 0);
   const common = { endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
   const clients = {

@@ -104,6 +104,11 @@ export class Route53State {
   sync: SyncBehaviour = { pendingPolls: 1 };
   /** Called before a change batch is validated: lets a test play a concurrent writer at exactly that moment. */
   beforeChangeBatch?: (zone: HostedZone, changes: readonly RecordChange[]) => void;
+  /**
+   * Whether a VPC exists, asked by the API calls that name one (CreateHostedZone, Associate/Disassociate): the local
+   * AWS answers it from its EC2. Unset (a bare Route 53), every well-formed VPC id is taken to exist.
+   */
+  vpcExists?: (vpc: Vpc) => boolean;
   readonly accountId = '111122223333';
   private sequence = 0;
   private readonly callerReferences = new Set<string>();
@@ -209,6 +214,40 @@ export class Route53State {
     this.assertVpcFree(vpc, zone.name);
     zone.vpcs.push(vpc);
     return this.recordChange(comment);
+  }
+
+  /**
+   * `DisassociateVPCFromHostedZone`
+   * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_DisassociateVPCFromHostedZone.html): removes a VPC
+   * from a private zone; `VPCAssociationNotFound` (404) when the VPC is not associated, `LastVPCAssociation` (400) for
+   * the zone's only VPC, `InvalidVPCId` (400) for a VPC that does not exist.
+   */
+  disassociateVpc(zoneId: string, vpc: Vpc, comment?: string): ChangeInfo {
+    const zone = this.zone(zoneId);
+    this.assertVpcExists(vpc);
+    const index = zone.vpcs.findIndex((associated) => sameVpc(associated, vpc));
+    if (index < 0) {
+      throw new Route53Fault(
+        'VPCAssociationNotFound',
+        `The specified VPC ${vpc.id} is not associated with the hosted zone ${zone.id}.`,
+        404,
+      );
+    }
+    if (zone.vpcs.length === 1) {
+      throw new Route53Fault(
+        'LastVPCAssociation',
+        "The VPC that you're trying to disassociate from the private hosted zone is the last VPC that is associated with the hosted zone. Amazon Route 53 doesn't support disassociating the last VPC from a hosted zone.",
+      );
+    }
+    zone.vpcs.splice(index, 1);
+    return this.recordChange(comment);
+  }
+
+  /** `InvalidVPCId` (400) for a VPC id that is malformed or, per {@link vpcExists}, does not exist. */
+  assertVpcExists(vpc: Vpc): void {
+    if (!/^vpc-[0-9a-z]+$/.test(vpc.id) || (this.vpcExists && !this.vpcExists(vpc))) {
+      throw new Route53Fault('InvalidVPCId', `The VPC ID '${vpc.id}' is not valid.`);
+    }
   }
 
   /**

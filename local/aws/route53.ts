@@ -41,11 +41,15 @@ export { Route53Fault, Route53State } from './route53-state.ts';
 export function route53Service(state: Route53State): LocalAwsService {
   return {
     name: 'route53',
-    operation: (request) => route(request)?.operation,
+    // Anything under the API's path that no route serves is still Route 53's to answer, in its error envelope
+    // (`InvalidAction`, 400: https://docs.aws.amazon.com/Route53/latest/APIReference/CommonErrors.html).
+    operation: (request) => route(request)?.operation ?? (request.path.startsWith(`${API}/`) ? 'Unknown' : undefined),
     async handle(operation, request) {
       const matched = route(request);
       const handler = matched && matched.operation === operation ? HANDLERS[operation] : undefined;
-      if (!matched || !handler) return renderError('InvalidAction', `Unsupported operation ${operation}`, 400);
+      if (!matched || !handler) {
+        return renderError('InvalidAction', `The action ${request.method} ${request.path} is not valid.`, 400);
+      }
       try {
         return handler(state, request, matched.params);
       } catch (error) {
@@ -65,6 +69,11 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: string }[] 
   { method: 'GET', pattern: /^\/hostedzone\/(?<id>[^/]+)$/, operation: 'GetHostedZone' },
   { method: 'DELETE', pattern: /^\/hostedzone\/(?<id>[^/]+)$/, operation: 'DeleteHostedZone' },
   { method: 'POST', pattern: /^\/hostedzone\/(?<id>[^/]+)\/associatevpc$/, operation: 'AssociateVPCWithHostedZone' },
+  {
+    method: 'POST',
+    pattern: /^\/hostedzone\/(?<id>[^/]+)\/disassociatevpc$/,
+    operation: 'DisassociateVPCFromHostedZone',
+  },
   { method: 'GET', pattern: /^\/hostedzone\/(?<id>[^/]+)\/rrset$/, operation: 'ListResourceRecordSets' },
   { method: 'POST', pattern: /^\/hostedzone\/(?<id>[^/]+)\/rrset$/, operation: 'ChangeResourceRecordSets' },
   { method: 'GET', pattern: /^\/hostedzonesbyname$/, operation: 'ListHostedZonesByName' },
@@ -94,6 +103,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const vpcElement = childElement(body, 'VPC');
     const config = childElement(body, 'HostedZoneConfig');
     const vpc = vpcElement ? parseVpc(vpcElement) : undefined;
+    if (vpc) state.assertVpcExists(vpc);
     const zone = state.createZone({
       name: required(childText(body, 'Name'), 'Name'),
       callerReference: required(childText(body, 'CallerReference'), 'CallerReference'),
@@ -235,8 +245,20 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const body = parseBody(request, 'AssociateVPCWithHostedZoneRequest');
     const vpcElement = childElement(body, 'VPC');
     if (!vpcElement) throw new Route53Fault('InvalidInput', 'Invalid request: missing VPC');
-    const change = state.associateVpc(param(params, 'id'), parseVpc(vpcElement), childText(body, 'Comment'));
+    const vpc = parseVpc(vpcElement);
+    state.zone(param(params, 'id'));
+    state.assertVpcExists(vpc);
+    const change = state.associateVpc(param(params, 'id'), vpc, childText(body, 'Comment'));
     return ok(route53Document('AssociateVPCWithHostedZoneResponse', renderChangeInfo(change, 'PENDING')));
+  },
+
+  /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_DisassociateVPCFromHostedZone.html */
+  DisassociateVPCFromHostedZone(state, request, params) {
+    const body = parseBody(request, 'DisassociateVPCFromHostedZoneRequest');
+    const vpcElement = childElement(body, 'VPC');
+    if (!vpcElement) throw new Route53Fault('InvalidInput', 'Invalid request: missing VPC');
+    const change = state.disassociateVpc(param(params, 'id'), parseVpc(vpcElement), childText(body, 'Comment'));
+    return ok(route53Document('DisassociateVPCFromHostedZoneResponse', renderChangeInfo(change, 'PENDING')));
   },
 
   /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html */
