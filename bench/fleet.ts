@@ -61,7 +61,7 @@ export function seedFleet(aws: LocalAwsCloud, shape: FleetShape): Fleet {
     mappings: networks.map((network) => ({ service: network.service, domain: network.domain })),
   });
   const otherCount = shape.endpoints - shape.zones;
-  const otherServices = Array.from({ length: Math.ceil(otherCount / shape.vpcs) }, () => aws.ec2.addEndpointService());
+  const otherServices = unrelatedServices(aws, Math.ceil(otherCount / shape.vpcs));
   const azIds = azIdsByName(
     aws.ec2.availabilityZones.map((zone) => ({ AvailabilityZone: zone.name, AvailabilityZoneId: zone.id })),
   );
@@ -92,11 +92,47 @@ export function seedFleet(aws: LocalAwsCloud, shape: FleetShape): Fleet {
     }
     for (const service of otherServices) {
       if (others >= otherCount) break;
-      aws.ec2.createEndpoint({ vpcId, serviceName: service, type: 'Interface', subnetIds: [subnetIds[0] as string] });
+      aws.ec2.createEndpoint({
+        vpcId,
+        serviceName: service.serviceName,
+        type: service.type,
+        ...(service.type === 'Gateway'
+          ? {}
+          : { subnetIds: service.type === 'Interface' ? subnetIds : [subnetIds[0] as string] }),
+      });
       others += 1;
     }
   }
   return { config, zones, otherEndpoints: others, domains };
+}
+
+/**
+ * What a real account's VPC holds beside Confluent, one endpoint per service per VPC (`perVpc` in all): Interface
+ * endpoints to AWS services with private DNS (names as AWS gives them, see `local/aws/ec2-names.ts`), Gateway endpoints
+ * to S3 and DynamoDB, a GatewayLoadBalancer endpoint, and Interface endpoints to other SaaS, every fifth awaiting the
+ * provider's acceptance. The S3 *Interface* endpoint (wildcard names) is left out until linkdns skips what it cannot
+ * read without failing the run (issue 11, part 2); `local/aws/brownfield.ts` has it.
+ */
+function unrelatedServices(
+  aws: LocalAwsCloud,
+  perVpc: number,
+): { serviceName: string; type: 'Interface' | 'Gateway' | 'GatewayLoadBalancer' }[] {
+  const region = aws.ec2.region;
+  const awsServices = ['ssm', 'ssmmessages', 'ec2messages', 'ecr.api', 'ecr.dkr', 'logs', 'sts', 'kms'];
+  const catalogue: { serviceName: string; type: 'Interface' | 'Gateway' | 'GatewayLoadBalancer' }[] = [
+    ...awsServices.map((name) => ({
+      serviceName: aws.ec2.addEndpointService({ serviceName: `com.amazonaws.${region}.${name}` }),
+      type: 'Interface' as const,
+    })),
+    { serviceName: `com.amazonaws.${region}.s3`, type: 'Gateway' },
+    { serviceName: `com.amazonaws.${region}.dynamodb`, type: 'Gateway' },
+    { serviceName: aws.ec2.addEndpointService({ type: 'GatewayLoadBalancer' }), type: 'GatewayLoadBalancer' },
+  ];
+  while (catalogue.length < perVpc) {
+    const acceptanceRequired = catalogue.length % 5 === 0;
+    catalogue.push({ serviceName: aws.ec2.addEndpointService({ acceptanceRequired }), type: 'Interface' });
+  }
+  return catalogue.slice(0, perVpc);
 }
 
 /**

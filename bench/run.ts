@@ -122,8 +122,8 @@ function printShape(fleet: Fleet, drift: readonly string[], rateLimit: number, b
   console.log(
     [
       'linkdns bench: scheduled drift repair on the local AWS (real handler, real SDK clients over HTTP)',
-      `fleet: ${fleet.zones.length + fleet.otherEndpoints} interface endpoints in ${vpcs} VPCs: ${fleet.zones.length} ` +
-        `Confluent endpoints (${fleet.domains} network(s) x ${vpcs} VPCs, 3 AZs) + ${fleet.otherEndpoints} to unmapped services`,
+      `fleet: ${fleet.zones.length + fleet.otherEndpoints} VPC endpoints in ${vpcs} VPCs: ${fleet.zones.length} ` +
+        `Confluent endpoints (${fleet.domains} network(s) x ${vpcs} VPCs, 3 AZs) + ${fleet.otherEndpoints} unrelated (AWS services with private DNS, Gateway, GatewayLoadBalancer, other SaaS)`,
       `zones: ${fleet.zones.length} private zones, one per (dns_domain, VPC): a CNAME layout serves one endpoint per ` +
         'zone, so more endpoints per zone would be a LayoutError; each holds 4 CNAMEs + the registry + 1 foreign A record',
       `drift: ${drift.length} zones (${count('tampered')} value tampered, ${count('deleted')} owned record deleted, ` +
