@@ -3,9 +3,11 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { AzurePrivateDnsZones } from './private-dns-zones.ts';
 import { azureEndpointOptions } from './private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
+import { withRequestTimeout } from './request-timeout-policy.ts';
 import type { AzureSettings } from './settings.ts';
 
 /**
@@ -22,11 +24,14 @@ export function createAzureAdapters(
     clientOptions?: ConstructorParameters<typeof PrivateDnsManagementClient>[2];
     /** The run's configuration (typed + discovered mappings); default: the settings' configuration. */
     currentConfig?: () => LinkdnsConfig;
+    /** @default DEFAULT_REQUEST_TIMEOUTS */
+    timeouts?: RequestTimeouts;
   } = {},
 ): { endpoints: AzurePrivateEndpoints; dns: AzurePrivateDnsZones } {
   const log = options.log ? { log: options.log } : {};
+  const clientOptions = withRequestTimeout(options.clientOptions, options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS);
   const endpoints = new AzurePrivateEndpoints({
-    client: new NetworkManagementClient(credential, settings.subscriptionId, options.clientOptions),
+    client: new NetworkManagementClient(credential, settings.subscriptionId, clientOptions),
     subscriptionId: settings.subscriptionId,
     resourceGroups: settings.endpointResourceGroups,
     endpoint: azureEndpointOptions(settings.config),
@@ -35,7 +40,7 @@ export function createAzureAdapters(
   });
   const dns = new AzurePrivateDnsZones({
     // The zones may live in another subscription than the endpoints (hub-and-spoke: the connectivity subscription).
-    client: new PrivateDnsManagementClient(credential, settings.dnsSubscriptionId, options.clientOptions),
+    client: new PrivateDnsManagementClient(credential, settings.dnsSubscriptionId, clientOptions),
     resourceGroup: settings.dnsResourceGroup,
     owner: settings.config.owner,
     extraNetworks: settings.config.zones.extraNetworks,

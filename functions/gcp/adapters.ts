@@ -1,6 +1,7 @@
 import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { CloudDnsZones } from './cloud-dns-zones.ts';
 import { ForwardingRuleSource } from './forwarding-rule-source.ts';
 import {
@@ -19,6 +20,8 @@ export interface GcpAdapterOptions {
   readonly pollIntervalMs?: number;
   /** The run's configuration (typed + discovered mappings); default: the settings' configuration. */
   readonly currentConfig?: () => LinkdnsConfig;
+  /** Per-request timeout of every Cloud DNS and Compute call. @default DEFAULT_REQUEST_TIMEOUTS */
+  readonly timeouts?: RequestTimeouts;
 }
 
 /**
@@ -34,7 +37,7 @@ export function createGcpAdapters(
 ): { endpoints: ForwardingRuleSource; dns: CloudDnsZones; client: GoogleApiClient } {
   const log = options.log ? { log: options.log } : {};
   const client = new GoogleApiClient({
-    transport: fetchTransport(tokens),
+    transport: fetchTransport(tokens, fetch, options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
     roots: settings.apiRoot ? { dns: settings.apiRoot, compute: settings.apiRoot } : GOOGLE_API_ROOTS,
     ...(options.retry ? { retry: options.retry } : {}),
     ...log,

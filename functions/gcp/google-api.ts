@@ -1,5 +1,6 @@
 import { LinkdnsError, TransientCloudError } from '../core/errors.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { parseRetryAfter, sleep } from '../waiting.ts';
 
 /**
@@ -41,36 +42,63 @@ export function staticToken(token: string): AccessTokenSource {
 }
 
 /**
- * HTTP over the global `fetch` with a bearer token per request (google-auth-library caches and refreshes it).
+ * HTTP over the global `fetch` with a bearer token per request (google-auth-library caches and refreshes it). Each
+ * request, answer body included, must finish within `timeouts.requestMs` (fetch's own connect timeout is 10 s and it
+ * has no request timeout); one that does not becomes a retryable {@link GoogleApiError} with reason `timeout`.
  *
  * @example
  * const transport = fetchTransport(new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] }));
  */
-export function fetchTransport(tokens: AccessTokenSource, fetchImpl: typeof fetch = fetch): GoogleApiTransport {
+export function fetchTransport(
+  tokens: AccessTokenSource,
+  fetchImpl: typeof fetch = fetch,
+  timeouts: Pick<RequestTimeouts, 'requestMs'> = DEFAULT_REQUEST_TIMEOUTS,
+): GoogleApiTransport {
   return {
     async request(method, url, body, signal) {
       const token = await tokens.getAccessToken();
       if (!token) throw new GoogleApiError(`No access token for ${method} ${url}`, { status: 401, reason: 'noToken' });
-      const response = await fetchImpl(url, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          accept: 'application/json',
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        ...(signal ? { signal } : {}),
-      });
-      const text = await response.text();
-      let parsed: unknown;
+      const deadline = AbortSignal.timeout(timeouts.requestMs);
       try {
-        parsed = text === '' ? undefined : JSON.parse(text);
-      } catch {
-        parsed = text;
+        return await send(method, url, body, token, signal ? AbortSignal.any([signal, deadline]) : deadline);
+      } catch (error) {
+        if (!deadline.aborted || signal?.aborted) throw error;
+        throw new GoogleApiError(`${method} ${new URL(url).pathname}: no answer within ${timeouts.requestMs} ms`, {
+          status: 0,
+          reason: 'timeout',
+          cause: error,
+          retryable: true,
+        });
       }
-      return { status: response.status, headers: response.headers, body: parsed };
     },
   };
+
+  async function send(
+    method: string,
+    url: string,
+    body: unknown,
+    token: string,
+    signal: AbortSignal,
+  ): Promise<GoogleApiResponse> {
+    const response = await fetchImpl(url, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      signal,
+    });
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      parsed = text;
+    }
+    return { status: response.status, headers: response.headers, body: parsed };
+  }
 }
 
 /**
@@ -170,13 +198,16 @@ export class GoogleApiClient {
         if (response.status >= 200 && response.status < 300) return response.body as T;
         error = apiError(operation, response);
       } catch (thrown) {
-        if (signal?.aborted || !isConnectionFailure(thrown)) throw thrown;
-        error = new GoogleApiError(`${operation}: ${(thrown as Error).message}`, {
-          status: 0,
-          reason: 'connectionFailed',
-          cause: thrown,
-          retryable: true,
-        });
+        if (signal?.aborted) throw thrown;
+        if (thrown instanceof GoogleApiError && thrown.reason === 'timeout') error = thrown;
+        else if (isConnectionFailure(thrown)) {
+          error = new GoogleApiError(`${operation}: ${(thrown as Error).message}`, {
+            status: 0,
+            reason: 'connectionFailed',
+            cause: thrown,
+            retryable: true,
+          });
+        } else throw thrown;
       }
       if (!error.retryable) throw error;
       if (attempt >= this.#policy.maxAttempts) {

@@ -63,6 +63,8 @@ export interface Fault {
   readonly headers?: Readonly<Record<string, string>>;
   /** Runs before the request is handled, e.g. to change the resource so an `If-Match` fails. */
   readonly before?: (store: ArmStore) => void;
+  /** Accept the request and never answer (a hung endpoint); the connection is closed when the server closes. */
+  readonly neverAnswer?: boolean;
 }
 
 export interface FaultInjector {
@@ -135,6 +137,10 @@ export async function startLocalAzure(options: LocalAzureOptions = {}): Promise<
       if (fault) {
         fault.left -= 1;
         fault.before?.(store);
+        if (fault.neverAnswer) {
+          entries.push({ ...logged, status: 0, faulted: true });
+          return;
+        }
         if (fault.status !== undefined) {
           entries.push({ ...logged, status: fault.status, faulted: true });
           sendError(

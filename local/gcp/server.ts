@@ -163,7 +163,8 @@ export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<Loca
       body = text === '' ? undefined : parseBody(text);
       if (fault) {
         fault.left -= 1;
-        if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs));
+        // Unref'd: a request held for minutes (a server that never answers) must not keep the test process alive.
+        if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs).unref());
         fault.before?.(state);
         if (fault.status !== undefined) {
           const error = new LocalGoogleError(

@@ -6,10 +6,12 @@ import { type AzureHandlerResult, type AzureHandlers, createAzureHandlers } from
 import { AzurePrivateDnsZones } from '../../functions/azure/private-dns-zones.ts';
 import { azureEndpointOptions } from '../../functions/azure/private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from '../../functions/azure/private-endpoint-source.ts';
+import { withRequestTimeout } from '../../functions/azure/request-timeout-policy.ts';
 import { type AzureSettings, readAzureSettings } from '../../functions/azure/settings.ts';
 import { endpointSelector } from '../../functions/core/endpoint-selection.ts';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
+import { DEFAULT_REQUEST_TIMEOUTS } from '../../functions/request-timeouts.ts';
 import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
 import { resourceId } from '../../local/azure/arm-store.ts';
 import { localAzureClientOptions, localAzureCredential } from '../../local/azure/client-options.ts';
@@ -87,6 +89,8 @@ export interface HarnessOptions {
   readonly config?: Record<string, unknown>;
   readonly pageSize?: number;
   readonly timeoutMs?: number;
+  /** Per-attempt timeout of every ARM request. Default: DEFAULT_REQUEST_TIMEOUTS. */
+  readonly requestTimeoutMs?: number;
   readonly detectOnly?: boolean;
   /** Seed the fixture endpoints and NICs (events/azure/cli). Default true. */
   readonly seedFixtures?: boolean;
@@ -103,7 +107,10 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
       ...(readJson('events/azure/cli/network-interfaces.json') as Record<string, unknown>[]),
     ]);
   }
-  const clientOptions = localAzureClientOptions(azure.baseUrl);
+  // The timeout policy production adds (createAzureAdapters), on the local Azure's HTTP client.
+  const clientOptions = withRequestTimeout(localAzureClientOptions(azure.baseUrl), {
+    requestMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUTS.requestMs,
+  });
   const dnsAt = options.dns ?? { subscriptionId: SUBSCRIPTION, resourceGroup: DNS_RG };
   const settings = readAzureSettings({
     LINKDNS_CONFIG: JSON.stringify(options.config ?? baseConfig),

@@ -67,6 +67,8 @@ export interface HarnessOptions extends GcpWorldOptions {
   readonly timeoutMs?: number;
   /** Further environment for the functions' settings, e.g. a Shared VPC's host and service projects. */
   readonly env?: Readonly<Record<string, string>>;
+  /** Per-request timeout of the Google client. Default: DEFAULT_REQUEST_TIMEOUTS. */
+  readonly requestTimeoutMs?: number;
 }
 
 /** Starts the local Google Cloud with the fixture world and wires the real handlers to it through the real client. */
@@ -99,6 +101,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     log,
     pollIntervalMs: 1,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
+    ...(options.requestTimeoutMs ? { timeouts: { connectMs: 3_000, requestMs: options.requestTimeoutMs } } : {}),
   });
   const handlers = createGcpHandlers({
     endpoints,
