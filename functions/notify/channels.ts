@@ -17,6 +17,8 @@ export interface Attempt {
   readonly signal?: AbortSignal;
   readonly trustedCertificates?: readonly string[];
   readonly now: () => Date;
+  /** Scrubs the destination's secrets from text; applied to a receiver's answer before it is cut to size. */
+  readonly redact: (text: string) => string;
 }
 
 /** A destination kind: renders the summary once, then sends it per attempt. */
@@ -44,18 +46,18 @@ export function slackChannel(destination: NotificationDestination): Channel {
         try {
           await webhook.send(message);
         } catch (error) {
-          throw slackFailure(destination.name, error, answer, attempt.signal);
+          throw slackFailure(destination.name, error, answer, attempt);
         }
       };
     },
   };
 }
 
-function slackFailure(name: string, error: unknown, answer: HttpAnswer | undefined, signal?: AbortSignal): unknown {
-  if (signal?.aborted) return signal.reason;
+function slackFailure(name: string, error: unknown, answer: HttpAnswer | undefined, attempt: Attempt): unknown {
+  if (attempt.signal?.aborted) return attempt.signal.reason;
   if (error instanceof IncomingWebhookHTTPError) {
     // Slack answers errors with a short code as the body (`invalid_blocks`, `channel_is_archived`, `no_service`).
-    return httpFailure(name, error.statusCode, answer ?? { headers: {}, body: String(error.body ?? '') });
+    return httpFailure(name, error.statusCode, answer ?? { headers: {}, body: String(error.body ?? '') }, attempt);
   }
   if (error instanceof IncomingWebhookRequestError) {
     const original = error.original ?? error.cause;
@@ -77,7 +79,8 @@ export function teamsChannel(destination: NotificationDestination): Channel {
           headers: { 'content-type': 'application/json', 'user-agent': USER_AGENT },
           body,
         });
-        if (answer.status < 200 || answer.status >= 300) throw httpFailure(destination.name, answer.status, answer);
+        if (answer.status < 200 || answer.status >= 300)
+          throw httpFailure(destination.name, answer.status, answer, attempt);
       };
     },
   };
@@ -101,7 +104,7 @@ export function webhookChannel(destination: NotificationDestination): Channel {
         });
         // The receiver's body is not quoted: a generic receiver may echo what it got.
         if (answer.status < 200 || answer.status >= 300)
-          throw httpFailure(destination.name, answer.status, { ...answer, body: '' });
+          throw httpFailure(destination.name, answer.status, { ...answer, body: '' }, attempt);
       };
     },
   };
@@ -122,13 +125,18 @@ function postOptions(destination: NotificationDestination, attempt: Attempt) {
   };
 }
 
+/** How much of a receiver's error answer is quoted in the error (and so in the log). */
+const MAX_DETAIL_CHARS = 200;
+
 function httpFailure(
   name: string,
   status: number,
   answer: Pick<HttpAnswer, 'headers' | 'body'>,
+  attempt: Pick<Attempt, 'redact'>,
 ): NotificationHttpError {
   const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-  const detail = answer.body.trim().slice(0, 200);
+  // Redacted first, then cut: a secret cut in half is no longer recognisable and would reach the log in part.
+  const detail = attempt.redact(answer.body.trim()).slice(0, MAX_DETAIL_CHARS);
   return new NotificationHttpError(name, status, {
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
     ...(detail ? { detail } : {}),

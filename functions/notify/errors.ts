@@ -1,7 +1,7 @@
 import { LinkdnsError } from '../core/errors.ts';
 
 /**
- * Why a notification was not delivered. Messages name the destination and, at most, the host: the webhook URL is a
+ * Why a notification was not delivered. Messages name the destination, never its host or URL: the webhook URL is a
  * secret (whoever holds a Slack or Teams webhook URL can post to the channel) and must never reach a log line.
  */
 export class NotificationError extends LinkdnsError {}

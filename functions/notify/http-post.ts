@@ -57,10 +57,11 @@ export function postPinned(target: PinnedDestination, options: PostOptions): Pro
       if (options.signal?.aborted) reject(options.signal.reason);
       else if (timeout.aborted) reject(new NotificationTimeoutError(options.destination, options.timeoutMs));
       else {
+        // The code only: Node's messages name the host or address (`connect ECONNREFUSED 10.0.0.5:443`, `Host: x. is
+        // not in the cert's altnames`), and destination hosts are treated as secret. No `cause` for the same reason.
         const code = (error as { code?: string }).code ?? (error as Error).name;
         reject(
-          new NotificationNetworkError(options.destination, `${code} (${(error as Error).message})`, {
-            cause: error,
+          new NotificationNetworkError(options.destination, code, {
             retryable: !PERMANENT_TLS_CODES.has(code),
           }),
         );

@@ -126,6 +126,7 @@ export function createNotifier(destinations: readonly NotificationDestination[],
               ...(signal ? { signal } : {}),
               trustedCertificates: delivery.trustedCertificates,
               now,
+              redact,
             });
           },
           {

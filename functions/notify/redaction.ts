@@ -7,6 +7,12 @@
 
 export const REDACTED = '[redacted]';
 
+/**
+ * Token shapes redacted wherever they appear, known or not: Slack tokens (`xoxb-…`, `xapp-…`) and the secret tail of
+ * a Slack incoming-webhook path (`T…/B…/<token>`), which receivers like to echo back in error answers.
+ */
+const TOKEN_SHAPES = [/\bxox[a-z]-[A-Za-z0-9-]{8,}/g, /\bxapp-[A-Za-z0-9-]{8,}/g, /\bT[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{8,}/g];
+
 /** A function that scrubs text of the given secrets. Secrets shorter than 6 characters are ignored (too ambiguous). */
 export function secretRedactor(secrets: readonly string[]): (text: string) => string {
   const fragments = new Set<string>();
@@ -19,7 +25,11 @@ export function secretRedactor(secrets: readonly string[]): (text: string) => st
   }
   // Longest first, so a whole URL is replaced before its path is.
   const ordered = [...fragments].filter((fragment) => fragment.length >= 6).sort((a, b) => b.length - a.length);
-  return (text) => ordered.reduce((scrubbed, fragment) => scrubbed.replaceAll(fragment, REDACTED), stripUrls(text));
+  return (text) =>
+    TOKEN_SHAPES.reduce(
+      (scrubbed, shape) => scrubbed.replace(shape, REDACTED),
+      ordered.reduce((scrubbed, fragment) => scrubbed.replaceAll(fragment, REDACTED), stripUrls(text)),
+    );
 }
 
 function urlParts(value: string): string[] {
@@ -33,6 +43,8 @@ function urlParts(value: string): string[] {
   for (const [, parameter] of url.searchParams) parts.push(parameter, encodeURIComponent(parameter));
   for (const segment of url.pathname.split('/')) if (segment.length >= 16) parts.push(segment);
   if (url.password) parts.push(url.password);
+  // Destination hosts are secret too: some receivers put the tenant or the token in the hostname.
+  parts.push(url.hostname);
   return parts;
 }
 

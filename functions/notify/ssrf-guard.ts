@@ -1,6 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { UnsafeDestinationError } from './errors.ts';
+import { NotificationNetworkError, UnsafeDestinationError } from './errors.ts';
 
 /**
  * The SSRF guard. A webhook URL comes from configuration that more people can edit than the function's code, and the
@@ -149,19 +149,44 @@ export async function resolveSafeDestination(
   }
   const literal = isIP(hostname);
   const addresses: readonly ResolvedAddress[] =
-    literal === 0 ? await lookup(hostname, signal) : [{ address: hostname, family: literal === 6 ? 6 : 4 }];
+    literal === 0
+      ? await lookupWithoutNaming(hostname, name, lookup, signal)
+      : [{ address: hostname, family: literal === 6 ? 6 : 4 }];
   const [first] = addresses;
-  if (!first) throw new UnsafeDestinationError(`Host ${hostname} of destination "${name}" resolves to no address`);
+  // Messages never name the host: some receivers carry the secret in it (a per-tenant hostname).
+  if (!first) throw new UnsafeDestinationError(`The host of destination "${name}" resolves to no address`);
   if (!allowlisted) {
     for (const { address } of addresses) {
       const range = nonPublicRange(address);
       if (range !== undefined) {
         throw new UnsafeDestinationError(
-          `Host ${hostname} of destination "${name}" resolves to ${address} (${range}); refused — ` +
+          `The host of destination "${name}" resolves to ${address} (${range}); refused — ` +
             'list the host in allowPrivateHosts if this receiver is meant to be private',
         );
       }
     }
   }
   return { url, hostname, address: first.address, family: first.family };
+}
+
+/**
+ * Resolves the host, and on failure says so by the destination's name and the resolver's code only: the resolver's
+ * own message (`getaddrinfo ENOTFOUND <host>`) names the host, which is treated as secret.
+ */
+async function lookupWithoutNaming(
+  hostname: string,
+  name: string,
+  lookup: HostLookup,
+  signal: AbortSignal | undefined,
+): Promise<readonly ResolvedAddress[]> {
+  try {
+    return await lookup(hostname, signal);
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    const code = (error as { code?: unknown }).code;
+    const reason = typeof code === 'string' && /^[A-Z_]+$/.test(code) ? code : 'lookup failed';
+    throw new NotificationNetworkError(name, `the host could not be resolved (${reason})`, {
+      retryable: reason !== 'ENOTFOUND',
+    });
+  }
 }

@@ -10,7 +10,10 @@ describe('secretRedactor', () => {
   const redact = secretRedactor([TEAMS_URL, SLACK_URL, SIGNING]);
 
   it.each([
-    ['a whole URL', `request to ${SLACK_URL} failed`, 'request to https://hooks.slack.com/[redacted] failed'],
+    ['a whole URL, host included', `request to ${SLACK_URL} failed`, 'request to https://[redacted]/[redacted] failed'],
+    ['a destination host alone', 'getaddrinfo ENOTFOUND hooks.slack.com', `getaddrinfo ENOTFOUND ${REDACTED}`],
+    ['a Slack token of any kind', 'token xoxb-1234567890-abcdefghij leaked', `token ${REDACTED} leaked`],
+    ['a Slack webhook path tail', 'no_service for T0123ABCD/B0456EFGH/q1w2e3r4t5y6u7i8', `no_service for ${REDACTED}`],
     ['a path alone', 'POST /services/T0001/B0002/xoxbSecretToken0123 → 500', `POST ${REDACTED} → 500`],
     ['a query signature alone', 'sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 rejected', `sig=${REDACTED} rejected`],
     ['a URL-encoded URL', `url=${encodeURIComponent(SLACK_URL)}`, `url=${REDACTED}`],
@@ -70,7 +73,7 @@ describe('secretRedactor', () => {
 
   it('applies to every string inside log attributes', () => {
     expect(redactDeep({ error: { message: `bad ${SLACK_URL}`, list: [SIGNING], n: 3, cause: null } }, redact)).toEqual({
-      error: { message: 'bad https://hooks.slack.com/[redacted]', list: [REDACTED], n: 3, cause: null },
+      error: { message: 'bad https://[redacted]/[redacted]', list: [REDACTED], n: 3, cause: null },
     });
   });
 });

@@ -103,7 +103,7 @@ describe('resolveSafeDestination', () => {
     await expect(resolveSafeDestination(url, 'ops', strict, to('34.1.2.3'))).rejects.toThrow(message);
   });
 
-  it('names the destination and host in errors but never the path or query of the URL', async () => {
+  it('names the destination in errors but never the host, path or query of the URL', async () => {
     // Act
     const error = await resolveSafeDestination(
       'https://hooks.example.test/services/T0/B0/SECRETTOKEN?sig=SECRETSIG',
@@ -114,7 +114,7 @@ describe('resolveSafeDestination', () => {
 
     // Assess
     expect(error).toBeInstanceOf(UnsafeDestinationError);
-    expect((error as Error).message).toContain('hooks.example.test');
+    expect((error as Error).message).not.toContain('hooks.example.test');
     expect((error as Error).message).toContain('"ops"');
     expect((error as Error).message).not.toMatch(/SECRET/);
   });
