@@ -82,12 +82,15 @@ export interface EndpointEvent {
 export function parseEndpointEvent(event: unknown): EndpointEvent {
   const sns = snsEventSchema.safeParse(event);
   if (sns.success) {
-    const ids = sns.data.Records.flatMap((record) => collectEndpointIds(parseJsonOrText(record.Sns.Message)));
-    if (ids.length === 0) throw new InvalidInputError('SNS notification names no VPC endpoint (vpce-…)');
     const first = sns.data.Records[0]?.Sns.MessageId ?? 'sns';
+    const ids = boundedIds(
+      sns.data.Records.flatMap((record) => collectEndpointIds(parseJsonOrText(record.Sns.Message))),
+      `SNS notification ${first}`,
+    );
+    if (ids.length === 0) throw new InvalidInputError('SNS notification names no VPC endpoint (vpce-…)');
     return {
       trigger: { kind: 'endpoint-event', id: first, description: 'VPC endpoint connection notification (SNS)' },
-      endpointIds: unique(ids),
+      endpointIds: ids,
       failedCall: false,
     };
   }
@@ -95,7 +98,10 @@ export function parseEndpointEvent(event: unknown): EndpointEvent {
   if (!parsed.success)
     throw new InvalidInputError(`Not a VPC endpoint CloudTrail event: ${describeIssues(parsed.error)}`);
   const { detail } = parsed.data;
-  const ids = unique([...collectEndpointIds(detail.requestParameters), ...collectEndpointIds(detail.responseElements)]);
+  const ids = boundedIds(
+    [...collectEndpointIds(detail.requestParameters), ...collectEndpointIds(detail.responseElements)],
+    `${detail.eventName} event ${parsed.data.id}`,
+  );
   if (ids.length === 0 && !detail.errorCode) {
     throw new InvalidInputError(`${detail.eventName} event ${parsed.data.id} names no VPC endpoint (vpce-…)`);
   }
@@ -135,6 +141,13 @@ export function parseZoneEvent(event: unknown): ZoneEvent {
       `${detail.eventName} event ${parsed.data.id}: requestParameters.hostedZoneId is missing`,
     );
   }
+  const hostedZoneId = rawId.replace(/^\/?hostedzone\//, '');
+  // Route 53 zone ids are upper-case letters and digits (Z0123…); anything else is not worth an API call.
+  if (!/^[A-Z0-9]{1,32}$/.test(hostedZoneId)) {
+    throw new InvalidInputError(
+      `${detail.eventName} event ${parsed.data.id}: "${rawId.slice(0, 64)}" is not a hosted zone id`,
+    );
+  }
   const identity = detail.userIdentity as
     | { arn?: string; sessionContext?: { sessionIssuer?: { arn?: string } } }
     | undefined;
@@ -147,22 +160,60 @@ export function parseZoneEvent(event: unknown): ZoneEvent {
       description: `${detail.eventName} on ${rawId} (CloudTrail ${detail.eventID ?? parsed.data.id})`,
     },
     eventName: detail.eventName,
-    hostedZoneId: rawId.replace(/^\/?hostedzone\//, ''),
+    hostedZoneId,
     ...(principalArn ? { principalArn } : {}),
     ...(typeof comment === 'string' ? { comment } : {}),
     failedCall: detail.errorCode !== undefined,
   };
 }
 
-function collectEndpointIds(value: unknown, found: string[] = []): string[] {
-  if (typeof value === 'string') {
-    if (ENDPOINT_ID.test(value)) found.push(value);
-  } else if (Array.isArray(value)) {
-    for (const item of value) collectEndpointIds(item, found);
-  } else if (value && typeof value === 'object') {
-    for (const item of Object.values(value)) collectEndpointIds(item, found);
+/**
+ * Most endpoint ids one event may name. A real call names a handful (DeleteVpcEndpoints takes a list); an event naming
+ * more is refused rather than read, so a forged or broken event cannot turn into thousands of EC2 calls. The scheduled
+ * repair still converges every zone.
+ */
+export const MAX_ENDPOINT_IDS_PER_EVENT = 1_000;
+
+/** Most values (strings, numbers, arrays, objects) walked in one event's request and response. */
+const MAX_VALUES_WALKED = 200_000;
+
+/**
+ * Every `vpce-…` string anywhere in `value`, depth-first. Iterative, with an explicit stack, so an id nested 5,000
+ * arrays deep is found instead of overflowing the call stack (`RangeError`); bounded by {@link MAX_VALUES_WALKED}.
+ *
+ * @throws InvalidInputError when the event holds more values than that
+ */
+function collectEndpointIds(value: unknown): string[] {
+  const found: string[] = [];
+  const stack: unknown[] = [value];
+  let walked = 0;
+  while (stack.length > 0) {
+    const item = stack.pop();
+    walked += 1;
+    if (walked > MAX_VALUES_WALKED) {
+      throw new InvalidInputError(`Event too large: more than ${MAX_VALUES_WALKED} values in its request and response`);
+    }
+    if (typeof item === 'string') {
+      if (ENDPOINT_ID.test(item)) found.push(item);
+    } else if (Array.isArray(item)) {
+      for (let index = item.length - 1; index >= 0; index -= 1) stack.push(item[index]);
+    } else if (item && typeof item === 'object') {
+      stack.push(...Object.values(item).reverse());
+    }
   }
   return found;
+}
+
+/** The ids, de-duplicated, or an {@link InvalidInputError} when there are absurdly many. */
+function boundedIds(ids: readonly string[], what: string): string[] {
+  const distinct = unique(ids);
+  if (distinct.length > MAX_ENDPOINT_IDS_PER_EVENT) {
+    throw new InvalidInputError(
+      `${what} names ${distinct.length} VPC endpoints; more than ${MAX_ENDPOINT_IDS_PER_EVENT} in one event is ` +
+        'refused (nothing was read or changed; the scheduled repair covers every endpoint)',
+    );
+  }
+  return distinct;
 }
 
 function parseJsonOrText(text: string): unknown {

@@ -136,6 +136,56 @@ export class Ec2EndpointSource implements EndpointSource {
   }
 
   /**
+   * Several endpoints (ids or ARNs, as {@link getEndpoint} takes them), per account in one DescribeVpcEndpoints call
+   * per {@link MAX_FILTER_VALUES} ids. The ids go in a `vpc-endpoint-id` filter rather than `VpcEndpointIds`: with
+   * the parameter, one id that no longer exists fails the whole call (`InvalidVpcEndpointId.NotFound`); with the
+   * filter it is simply absent from the answer, which is what a deleted endpoint is.
+   */
+  async getEndpoints(
+    ids: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ReadonlyMap<string, ObservedEndpoint | undefined>> {
+    const byAccount = new Map<string | undefined, { id: string; ref: ReturnType<typeof parseEndpointRef> }[]>();
+    for (const id of new Set(ids)) {
+      const ref = parseEndpointRef(id);
+      byAccount.set(ref.accountId, [...(byAccount.get(ref.accountId) ?? []), { id, ref }]);
+    }
+    const found = new Map<string, ObservedEndpoint | undefined>();
+    for (const [accountId, refs] of byAccount) {
+      const { client, cache } = this.forAccount(accountId);
+      for (let start = 0; start < refs.length; start += MAX_FILTER_VALUES) {
+        const chunk = refs.slice(start, start + MAX_FILTER_VALUES);
+        const live: VpcEndpoint[] = [];
+        let nextToken: string | undefined;
+        do {
+          signal?.throwIfAborted();
+          const token = nextToken;
+          const page = await call('DescribeVpcEndpoints', signal, (options) =>
+            client.send(
+              new DescribeVpcEndpointsCommand({
+                Filters: [{ Name: 'vpc-endpoint-id', Values: chunk.map(({ ref }) => ref.endpointId) }],
+                MaxResults: 1000,
+                ...(token ? { NextToken: token } : {}),
+              }),
+              options,
+            ),
+          );
+          live.push(...(page.VpcEndpoints ?? []).filter(isLiveInterfaceEndpoint));
+          nextToken = page.NextToken || undefined;
+        } while (nextToken);
+        const observed = new Map(
+          (await this.observe(live, client, cache, signal)).map((endpoint) => [endpoint.id, endpoint]),
+        );
+        for (const { id, ref } of chunk) {
+          const endpoint = observed.get(ref.endpointId);
+          found.set(id, endpoint && this.qualify(endpoint, ref.accountId, ref.arnPrefix));
+        }
+      }
+    }
+    return found;
+  }
+
+  /**
    * Interface endpoints in a VPC (`vpc-…`, or a VPC ARN for another account), or every one the client can see when
    * `scope` is omitted; `deleted` ones are left out. Filtered by EC2 on type, VPC and (exact) service names, paged.
    */

@@ -49,12 +49,17 @@ export function observeVpcEndpoint(
   azIdsByName: ReadonlyMap<string, string>,
   source = 'VPC endpoint',
 ): ObservedEndpoint {
+  // Input from files (`linkdns records`) is JSON people wrote or edited: check shapes, never trust them.
+  objectOf(endpoint, 'a VPC endpoint object', source);
   const id = required(endpoint.VpcEndpointId, 'VpcEndpointId', source);
   const where = `${source} ${id}`;
   const state = STATES[required(endpoint.State, 'State', where).toLowerCase()] ?? 'unknown';
   const regional: string[] = [];
   const zonal: Record<string, string[]> = {};
-  for (const [index, entry] of (endpoint.DnsEntries ?? []).entries()) {
+  const entries = endpoint.DnsEntries ?? [];
+  if (!Array.isArray(entries)) throw new InvalidInputError(`${where}: DnsEntries is not a list`);
+  for (const [index, entry] of entries.entries()) {
+    objectOf(entry, 'an object', `${where}: DnsEntries[${index}]`);
     const name = canonicalName(required(entry.DnsName, `DnsEntries[${index}].DnsName`, where));
     const firstLabel = name.split('.')[0] ?? '';
     // Private DNS names (`*.kafka.example.com`) may also be listed; only the endpoint's own names count.
@@ -109,21 +114,41 @@ export function listedVpcEndpoint(endpoint: VpcEndpointDescription): ObservedEnd
 }
 
 function tagsOf(endpoint: VpcEndpointDescription): Record<string, string> {
-  return Object.fromEntries((endpoint.Tags ?? []).flatMap((tag) => (tag.Key ? [[tag.Key, tag.Value ?? '']] : [])));
+  // Tolerant of hand-edited input: entries that are not `{ Key, Value }` objects of strings are left out.
+  return Object.fromEntries(
+    (Array.isArray(endpoint.Tags) ? endpoint.Tags : []).flatMap((tag) =>
+      tag && typeof tag.Key === 'string' ? [[tag.Key, typeof tag.Value === 'string' ? tag.Value : '']] : [],
+    ),
+  );
 }
 
-/** AZ name → AZ ID from subnets or zones. */
-export function azIdsByName(zones: readonly SubnetZone[]): Map<string, string> {
+/**
+ * AZ name → AZ ID from subnets or zones.
+ *
+ * @throws InvalidInputError when an entry is not an object (a `null` in a hand-edited `Subnets` list)
+ */
+export function azIdsByName(zones: readonly SubnetZone[], source = 'Subnets'): Map<string, string> {
   const map = new Map<string, string>();
-  for (const zone of zones) {
-    if (zone.AvailabilityZone && zone.AvailabilityZoneId) map.set(zone.AvailabilityZone, zone.AvailabilityZoneId);
+  for (const [index, zone] of zones.entries()) {
+    objectOf(zone, 'a subnet or zone object', `${source}[${index}]`);
+    if (typeof zone.AvailabilityZone === 'string' && typeof zone.AvailabilityZoneId === 'string') {
+      map.set(zone.AvailabilityZone, zone.AvailabilityZoneId);
+    }
   }
   return map;
 }
 
-function required<T>(value: T | undefined | null, field: string, where: string): T {
+/** A non-empty string field, or an {@link InvalidInputError} naming it. */
+function required(value: unknown, field: string, where: string): string {
   if (value === undefined || value === null || value === '') {
     throw new InvalidInputError(`${where}: missing ${field}`);
   }
+  if (typeof value !== 'string') throw new InvalidInputError(`${where}: ${field} is not a string`);
   return value;
+}
+
+function objectOf(value: unknown, what: string, where: string): void {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError(`${where}: expected ${what}, found ${value === null ? 'null' : typeof value}`);
+  }
 }

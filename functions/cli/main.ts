@@ -74,7 +74,13 @@ export async function runCli(argv: readonly string[]): Promise<number> {
     return result.exitCode;
   } catch (error) {
     const expected = isLinkdnsError(error) || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    process.stderr.write(`linkdns ${name}: ${expected ? (error as Error).message : (error as Error).stack}\n`);
+    // A stack trace is for whoever debugs linkdns, not for whoever ran it with a bad file: ask for it explicitly.
+    const detail = expected
+      ? (error as Error).message
+      : process.env.LINKDNS_DEBUG
+        ? (error as Error).stack
+        : `unexpected error: ${String(error)} (set LINKDNS_DEBUG=1 for the stack trace)`;
+    process.stderr.write(`linkdns ${name}: ${detail}\n`);
     return 1;
   }
 }

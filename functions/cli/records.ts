@@ -68,7 +68,7 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
       awsEndpoints,
     );
     const subnets = listField<SubnetZone>(await readInputJson(subnetsFile), 'Subnets', subnetsFile);
-    const zones = azIdsByName(subnets);
+    const zones = azIdsByName(subnets, `${subnetsFile}: Subnets`);
     return endpoints.map((endpoint, index) =>
       observeVpcEndpoint(endpoint, zones, `${awsEndpoints}: VpcEndpoints[${index}]`),
     );

@@ -15,6 +15,14 @@ export interface EndpointSource {
   getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined>;
   /** Endpoints in a network scope (VPC, VNet, network), or every endpoint in reach when `scope` is omitted. */
   listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]>;
+  /**
+   * Optional: several endpoints by id in as few calls as the API allows (EC2 reads many ids per
+   * DescribeVpcEndpoints). Every id asked for is a key; `undefined` where {@link getEndpoint} would say so.
+   */
+  getEndpoints?(
+    ids: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<ReadonlyMap<string, ObservedEndpoint | undefined>>;
 }
 
 /** A private zone, always addressed by the provider's id: several private zones may share a name. */

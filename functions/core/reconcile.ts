@@ -425,8 +425,10 @@ export async function findEndpointTargets(
   const knownRecords = new Map<string, readonly RecordSet[]>();
   const add = (target: ReconcileTarget) => targets.set(targetKey(target), target);
   const lookUpInRegistries: string[] = [];
+  // One batched read where the source offers it (EC2: 200 ids per call), else one read per id.
+  const batch = deps.endpoints.getEndpoints ? await deps.endpoints.getEndpoints(endpointIds, signal) : undefined;
   for (const id of endpointIds) {
-    const endpoint = await deps.endpoints.getEndpoint(id, signal);
+    const endpoint = batch ? batch.get(id) : await deps.endpoints.getEndpoint(id, signal);
     if (!endpoint) {
       lookUpInRegistries.push(id);
       continue;

@@ -32,6 +32,12 @@ const STATES: Readonly<Record<string, EndpointState>> = {
  * @throws InvalidInputError naming the missing or unrecognised field
  */
 export function observeForwardingRule(rule: ForwardingRuleDescription, source = 'forwarding rule'): ObservedEndpoint {
+  // Input from files (`linkdns records`) is JSON people wrote or edited: check shapes, never trust them.
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) {
+    throw new InvalidInputError(
+      `${source}: expected a forwarding rule object, found ${rule === null ? 'null' : typeof rule}`,
+    );
+  }
   const name = required(rule.name, 'name', source);
   const where = `${source} ${name}`;
   const ip = required(rule.IPAddress, 'IPAddress', where);
@@ -44,7 +50,7 @@ export function observeForwardingRule(rule: ForwardingRuleDescription, source = 
   const zone = /-([a-z]+-[a-z]+\d+-[a-z])$/.exec(target.split('/').pop() ?? '')?.[1];
   return {
     cloud: 'gcp',
-    id: rule.selfLink ?? name,
+    id: typeof rule.selfLink === 'string' && rule.selfLink !== '' ? rule.selfLink : name,
     state: rule.pscConnectionStatus ? (STATES[rule.pscConnectionStatus] ?? 'unknown') : 'available',
     ...(rule.pscConnectionStatus ? { rawState: rule.pscConnectionStatus } : {}),
     scope: required(rule.network, 'network', where),
@@ -52,11 +58,17 @@ export function observeForwardingRule(rule: ForwardingRuleDescription, source = 
     targetKind: 'ip',
     regional: [ip],
     zonal: zone ? { [zone]: [ip] } : {},
-    tags: { ...rule.labels },
+    tags: Object.fromEntries(
+      Object.entries(typeof rule.labels === 'object' && rule.labels !== null ? rule.labels : {}).filter(
+        (entry): entry is [string, string] => typeof entry[1] === 'string',
+      ),
+    ),
   };
 }
 
-function required<T>(value: T | undefined | null, field: string, where: string): T {
+/** A non-empty string field, or an {@link InvalidInputError} naming it. */
+function required(value: unknown, field: string, where: string): string {
   if (value === undefined || value === null || value === '') throw new InvalidInputError(`${where}: missing ${field}`);
+  if (typeof value !== 'string') throw new InvalidInputError(`${where}: ${field} is not a string`);
   return value;
 }

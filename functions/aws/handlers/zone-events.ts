@@ -1,6 +1,6 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { GetHostedZoneCommand, type Route53Client } from '@aws-sdk/client-route-53';
+import { GetHostedZoneCommand, type GetHostedZoneCommandOutput, type Route53Client } from '@aws-sdk/client-route-53';
 import middy from '@middy/core';
 import { managedDomains } from '../../core/config.ts';
 import { canonicalName, isWithinDomain, type RecordSet } from '../../core/model.ts';
@@ -8,6 +8,7 @@ import { type ReconcileTarget, reconcileTargets, repairAll } from '../../core/re
 import { readRegistry } from '../../core/registry.ts';
 import type { RunReport } from '../../core/report.ts';
 import { parseZoneEvent, type ZoneEvent } from '../cloudtrail-events.ts';
+import { awsErrorCode } from '../route53-retry.ts';
 import { CHANGE_COMMENT_PREFIX } from '../route53-zones.ts';
 import { type AwsRuntime, beginAwsRun, finishRun, invocationOptions, rejectEvent } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
@@ -48,8 +49,12 @@ export async function handleZoneEvent(
     // it, so repair everything linkdns manages (rare, and the same work as a scheduled run).
     return finishRun(run, start.finish(await repairAll(parsed.trigger, run.deps, options)), signal);
   }
-  const { targets, records } = await zoneTargets(run, parsed.hostedZoneId, signal);
-  if (targets.length === 0) return { ignored: `zone ${parsed.hostedZoneId} is not managed by linkdns` };
+  const { targets, records, reason } = await zoneTargets(run, parsed.hostedZoneId, signal);
+  if (targets.length === 0) {
+    const why = reason ?? `zone ${parsed.hostedZoneId} is not managed by linkdns`;
+    run.logger.info('zone event ignored', { trigger: parsed.trigger, reason: why });
+    return { ignored: why };
+  }
   // The records just read to find the registry serve the first plan too; compare-and-swap keeps that safe.
   const knownRecords = new Map(records ? [[parsed.hostedZoneId, records]] : []);
   return finishRun(
@@ -73,11 +78,19 @@ async function zoneTargets(
   runtime: AwsRuntime,
   hostedZoneId: string,
   signal?: AbortSignal,
-): Promise<{ targets: ReconcileTarget[]; records?: RecordSet[] }> {
-  const { HostedZone, VPCs } = await (runtime.route53 as Pick<Route53Client, 'send'>).send(
-    new GetHostedZoneCommand({ Id: hostedZoneId }),
-    { abortSignal: signal },
-  );
+): Promise<{ targets: ReconcileTarget[]; records?: RecordSet[]; reason?: string }> {
+  let zone: GetHostedZoneCommandOutput;
+  try {
+    zone = await (runtime.route53 as Pick<Route53Client, 'send'>).send(new GetHostedZoneCommand({ Id: hostedZoneId }), {
+      abortSignal: signal,
+    });
+  } catch (error) {
+    // Deleted since the event, or never there (a forged event): nothing to repair, and a retry would fail the same
+    // way. A linkdns zone deleted by someone is found by the DeleteHostedZone event and the scheduled repair.
+    if (awsErrorCode(error) !== 'NoSuchHostedZone') throw error;
+    return { targets: [], reason: `zone ${hostedZoneId} does not exist (NoSuchHostedZone); nothing to repair` };
+  }
+  const { HostedZone, VPCs } = zone;
   if (!HostedZone?.Config?.PrivateZone) return { targets: [] };
   const domain = canonicalName(HostedZone.Name ?? '');
   if (!managedDomains(runtime.config).some((managed) => isWithinDomain(domain, managed))) return { targets: [] };
