@@ -21,6 +21,8 @@ export interface AppContext {
   readonly schedule?: string;
   readonly repairMode?: RepairMode;
   readonly createZones?: boolean;
+  /** `linkdns:anyHostedZone`: the construct's `allowAnyHostedZone` opt-in. */
+  readonly anyHostedZone?: boolean;
   readonly extraVpcIds: string[];
   readonly alarmTopicArn?: string;
   readonly spokeAccounts: string[];
@@ -110,6 +112,7 @@ export function readAppContext(
     ...optional('schedule', schedule),
     ...optional('repairMode', repairMode as RepairMode | undefined),
     ...optional('createZones', flag('createZones')),
+    ...optional('anyHostedZone', flag('anyHostedZone')),
     ...optional('alarmTopicArn', text('alarmTopicArn')),
     ...optional('spokeRoleName', text('spokeRoleName')),
     ...optional('spokeOf', spokeOf),

@@ -92,6 +92,7 @@ export function defineLinkdnsApp(app: App, env: Readonly<Record<string, string |
     linkdns: {
       config: context.config,
       managedZoneIds: context.zoneIds,
+      ...(context.anyHostedZone ? { allowAnyHostedZone: true } : {}),
       extraVpcIds: context.extraVpcIds,
       spokeAccounts: context.spokeAccounts,
       zoneEvents: context.zoneEvents,

@@ -18,11 +18,19 @@ export const ZONE_LOOKUP_REASON =
   'route53:ListHostedZones and ListHostedZonesByVPC (with its dependent action ec2:DescribeVpcs) do not support ' +
   'resource-level permissions; they only list zones, which linkdns needs to find the private zone of a domain by ID.';
 
-/** Why writes may use `hostedzone/*` when no zone IDs are given or zone creation is on. */
+/** Why writes may use `hostedzone/*` when the deployment opted in with `allowAnyHostedZone`. */
 export const ANY_ZONE_REASON =
-  'No managed hosted zone IDs are known at deploy time (not configured, or zones are created by linkdns). Every ' +
-  'write is still limited by route53:ChangeResourceRecordSetsNormalizedRecordNames to the names the configuration ' +
-  'can produce and by route53:ChangeResourceRecordSetsRecordTypes to A, CNAME and TXT.';
+  'Opted in with allowAnyHostedZone: no managed hosted zone IDs are known at deploy time (not configured, or zones ' +
+  'are created by linkdns). Every write is still limited by route53:ChangeResourceRecordSetsNormalizedRecordNames ' +
+  'to the names the configuration can produce, by route53:ChangeResourceRecordSetsRecordTypes to A, CNAME and TXT, ' +
+  'and by route53:ChangeResourceRecordSetsActions to CREATE and DELETE.';
+
+/**
+ * The change actions linkdns sends: an update is a compare-and-swap batch (DELETE the exact record read, CREATE the
+ * new one); UPSERT is never sent (functions/aws/route53-records.ts), so a policy that allows it only widens what a
+ * stolen role could do (overwrite any record of an allowed name without knowing its value).
+ */
+export const MANAGED_CHANGE_ACTIONS = ['CREATE', 'DELETE'] as const;
 
 /** Why zone creation uses `Resource: "*"`. */
 export const ZONE_CREATION_REASON =
@@ -83,8 +91,8 @@ export function readZonesStatement(zoneArns: readonly string[]): PolicyStatement
 }
 
 /**
- * Changes only the record names and types linkdns produces, in the managed zones. `ForAllValues` makes every record
- * of a change batch match; the batch is refused as a whole otherwise.
+ * Changes only the record names and types linkdns produces, with the actions it sends, in the managed zones.
+ * `ForAllValues` makes every change of a batch match; the batch is refused as a whole otherwise.
  */
 export function writeRecordsStatement(
   zoneArns: readonly string[],
@@ -97,7 +105,10 @@ export function writeRecordsStatement(
     resources: [...zoneArns],
     conditions: {
       'ForAllValues:StringLike': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...recordNamePatterns] },
-      'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': [...MANAGED_RECORD_TYPES] },
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsRecordTypes': [...MANAGED_RECORD_TYPES],
+        'route53:ChangeResourceRecordSetsActions': [...MANAGED_CHANGE_ACTIONS],
+      },
     },
   });
 }

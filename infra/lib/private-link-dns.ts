@@ -70,10 +70,19 @@ export interface PrivateLinkDnsProps {
    * IDs of the private hosted zones linkdns may read and write (`Z0123…`). Route 53 permissions are scoped to these
    * ARNs, and the record names inside them are limited further to the names the configuration can produce
    * (`\052.<domain>`, `\052.*.<domain>`, `_linkdns.<domain>` and those of custom layouts).
-   * @default - any hosted zone of the account (`hostedzone/*`), still limited by record names and record types;
-   * (required with `createZones`: created zones have no ID at deploy time)
+   * Required unless `allowAnyHostedZone` is set.
+   * @default - none: synthesis fails unless `allowAnyHostedZone` opts in to every hosted zone of the account
    */
   readonly managedZoneIds?: readonly string[];
+  /**
+   * Let the functions write in any hosted zone of the account (`hostedzone/*`) instead of the `managedZoneIds`:
+   * needed with `createZones` (created zones have no ID at deploy time). Writes stay limited to the record names the
+   * configuration can produce, to A, CNAME and TXT, and to CREATE and DELETE — but in public zones and other teams'
+   * private zones too, as far as IAM is concerned (the functions themselves never write to a public zone and only
+   * change records their ownership registry lists). Prefer `managedZoneIds`.
+   * @default false
+   */
+  readonly allowAnyHostedZone?: boolean;
   /**
    * When the drift repair runs.
    * @default Schedule.rate(Duration.minutes(30))
@@ -227,6 +236,15 @@ export class PrivateLinkDns extends Construct {
       throw new ConfigError(source, [
         'managedZoneIds, createZones: exclude each other; zones linkdns creates have no ID at deploy time, so ' +
           'permissions cannot be scoped to a list of zones (the record-name and record-type conditions still apply)',
+      ]);
+    }
+    if (managedZoneIds.length === 0 && !props.allowAnyHostedZone) {
+      throw new ConfigError(source, [
+        `managedZoneIds: required — the IDs of the private hosted zones linkdns may write${
+          this.config.zones.create ? '' : ' (aws route53 list-hosted-zones-by-name)'
+        }; or set allowAnyHostedZone: true to let it write in any hosted zone of the account` +
+          (this.config.zones.create ? ' (needed with createZones: created zones have no ID at deploy time)' : '') +
+          ', still limited to the record names, types and actions linkdns uses',
       ]);
     }
     this.zoneArns = hostedZoneArns(stack, managedZoneIds);

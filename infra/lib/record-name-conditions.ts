@@ -34,8 +34,9 @@ function escapeForCondition(text: string): string {
  * For every layout (built-in or configured: a `linkdns:layout` tag may pick any of them) each record template becomes
  * a pattern: the literal `*` of a wildcard record is normalised to `\052`, and `{zone}`, which stands for a zone label
  * unknown at deploy time, becomes the IAM wildcard `*`. Each pattern is anchored to every mapped domain; domains in
- * `allowedDomains` also get the pattern one or more labels below them (`\052.*.<domain>`), because a tag may name a
- * subdomain. The ownership registry `_linkdns.<domain>` is added for every domain.
+ * `allowedDomains` get it only one or more labels below them (`\052.*.<domain>`), because a tag may name a subdomain
+ * and nothing else: never the allowlisted domain itself. The ownership registry `_linkdns.<domain>` is added for every
+ * domain (below an allowlisted one likewise).
  *
  * @example
  * // mapping domain pr1jy6.us-east-2.aws.confluent.cloud, built-in layouts →
@@ -57,11 +58,10 @@ export function managedRecordNamePatterns(config: LinkdnsConfig): string[] {
   for (const mapping of config.mappings) {
     for (const pattern of relative) anchor(pattern, mapping.domain);
   }
+  // A tag may only name a domain strictly below an allowlisted one, so nothing is anchored at the allowlisted domain
+  // itself: `\052.<allowed domain>` would be a wildcard answering for every name of, say, a whole region.
   for (const domain of config.allowedDomains) {
-    for (const pattern of relative) {
-      anchor(pattern, domain);
-      anchor(pattern === '' ? '*' : `${pattern}.*`, domain);
-    }
+    for (const pattern of relative) anchor(pattern === '' ? '*' : `${pattern}.*`, domain);
   }
   return withoutSubsumed([...patterns]).sort();
 }

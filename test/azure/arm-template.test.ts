@@ -220,7 +220,7 @@ describe('infra/azure/azuredeploy.json', () => {
     expect(filterOf(zones).subjectBeginsWith).toContain("parameters('dnsResourceGroup')");
   });
 
-  it('grants the identity Private DNS Zone Contributor on the DNS resource group and Reader on the endpoints’ scope', () => {
+  it('grants the identity the linkdns DNS role (dns-role.test.ts) and Reader on the endpoints’ scope', () => {
     // Act
     const deployments = ofType('Microsoft.Resources/deployments');
     const grants = deployments.map((deployment) => ({
@@ -230,12 +230,12 @@ describe('infra/azure/azuredeploy.json', () => {
     }));
 
     // Assess
-    expect((template.variables.roles as Record<string, string>).privateDnsZoneContributor).toBe(
-      'b12aa53e-6015-4669-85d0-8515ebb3ae7f',
-    );
+    // Private DNS Zone Contributor (every record type of every zone in the group, zone deletion) is gone.
+    expect((template.variables.roles as Record<string, string>).privateDnsZoneContributor).toBeUndefined();
     expect((template.variables.roles as Record<string, string>).reader).toBe('acdd72a7-3385-48ef-bd42-f606fba81ae7');
     expect(grants).toEqual([
-      { scope: "[parameters('dnsResourceGroup')]", role: 'privateDnsZoneContributor', assignments: 1 },
+      // A custom role defined in the template: on the resource group, or on each managed zone.
+      { scope: "[parameters('dnsResourceGroup')]", role: undefined, assignments: 2 },
       { scope: 'subscription', role: 'reader', assignments: 1 },
       { scope: "[parameters('endpointResourceGroups')[copyIndex()]]", role: 'reader', assignments: 1 },
       { scope: "[parameters('keyVaultResourceGroup')]", role: 'keyVaultSecretsUser', assignments: 1 },

@@ -12,8 +12,15 @@ import { renderValue, type Synthesized, synthesize } from './synth-support.ts';
 /** No CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION: what `cdk synth` sees offline, without credentials. */
 const OFFLINE = {};
 
+/** The sample's hosted zone (infra/README.md); a deployment must name its zones or opt in to any zone. */
+const SAMPLE_ZONE = { 'linkdns:zoneIds': 'Z0123456789ABCDEFGHIJ' };
+
 function app(context: Record<string, unknown>, options: { bundle?: boolean } = {}): Synthesized {
-  return synthesize((root) => defineLinkdnsApp(root, OFFLINE), { context, registerNag: false, ...options });
+  return synthesize((root) => defineLinkdnsApp(root, OFFLINE), {
+    context: { ...SAMPLE_ZONE, ...context },
+    registerNag: false,
+    ...options,
+  });
 }
 
 function stackSummary(synth: Synthesized): string[] {

@@ -302,7 +302,11 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
           `_linkdns.${DOMAIN}`,
         ],
       },
-      'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'] },
+      // Only the actions linkdns sends: a compare-and-swap batch is DELETE + CREATE, UPSERT never.
+      'ForAllValues:StringEquals': {
+        'route53:ChangeResourceRecordSetsRecordTypes': ['A', 'CNAME', 'TXT'],
+        'route53:ChangeResourceRecordSetsActions': ['CREATE', 'DELETE'],
+      },
     });
   });
 
@@ -350,6 +354,7 @@ describe('PrivateLinkDns variants', () => {
     // Prepare
     const synth = deploy({
       createZones: true,
+      allowAnyHostedZone: true,
       extraVpcIds: ['vpc-0fedcba9876543210'],
       schedule: Schedule.rate(Duration.hours(1)),
     });
@@ -381,9 +386,9 @@ describe('PrivateLinkDns variants', () => {
     }
   });
 
-  it('without zone IDs or zone creation, grants no zone creation and scopes to any zone by names and types', () => {
+  it('with allowAnyHostedZone and no zone IDs, grants no zone creation and scopes to any zone by names and types', () => {
     // Prepare
-    const synth = deploy();
+    const synth = deploy({ allowAnyHostedZone: true });
     try {
       // Act
       const template = synth.template(synth.stacks[0] as Stack);
@@ -499,6 +504,16 @@ describe('PrivateLinkDns refuses configurations that cannot work', () => {
       'zone IDs together with zone creation',
       { managedZoneIds: [ZONE_ID], createZones: true },
       ['managedZoneIds, createZones: exclude each other'],
+    ],
+    [
+      'no zone IDs without the explicit any-zone opt-in',
+      {},
+      ['managedZoneIds: required', 'or set allowAnyHostedZone: true'],
+    ],
+    [
+      'zone creation without the explicit any-zone opt-in',
+      { createZones: true },
+      ['managedZoneIds: required', 'needed with createZones'],
     ],
   ])('%s', (_scenario, props, expected) => {
     // Prepare

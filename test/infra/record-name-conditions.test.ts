@@ -132,12 +132,20 @@ describe('managedRecordNamePatterns', () => {
     // Act
     const patterns = managedRecordNamePatterns(config);
     // Assess
-    expect(patterns).toEqual([
-      '\\052.*.aws.private.confluent.cloud',
-      '\\052.aws.private.confluent.cloud',
-      '_linkdns.*.aws.private.confluent.cloud',
-      '_linkdns.aws.private.confluent.cloud',
-    ]);
+    expect(patterns).toEqual(['\\052.*.aws.private.confluent.cloud', '_linkdns.*.aws.private.confluent.cloud']);
+  });
+
+  it.each([
+    ['a wildcard at the allowlisted domain itself', '*.aws.private.confluent.cloud'],
+    ['a registry at the allowlisted domain itself', '_linkdns.aws.private.confluent.cloud'],
+    ['a wildcard at a parent of the allowlisted domain', '*.private.confluent.cloud'],
+  ])('refuses %s: tags only name domains strictly below an allowlist entry', (_scenario, name) => {
+    // Prepare
+    const config = parseConfig({ owner: 'team', allowedDomains: ['aws.private.confluent.cloud'] });
+    // Act
+    const isAllowed = allowed(managedRecordNamePatterns(config), name);
+    // Assess
+    expect(isAllowed).toBe(false);
   });
 
   it('derives patterns from custom layouts: {zone} becomes the IAM wildcard, @ the apex, fixed names stay', () => {
