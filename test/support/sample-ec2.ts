@@ -72,6 +72,8 @@ function endpointAttribute(endpoint: VpcEndpoint, name: string | undefined, valu
       return endpoint.VpcEndpointType === value;
     case 'vpc-id':
       return endpoint.VpcId === value;
+    case 'vpc-endpoint-id':
+      return endpoint.VpcEndpointId === value;
     case 'service-name':
       return endpoint.ServiceName === value;
     case 'tag-key':
