@@ -116,6 +116,35 @@ describe('observeAzurePrivateEndpoint', () => {
     expect(observed.regional).toEqual(['10.20.1.40']);
   });
 
+  it('keeps only well-formed IPv4 addresses from customDnsConfigs, de-duplicated and sorted', () => {
+    // Prepare
+    const ipAddresses = [
+      '10.20.1.255',
+      '10.20.1.256',
+      '10.20.1.4',
+      '010.20.1.5',
+      '10.20.1.4',
+      'x10.20.1.6',
+      '10.20.1.7x',
+    ];
+    const endpoint = {
+      ...first,
+      customDnsConfigs: [{ fqdn: 'lkc.p8xo76.centralus.azure.confluent.cloud', ipAddresses }],
+    };
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(endpoint, nics).regional).toEqual(['10.20.1.255', '10.20.1.4']);
+  });
+
+  it('finds the endpoint’s NIC whatever the casing of its id', () => {
+    // Prepare: Event Grid and ARM list calls do not agree on the casing of resource ids.
+    const [nicRef] = first.networkInterfaces as { id: string }[];
+    const endpoint = { ...first, networkInterfaces: [{ id: (nicRef?.id ?? '').toUpperCase() }] };
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(endpoint, nics).regional).toEqual(['10.20.1.4']);
+  });
+
   it('falls back to the static ipConfigurations when no NIC is given', () => {
     // Prepare
     const endpoint = { ...first, ipConfigurations: [{ name: 'static', privateIPAddress: '10.20.1.9' }] };
