@@ -5,7 +5,6 @@ import {
   type SubnetZone,
   type VpcEndpointDescription,
 } from '../aws/vpc-endpoint-mapping.ts';
-import { observeAzurePrivateEndpoints } from '../azure/private-endpoint-mapping.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { BUILT_IN_LAYOUTS, desiredRecords } from '../core/layout.ts';
 import { canonicalName, type ObservedEndpoint, type RecordSet } from '../core/model.ts';
@@ -77,6 +76,8 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
   if (azureEndpoints) {
     const nicsFile = values['azure-nics'] as string | undefined;
     const nics = nicsFile ? await readInputJson(nicsFile) : [];
+    // Imported only for Azure input: its schemas are zod, which the AWS and Google paths need not load at start.
+    const { observeAzurePrivateEndpoints } = await import('../azure/private-endpoint-mapping.ts');
     try {
       return observeAzurePrivateEndpoints(await readInputJson(azureEndpoints), nics);
     } catch (error) {

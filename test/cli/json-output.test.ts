@@ -17,6 +17,29 @@ describe('--json documents', () => {
     expect(versioned).toHaveLength(1);
   });
 
+  it.each([
+    ['a document that is not a list', { records: 'none', format_version: 1 }, /\(root\): expected an array/],
+    ['an entry that is not an object', [RECORD, 'A 10.0.0.1'], /- 1: expected an object, received "A 10\.0\.0\.1"/],
+    ['an empty name', [{ ...RECORD, name: '' }], /- 0\.name: expected a non-empty string/],
+    ['an unknown type', [{ ...RECORD, type: 'ALIAS' }], /- 0\.type: expected one of A, AAAA, .*received "ALIAS"/],
+    [
+      'a fractional TTL',
+      [{ ...RECORD, ttl: 1.5 }],
+      /- 0\.ttl: expected an integer from 0 to 2147483647, received 1\.5/,
+    ],
+    ['a TTL above 2^31-1', [{ ...RECORD, ttl: 2 ** 31 }], /- 0\.ttl: expected an integer/],
+    [
+      'a value that is not a string',
+      [{ ...RECORD, values: ['a', 7] }],
+      /- 0\.values\.1: expected a string, received 7/,
+    ],
+  ])('refuses %s, naming the file and the field', (_case, json, message) => {
+    const read = () => parseRecordSets(json, 'records.json');
+
+    expect(read).toThrow(/^records\.json: expected record sets as printed by `linkdns records --json`:\n/);
+    expect(read).toThrow(message);
+  });
+
   it('refuses a document from a newer linkdns, naming the file and the version', () => {
     const read = () => parseRecordSets({ format_version: JSON_FORMAT_VERSION + 1, records: [RECORD] }, 'new.json');
 

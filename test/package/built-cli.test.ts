@@ -5,7 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
 import { baseConfig, DOMAIN as GCP_DOMAIN, type GcpHarness, PROJECT, startGcpHarness } from '../gcp/gcp-harness.ts';
 import { type AwsHarness, DOMAIN, REGION, startAwsHarness } from '../support/aws-harness.ts';
-import { BIN, ensureBuilt, LOAD_TRACE, loadedPackages, ROOT, run, SAMPLE_RECORDS_ARGS } from './built-dist.ts';
+import {
+  BIN,
+  ensureBuilt,
+  LOAD_TRACE,
+  loadedPackages,
+  ROOT,
+  run,
+  SAMPLE_DOMAIN,
+  SAMPLE_RECORDS_ARGS,
+} from './built-dist.ts';
 
 const CLOUD_SDKS = [
   '@aws-sdk/client-route-53',
@@ -55,6 +64,45 @@ describe('the built CLI', () => {
     expect(records.stdout).toContain(`*.use2-az1.${DOMAIN}`);
     const loaded = loadedPackages(records.stderr);
     for (const sdk of CLOUD_SDKS) expect(loaded).not.toContain(sdk);
+  });
+
+  it('reads and checks record files without zod or any cloud SDK: records, export --records, verify --records', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'linkdns-built-cli-offline-'));
+    try {
+      const records = await linkdns([...SAMPLE_RECORDS_ARGS, '--json']);
+      const file = join(dir, 'records.json');
+      await writeFile(file, records.stdout);
+      const exported = await linkdns(['export', '--domain', SAMPLE_DOMAIN, '--records', file]);
+      // Port 9 (discard) answers nothing useful: the verdict does not matter here, only what was loaded to reach it.
+      const verified = await linkdns([
+        'verify',
+        '--records',
+        file,
+        '--resolver',
+        '127.0.0.1:9',
+        '--timeout',
+        '200',
+        '--tries',
+        '1',
+      ]);
+      const bad = join(dir, 'bad.json');
+      await writeFile(bad, JSON.stringify([{ name: 'x', type: 'A', ttl: 'soon', values: ['10.0.0.1'] }]));
+      const rejected = await linkdns(['export', '--domain', SAMPLE_DOMAIN, '--records', bad]);
+
+      expect(records.code, records.stderr).toBe(0);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout).toContain(`*.use2-az1.${SAMPLE_DOMAIN}.`);
+      expect(verified.stderr).not.toMatch(/records\.json: /);
+      // Validation did not get weaker for being lighter: the error names the file and the field.
+      expect(rejected.code).toBe(1);
+      expect(rejected.stderr).toMatch(/bad\.json: expected record sets .*\n {2}- 0\.ttl: expected an integer/);
+      for (const run of [records, exported, verified, rejected]) {
+        const loaded = loadedPackages(run.stderr);
+        for (const name of ['zod', ...CLOUD_SDKS]) expect(loaded).not.toContain(name);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   describe('a one-cloud plan against the local AWS', () => {
