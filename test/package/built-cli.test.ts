@@ -91,7 +91,7 @@ describe('the built CLI', () => {
 
       expect(records.code, records.stderr).toBe(0);
       expect(exported.code, exported.stderr).toBe(0);
-      expect(exported.stdout).toContain(`*.use2-az1.${SAMPLE_DOMAIN}.`);
+      expect(exported.stdout).toMatch(/^\*\.use2-az1 +60 +IN +CNAME +vpce-/m);
       expect(verified.stderr).not.toMatch(/records\.json: /);
       // Validation did not get weaker for being lighter: the error names the file and the field.
       expect(rejected.code).toBe(1);
