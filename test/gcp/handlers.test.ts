@@ -70,7 +70,7 @@ describe('forwardingRuleEvents', () => {
       `heritage=linkdns,owner=linkdns-gcp-prod,scope=${NETWORK}`,
     );
     expect(writeLog(harness)).toEqual([
-      'changes.create +_linkdns +* +*.us-central1-a +*.us-central1-b +*.us-central1-c 200',
+      'changes.create +* +*.us-central1-a +*.us-central1-b +*.us-central1-c +_linkdns 200',
     ]);
     expect(harness.gcp.requests.counts()).toEqual({
       'forwardingRules.get': 1,
@@ -100,7 +100,7 @@ describe('forwardingRuleEvents', () => {
       'A *.us-central1-c': ['10.2.0.13'],
     });
     expect(harness.zone()['TXT _linkdns']?.join(' ')).not.toContain('us-central1-b');
-    expect(writeLog(harness)).toEqual(['changes.create -_linkdns -* -*.us-central1-b +_linkdns +* 200']);
+    expect(writeLog(harness)).toEqual(['changes.create -* -*.us-central1-b -_linkdns +* +_linkdns 200']);
     expect(harness.gcp.requests.counts()).toEqual({
       'forwardingRules.get': 1,
       'managedZones.list': 2,
