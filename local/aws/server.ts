@@ -37,6 +37,8 @@ export interface LoggedRequest {
   readonly status: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
+  /** The request body (EC2's Query parameters, Route 53's XML), so a test can tell which resources were read. */
+  readonly requestBody?: string;
 }
 
 /** What the server saw, for tests and benchmarks. */
@@ -247,6 +249,7 @@ async function respond(
       status: response.status,
       bytesIn: Buffer.byteLength(request.body),
       bytesOut: Buffer.byteLength(response.body),
+      requestBody: request.body,
     });
     return response;
   }

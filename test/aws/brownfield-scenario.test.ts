@@ -1,0 +1,187 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { handleEndpointEvent } from '../../functions/aws/handlers/endpoint-events.ts';
+import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
+import { handleZoneEvent } from '../../functions/aws/handlers/zone-events.ts';
+import type { AwsRuntime } from '../../functions/aws/runtime.ts';
+import { planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
+import type { RunReport } from '../../functions/core/report.ts';
+import { AWS_BROWNFIELD_IDS } from '../../local/aws/brownfield.ts';
+import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
+import {
+  type AwsScenario,
+  awsZoneLines,
+  createEndpointThroughApi,
+  createScenarioRuntime,
+  sampleAwsEvent,
+  startAwsScenario,
+} from '../../local/demo-scenario.ts';
+import { CapturingNotifier } from '../support/aws-harness.ts';
+
+/**
+ * The AWS brownfield (local/aws/brownfield.ts: Gateway, S3-wildcard, SSM, execute-api, GWLB, Lattice Resource and
+ * ServiceNetwork endpoints, other partners' endpoints in every state, two more VPCs, the company's own private zone)
+ * around one Confluent endpoint, through every handler and the CLI, with the real SDK clients over HTTP.
+ */
+
+let scenario: AwsScenario | undefined;
+let dir: string | undefined;
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  await scenario?.aws.close();
+  scenario = undefined;
+  if (dir) await rm(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+/** Every Interface endpoint's service matches no glob but Confluent's own. */
+const GLOB_MAPPING = 'com.amazonaws.vpce.us-east-2.vpce-svc-0123456789*';
+
+async function brownfield(service: 'exact' | 'glob'): Promise<{ s: AwsScenario; runtime: AwsRuntime; config: object }> {
+  const s = await startAwsScenario({ brownfield: true });
+  scenario = s;
+  const config = {
+    owner: 'platform-test',
+    mappings: [{ service: service === 'exact' ? s.service : GLOB_MAPPING, domain: s.domain }],
+  };
+  const runtime = await createScenarioRuntime(s, config, {
+    logger: new Logger({ logLevel: 'SILENT' }),
+    metrics: new Metrics({ namespace: 'linkdns', serviceName: 'linkdns-test' }),
+    notifier: new CapturingNotifier(),
+    route53Options: { requestsPerSecond: 1_000, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+  });
+  return { s, runtime, config };
+}
+
+function params(body: string | undefined): URLSearchParams {
+  return new URLSearchParams(body ?? '');
+}
+
+/** Subnets DescribeSubnets was asked about: the deep reads of the endpoints that own them. */
+function subnetsRead(s: AwsScenario): string[] {
+  return s.aws.requests.entries
+    .filter((entry) => entry.operation === 'DescribeSubnets')
+    .flatMap((entry) =>
+      [...params(entry.requestBody).entries()].filter(([key]) => /^Filter\.\d+\.Value\.\d+$/.test(key)),
+    )
+    .map(([, value]) => value);
+}
+
+/** Endpoints DescribeVpcEndpoints was asked about by id. */
+function endpointsReadById(s: AwsScenario): string[] {
+  return s.aws.requests.entries
+    .filter((entry) => entry.operation === 'DescribeVpcEndpoints')
+    .flatMap((entry) => [...params(entry.requestBody).entries()].filter(([key]) => /^VpcEndpointId\.\d+$/.test(key)))
+    .map(([, value]) => value);
+}
+
+/** Every zone but the Confluent one, record for record: what linkdns must never write. */
+function otherZones(s: AwsScenario): string {
+  const zones = [s.publicZoneId, s.brownfield?.corporateZoneId ?? ''];
+  return JSON.stringify(zones.map((id) => s.aws.route53.recordSets(id)));
+}
+
+function confluentLines(s: AwsScenario, endpointId: string): string[] {
+  const names = s.aws.ec2.endpoint(endpointId)?.DnsEntries.map((entry) => entry.DnsName) ?? [];
+  const regional = names.find((name) => /^vpce-[0-9a-f]+-[a-z0-9]+\./.test(name));
+  const zonal = (az: string) => names.find((name) => name.split('.')[0]?.endsWith(`-${az}`));
+  const zones = s.subnetIds.map((id) => s.aws.ec2.subnet(id));
+  return [
+    `*.${s.domain} CNAME ${regional}`,
+    ...zones.map((zone) => `*.${zone?.availabilityZoneId}.${s.domain} CNAME ${zonal(zone?.availabilityZone ?? '')}`),
+  ].sort();
+}
+
+function asReport(result: unknown): RunReport {
+  if (!result || typeof result !== 'object' || !('zones' in result)) throw new Error(JSON.stringify(result));
+  return result as RunReport;
+}
+
+describe('AWS brownfield: every handler and the CLI', () => {
+  it('endpoint event, unrelated endpoint events, zone event and scheduled repair: the Confluent zone exactly, nothing else written', async () => {
+    const { s, runtime } = await brownfield('glob');
+    const before = otherZones(s);
+    const confluent = await createEndpointThroughApi(s);
+    s.aws.requests.reset();
+
+    // The Confluent endpoint's event: records written; only that endpoint read, only its subnets resolved.
+    const created = asReport(
+      await handleEndpointEvent(sampleAwsEvent('create-vpc-endpoint.json', { endpointId: confluent }), runtime),
+    );
+    expect(created.zones).toMatchObject([{ domain: s.domain, outcome: 'changed' }]);
+    expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(endpointsReadById(s)).toEqual([confluent]);
+    expect(new Set(subnetsRead(s))).toEqual(new Set(s.aws.ec2.endpoint(confluent)?.SubnetIds));
+
+    // Events for the S3 Interface endpoint (wildcard names), SSM and a partner's failed endpoint: no zone, no failure.
+    for (const id of [AWS_BROWNFIELD_IDS.s3Interface, AWS_BROWNFIELD_IDS.ssm, AWS_BROWNFIELD_IDS.partnerFailed]) {
+      s.aws.requests.reset();
+      const report = asReport(
+        await handleEndpointEvent(sampleAwsEvent('modify-vpc-endpoint.json', { endpointId: id }), runtime),
+      );
+      expect(report).toMatchObject({ zones: [], endpointsSkipped: 1 });
+      expect(s.aws.requests.byOperation()).toEqual({ DescribeVpcEndpoints: 1 });
+    }
+
+    // Someone edits the Confluent zone: the zone event puts it back.
+    const good = awsZoneLines(s);
+    const wildcard = s.aws.route53.recordSet(s.zoneId, `*.${s.domain}.`, 'CNAME');
+    expect(wildcard).toBeDefined();
+    s.aws.route53.putRecordSet(s.zoneId, {
+      ...(wildcard as NonNullable<typeof wildcard>),
+      values: ['elsewhere.example.com'],
+    });
+    const zoneEvent = asReport(
+      await handleZoneEvent(sampleAwsEvent('change-resource-record-sets.json', { hostedZoneId: s.zoneId }), runtime),
+    );
+    expect(zoneEvent.zones).toMatchObject([{ outcome: 'changed' }]);
+    expect(awsZoneLines(s)).toEqual(good);
+
+    // The scheduled repair lists every Interface endpoint of the account (the glob cannot be filtered by EC2): the
+    // others are skipped and counted, none is read deeply, nothing fails, nothing changes.
+    s.aws.requests.reset();
+    const repair = await handleScheduledRepair({ id: 'schedule-1' }, runtime);
+    expect(repair.zones.map((zone) => [zone.domain, zone.outcome])).toEqual([[s.domain, 'unchanged']]);
+    expect(repair.endpointsSkipped).toBeGreaterThanOrEqual(8);
+    // The AZ cache is warm by now: no subnet is read at all, and above all none of another endpoint (the shared
+    // services and inspection VPCs' subnets are unknown to it, so reading those endpoints deeply would show here).
+    const confluentSubnets = s.aws.ec2.endpoint(confluent)?.SubnetIds ?? [];
+    expect(subnetsRead(s).filter((subnet) => !confluentSubnets.includes(subnet))).toEqual([]);
+    expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(otherZones(s)).toEqual(before);
+  });
+
+  it('lists only the mapped service when its name is exact (EC2 service-name filter), and the CLI plans and repairs', async () => {
+    const { s, config } = await brownfield('exact');
+    const before = otherZones(s);
+    const confluent = await createEndpointThroughApi(s);
+    dir = await mkdtemp(join(tmpdir(), 'linkdns-brownfield-'));
+    const file = join(dir, 'linkdns.json');
+    await writeFile(file, JSON.stringify(config));
+    vi.stubEnv('LINKDNS_AWS_ENDPOINT', s.aws.endpoint);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+    vi.stubEnv('NO_COLOR', '1');
+    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    s.aws.requests.reset();
+
+    const plan = await planCommand(['--config', file, '--region', s.region]);
+    const listings = s.aws.requests.entries.filter((entry) => entry.operation === 'DescribeVpcEndpoints');
+    const repair = await repairCommand(['--config', file, '--region', s.region]);
+    const again = await planCommand(['--config', file, '--region', s.region]);
+
+    expect(plan.exitCode).toBe(2);
+    expect(listings.every((entry) => params(entry.requestBody).get('Filter.2.Value.1') === s.service)).toBe(true);
+    expect(new Set(subnetsRead(s))).toEqual(new Set(s.aws.ec2.endpoint(confluent)?.SubnetIds));
+    expect(repair.exitCode).toBe(0);
+    expect(again.exitCode).toBe(0);
+    expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(otherZones(s)).toEqual(before);
+  });
+});
