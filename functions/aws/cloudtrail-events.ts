@@ -68,8 +68,32 @@ export interface EndpointEvent {
   /** Account the endpoint lives in (multi-account deployments read it through a role there). */
   readonly account?: string;
   readonly region?: string;
-  /** The API call failed (CloudTrail `errorCode`): nothing changed, but looking again is harmless. */
+  /** CloudTrail `errorCode` when the API call failed: nothing changed, so the handler only logs it. */
   readonly failedCall: boolean;
+  readonly errorCode?: string;
+}
+
+/**
+ * Why `event` is a CloudTrail record as the CloudTrail console, `lookup-events` or a log file shows it, rather than the
+ * EventBridge event linkdns receives; `undefined` for anything else. A near miss deserves its own message: the record
+ * is right, only the envelope is missing.
+ */
+export function rawCloudTrailProblem(event: unknown): string | undefined {
+  const record = Array.isArray((event as { Records?: unknown } | null)?.Records)
+    ? (event as { Records: unknown[] }).Records[0]
+    : event;
+  if (!record || typeof record !== 'object' || 'detail-type' in record) return undefined;
+  const { eventType, eventSource, eventVersion } = record as Record<string, unknown>;
+  const cloudTrail =
+    (typeof eventType === 'string' && /^Aws(ApiCall|ServiceEvent|ConsoleAction|ConsoleSignIn)$/.test(eventType)) ||
+    (typeof eventVersion === 'string' && typeof eventSource === 'string' && eventSource.endsWith('.amazonaws.com'));
+  if (!cloudTrail) return undefined;
+  const name = (record as { eventName?: unknown }).eventName;
+  return (
+    `this is a raw CloudTrail record${typeof name === 'string' ? ` (${name})` : ''}: linkdns takes it in EventBridge's ` +
+    `"AWS API Call via CloudTrail" envelope — { "source": "aws.ec2" or "aws.route53", "detail-type": "AWS API Call ` +
+    `via CloudTrail", "id": …, "detail": <the record> } — as an EventBridge rule delivers it (see events/aws/*.json)`
+  );
 }
 
 /**
@@ -80,6 +104,8 @@ export interface EndpointEvent {
  * @throws InvalidInputError naming what does not match
  */
 export function parseEndpointEvent(event: unknown): EndpointEvent {
+  const raw = rawCloudTrailProblem(event);
+  if (raw) throw new InvalidInputError(`Not a VPC endpoint event: ${raw}`);
   const sns = snsEventSchema.safeParse(event);
   if (sns.success) {
     const first = sns.data.Records[0]?.Sns.MessageId ?? 'sns';
@@ -115,6 +141,7 @@ export function parseEndpointEvent(event: unknown): EndpointEvent {
     ...(parsed.data.account ? { account: parsed.data.account } : {}),
     ...(parsed.data.region ? { region: parsed.data.region } : {}),
     failedCall: detail.errorCode !== undefined,
+    ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
   };
 }
 
@@ -131,6 +158,8 @@ export interface ZoneEvent {
 
 /** Reads an EventBridge CloudTrail event for a Route 53 zone change. @throws InvalidInputError */
 export function parseZoneEvent(event: unknown): ZoneEvent {
+  const raw = rawCloudTrailProblem(event);
+  if (raw) throw new InvalidInputError(`Not a Route 53 zone event: ${raw}`);
   const parsed = zoneEventSchema.safeParse(event);
   if (!parsed.success) throw new InvalidInputError(`Not a Route 53 CloudTrail event: ${describeIssues(parsed.error)}`);
   const { detail } = parsed.data;

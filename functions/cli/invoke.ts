@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { Logger } from '@aws-lambda-powertools/logger';
 import azureFunctions, { type InvocationContext } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
+import { rawCloudTrailProblem } from '../aws/cloudtrail-events.ts';
 import { handleEndpointEvent } from '../aws/handlers/endpoint-events.ts';
 import { handleScheduledRepair } from '../aws/handlers/scheduled-repair.ts';
 import { handleZoneEvent } from '../aws/handlers/zone-events.ts';
@@ -71,6 +72,8 @@ export function routeEvent(event: unknown, source = 'the event'): EventRoute {
             `${source}[${index}] is a Google CloudEvent: Eventarc delivers one per request, give one per file`,
           );
         }
+        const rawItem = rawCloudTrailProblem(item);
+        if (rawItem) throw new InvalidInputError(`${source}[${index}]: ${rawItem}`);
         if (!isAzureEvent(item)) {
           throw new InvalidInputError(
             `${source}[${index}] is not an Event Grid event or CloudEvent; ${EXPECTED_EVENTS}`,
@@ -80,6 +83,8 @@ export function routeEvent(event: unknown, source = 'the event'): EventRoute {
       }),
     };
   }
+  const rawCloudTrail = rawCloudTrailProblem(event);
+  if (rawCloudTrail) throw new InvalidInputError(`${source}: ${rawCloudTrail}`);
   if (event && typeof event === 'object') {
     const envelope = event as Record<string, unknown>;
     const records = envelope.Records;
@@ -100,6 +105,8 @@ export function routeEvent(event: unknown, source = 'the event'): EventRoute {
 
 function isAzureEvent(event: unknown): event is Record<string, unknown> {
   if (!event || typeof event !== 'object' || Array.isArray(event)) return false;
+  // A CloudTrail record has an eventType too (`AwsApiCall`): it must never reach an Azure function.
+  if (rawCloudTrailProblem(event)) return false;
   const { eventType, specversion, type } = event as Record<string, unknown>;
   return typeof eventType === 'string' || (typeof specversion === 'string' && typeof type === 'string');
 }

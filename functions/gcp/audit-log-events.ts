@@ -109,7 +109,10 @@ function typeMismatch(event: AuditLogEvent): string | undefined {
  *
  * @throws InvalidInputError when it is a forwarding-rule event without a usable resource name
  */
-export function forwardingRuleOf(event: AuditLogEvent): string | { readonly ignored: string } {
+export function forwardingRuleOf(
+  event: AuditLogEvent,
+  projectIds: ReadonlyMap<string, string> = new Map(),
+): string | { readonly ignored: string } {
   const mismatch = typeMismatch(event);
   if (mismatch) return { ignored: mismatch };
   if (event.serviceName.toLowerCase() !== 'compute.googleapis.com') {
@@ -123,7 +126,20 @@ export function forwardingRuleOf(event: AuditLogEvent): string | { readonly igno
   if (typeof target === 'string' && target !== '' && !target.includes('/serviceAttachments/')) {
     return { ignored: `forwarding rule ${event.resourceName} targets ${target}, not a PSC service attachment` };
   }
-  return forwardingRuleSelfLink(parseForwardingRuleRef(event.resourceName));
+  const ref = parseForwardingRuleRef(event.resourceName);
+  return forwardingRuleSelfLink({ ...ref, project: projectIdOf(ref.project, event, projectIds) });
+}
+
+/**
+ * Audit logs may name a project by number (`projects/123456789012/…`); linkdns's registries and Compute self links
+ * use the project id. The LogEntry's monitored resource carries the id (`resource.labels.project_id`); else the
+ * configured number → id map; else the number stays, and the event matches nothing rather than the wrong rule.
+ */
+function projectIdOf(project: string, event: AuditLogEvent, projectIds: ReadonlyMap<string, string>): string {
+  if (!/^\d+$/.test(project)) return project;
+  const labelled = event.resourceLabels.project_id;
+  if (labelled && !/^\d+$/.test(labelled)) return labelled;
+  return projectIds.get(project) ?? project;
 }
 
 /** What a Cloud DNS record event names: the managed zone (by name) and the caller. */

@@ -22,7 +22,7 @@ export type GcpHandlerResult = InvocationResult;
 export interface GcpHandlerDeps {
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
-  readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'>;
+  readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'> & Partial<Pick<GcpSettings, 'projectIds'>>;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
@@ -55,7 +55,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
     forwardingRuleEvents: (raw) =>
       settle(deps, 'endpoint-event', async (reconcile, signal, startZonesBefore) => {
         const event = parseAuditLogEvent(raw);
-        const rule = forwardingRuleOf(event);
+        const rule = forwardingRuleOf(event, deps.settings.projectIds);
         if (typeof rule !== 'string') return ignored(rule.ignored);
         const trigger = triggerOf('endpoint-event', event.id, `${event.methodName} ${event.resourceName}`);
         return reconciled(await reconcileEndpoints(trigger, [rule], reconcile, { signal, startZonesBefore }));

@@ -28,6 +28,12 @@ export const GCP_ENVIRONMENT = {
   serviceAccount: 'LINKDNS_SERVICE_ACCOUNT',
   /** `true`: the scheduled run only reports drift (dry run) instead of repairing it. */
   repairDetectOnly: 'LINKDNS_REPAIR_DETECT_ONLY',
+  /**
+   * Comma-separated `number=id` pairs (`123456789012=acme-prod`): audit logs may name a project by number, while
+   * ownership registries record forwarding rules by project id. Most entries carry the id in `resource.labels`; this
+   * map covers those that do not.
+   */
+  projectNumbers: 'LINKDNS_GCP_PROJECT_NUMBERS',
   /** Local cloud only: `http://127.0.0.1:PORT` replaces the Google API hosts (and a static token the credentials). */
   apiRoot: 'LINKDNS_GCP_API_ROOT',
 } as const;
@@ -40,6 +46,8 @@ export interface GcpSettings {
   readonly regions: readonly string[];
   readonly serviceAccount: string | undefined;
   readonly repairDetectOnly: boolean;
+  /** Project number → project id (`LINKDNS_GCP_PROJECT_NUMBERS`). */
+  readonly projectIds: ReadonlyMap<string, string>;
   /** Set only for the local cloud. */
   readonly apiRoot: string | undefined;
 }
@@ -70,6 +78,13 @@ const settingsSchema = z.object({
     .optional(),
   [GCP_ENVIRONMENT.serviceAccount]: z.email('must be the service account email').optional(),
   [GCP_ENVIRONMENT.repairDetectOnly]: z.enum(['true', 'false']).optional(),
+  [GCP_ENVIRONMENT.projectNumbers]: z
+    .string()
+    .refine(
+      (value) => list(value).every((pair) => /^\d+=[a-z][a-z0-9-]{4,28}[a-z0-9]$/.test(pair)),
+      'must be comma-separated number=project-id pairs (123456789012=acme-prod)',
+    )
+    .optional(),
   [GCP_ENVIRONMENT.apiRoot]: z
     .string()
     .regex(
@@ -111,6 +126,9 @@ export function readGcpSettings(env: Readonly<Record<string, string | undefined>
     regions: list(data[GCP_ENVIRONMENT.regions]),
     serviceAccount: data[GCP_ENVIRONMENT.serviceAccount]?.toLowerCase(),
     repairDetectOnly: data[GCP_ENVIRONMENT.repairDetectOnly] === 'true',
+    projectIds: new Map(
+      list(data[GCP_ENVIRONMENT.projectNumbers]).map((pair) => pair.split('=') as [string, string]),
+    ),
     apiRoot: data[GCP_ENVIRONMENT.apiRoot],
   };
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseEndpointEvent, parseZoneEvent } from '../../functions/aws/cloudtrail-events.ts';
+import { parseEndpointEvent, parseZoneEvent, rawCloudTrailProblem } from '../../functions/aws/cloudtrail-events.ts';
 import { InvalidInputError } from '../../functions/core/errors.ts';
 
 const fixture = (name: string) => JSON.parse(readFileSync(`events/aws/${name}`, 'utf8'));
@@ -100,5 +100,28 @@ describe('parseZoneEvent', () => {
 
   it('rejects an endpoint event', () => {
     expect(() => parseZoneEvent(fixture('create-vpc-endpoint.json'))).toThrow(/Not a Route 53 CloudTrail event/);
+  });
+});
+
+describe('near misses (issue 11)', () => {
+  const raw = JSON.parse(readFileSync('events/aws/raw-cloudtrail-record.create-vpc-endpoint.json', 'utf8'));
+
+  it('tells a raw CloudTrail record (eventType AwsApiCall, no EventBridge envelope) to arrive in the envelope', () => {
+    expect(rawCloudTrailProblem(raw)).toContain('"AWS API Call via CloudTrail" envelope');
+    expect(() => parseEndpointEvent(raw)).toThrow(/raw CloudTrail record \(CreateVpcEndpoint\).*EventBridge/);
+    expect(() => parseZoneEvent(raw)).toThrow(/raw CloudTrail record/);
+    expect(() => parseEndpointEvent({ Records: [raw] })).toThrow(/raw CloudTrail record/);
+  });
+
+  it('does not take an EventBridge event for a raw record', () => {
+    expect(
+      rawCloudTrailProblem(JSON.parse(readFileSync('events/aws/create-vpc-endpoint.json', 'utf8'))),
+    ).toBeUndefined();
+  });
+
+  it('marks a call that failed (errorCode) as such', () => {
+    const event = parseEndpointEvent(JSON.parse(readFileSync('events/aws/create-vpc-endpoint.failed.json', 'utf8')));
+
+    expect(event).toMatchObject({ failedCall: true, errorCode: 'InvalidServiceName' });
   });
 });

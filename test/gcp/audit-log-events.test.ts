@@ -141,3 +141,32 @@ describe('parseAuditLogEvent', () => {
     );
   });
 });
+
+describe('forwardingRuleOf with a project number (issue 11)', () => {
+  const entry = (labels: Record<string, string>) =>
+    parseAuditLogEvent({
+      id: 'e1',
+      type: 'google.cloud.audit.log.v1.written',
+      data: {
+        protoPayload: {
+          serviceName: 'compute.googleapis.com',
+          methodName: 'v1.compute.forwardingRules.delete',
+          resourceName: 'projects/123456789012/regions/us-central1/forwardingRules/psc-1',
+        },
+        resource: { type: 'gce_forwarding_rule', labels },
+      },
+    });
+  const byId = 'https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-central1/forwardingRules/psc-1';
+
+  it('takes the project id from the monitored resource labels', () => {
+    expect(forwardingRuleOf(entry({ project_id: 'acme-prod', region: 'us-central1' }))).toBe(byId);
+  });
+
+  it('takes it from the configured number → id map when the labels carry none', () => {
+    expect(forwardingRuleOf(entry({}), new Map([['123456789012', 'acme-prod']]))).toBe(byId);
+  });
+
+  it('keeps the number when nothing maps it, so the event matches no other project’s rule', () => {
+    expect(forwardingRuleOf(entry({}))).toBe(byId.replace('acme-prod', '123456789012'));
+  });
+});

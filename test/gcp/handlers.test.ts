@@ -464,3 +464,23 @@ describe('scheduledRepair', () => {
     expect(harness.gcp.requests.writes()).toEqual([]);
   });
 });
+
+describe('audit-log entries that name the project by number (issue 11)', () => {
+  it('matches a forwarding-rule delete naming projects/<number> to the registry keyed by project id', async () => {
+    harness = await startGcpHarness();
+    await provision();
+    harness.gcp.state.compute.deleteForwardingRule(PROJECT, 'us-central1', 'confluent-psc-us-central1-b');
+    const byNumber = JSON.parse(
+      JSON.stringify(readJson('events/gcp/forwarding-rule-delete.json')).replaceAll(
+        `projects/${PROJECT}/regions/`,
+        'projects/123456789012/regions/',
+      ),
+    );
+    expect(byNumber.data.protoPayload.resourceName).toMatch(/^projects\/123456789012\//);
+
+    const result = await harness.handlers.forwardingRuleEvents(byNumber);
+
+    expect(reportOf(result).zones.map((zone) => zone.outcome)).toEqual(['changed']);
+    expect(aRecords(harness.zone())['A *']).toEqual(['10.2.0.11', '10.2.0.13']);
+  });
+});

@@ -17,12 +17,18 @@ export async function handleEndpointEvent(
   runtime: AwsRuntime,
   signal?: AbortSignal,
   remainingTimeMs?: number,
-): Promise<RunReport | { rejected: string }> {
+): Promise<RunReport | { rejected: string } | { ignored: string }> {
   let parsed: ReturnType<typeof parseEndpointEvent>;
   try {
     parsed = parseEndpointEvent(event);
   } catch (error) {
     return rejectEvent(runtime, error);
+  }
+  if (parsed.failedCall) {
+    // The call failed (CloudTrail errorCode): no endpoint was created, changed or deleted.
+    const ignored = `the API call failed (${parsed.errorCode ?? 'errorCode set'}), nothing changed`;
+    runtime.logger.info('endpoint event ignored', { trigger: parsed.trigger, reason: ignored });
+    return { ignored };
   }
   runtime.logger.info('endpoint event', { trigger: parsed.trigger, endpointIds: parsed.endpointIds });
   const start = await beginAwsRun(runtime, parsed.trigger, signal);
