@@ -22,7 +22,8 @@ export type GcpHandlerResult = InvocationResult;
 export interface GcpHandlerDeps {
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
-  readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'> & Partial<Pick<GcpSettings, 'projectIds'>>;
+  readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'> &
+    Partial<Pick<GcpSettings, 'projectIds'>>;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */

@@ -126,9 +126,7 @@ export function readGcpSettings(env: Readonly<Record<string, string | undefined>
     regions: list(data[GCP_ENVIRONMENT.regions]),
     serviceAccount: data[GCP_ENVIRONMENT.serviceAccount]?.toLowerCase(),
     repairDetectOnly: data[GCP_ENVIRONMENT.repairDetectOnly] === 'true',
-    projectIds: new Map(
-      list(data[GCP_ENVIRONMENT.projectNumbers]).map((pair) => pair.split('=') as [string, string]),
-    ),
+    projectIds: new Map(list(data[GCP_ENVIRONMENT.projectNumbers]).map((pair) => pair.split('=') as [string, string])),
     apiRoot: data[GCP_ENVIRONMENT.apiRoot],
   };
 }
