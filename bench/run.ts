@@ -7,6 +7,7 @@ import { readAwsSettings } from '../functions/aws/settings.ts';
 import type { Notifier } from '../functions/core/ports.ts';
 import { summarizeRun } from '../functions/core/report.ts';
 import { LOCAL_CREDENTIALS, startLocalAws } from '../local/aws/index.ts';
+import { EndpointReads } from './endpoint-reads.ts';
 import { divergentZones, type Fleet, injectDrift, seedFleet } from './fleet.ts';
 import { measureRun, type RunFigures, rateLimitFloorSeconds } from './measure.ts';
 import { type PlanSpeed, planSpeedFigures } from './plan-speed.ts';
@@ -19,6 +20,8 @@ import { type PlanSpeed, planSpeedFigures } from './plan-speed.ts';
  *   npm run bench                      1,000 endpoints, 100 zones (two runs, ≈ 25 s)
  *   npm run bench -- --zones 10        quick: 100 endpoints, 10 zones
  *   options: --zones N --vpcs N --endpoints N --rate N
+ *   --glob: map each Confluent service by a glob (`*vpce-svc-…`), which EC2 cannot filter on: every endpoint of the
+ *           account is listed and the unmapped ones are skipped on read instead of narrowed at the source
  */
 const { values: args } = parseArgs({
   options: {
@@ -26,6 +29,7 @@ const { values: args } = parseArgs({
     vpcs: { type: 'string' },
     endpoints: { type: 'string' },
     rate: { type: 'string', default: '10' },
+    glob: { type: 'boolean', default: false },
   },
 });
 const zones = positiveInteger('zones', args.zones);
@@ -44,7 +48,7 @@ try {
   const runtime = await createAwsRuntime(
     readAwsSettings({
       AWS_REGION: aws.ec2.region,
-      LINKDNS_CONFIG: JSON.stringify(fleet.config),
+      LINKDNS_CONFIG: JSON.stringify(args.glob ? globMapped(fleet.config) : fleet.config),
       LINKDNS_AWS_ENDPOINT: aws.endpoint,
       LINKDNS_ROUTE53_RATE: String(rate),
     }),
@@ -58,16 +62,31 @@ try {
     rate,
     burst,
   );
+  // The same runtime, its endpoint source counted: endpoints listed vs endpoints observed deeply.
+  const reads = new EndpointReads(runtime.deps.endpoints);
+  const counted = { ...runtime, deps: { ...runtime.deps, endpoints: reads.source } };
   const repair = await measureRun('repair (drift injected)', aws, metrics, () =>
-    handleScheduledRepair({ id: 'bench-repair' }, runtime),
+    handleScheduledRepair({ id: 'bench-repair' }, counted),
   );
+  const repairReads = reads.take();
   const divergent = divergentZones(aws, fleet);
   // Scheduled runs are hours apart: let the token bucket refill so the second run starts as a real one would.
   await new Promise((resolve) => setTimeout(resolve, (burst / rate) * 1000));
   const steady = await measureRun('steady state (no drift)', aws, metrics, () =>
-    handleScheduledRepair({ id: 'bench-steady' }, runtime),
+    handleScheduledRepair({ id: 'bench-steady' }, counted),
   );
-  for (const figures of [repair, steady]) printRun(figures, rate, burst);
+  const steadyReads = reads.take();
+  const inAccount = fleet.zones.length + fleet.otherEndpoints;
+  for (const [figures, endpointReads] of [
+    [repair, repairReads],
+    [steady, steadyReads],
+  ] as const) {
+    printRun(figures, rate, burst);
+    console.log(
+      `  endpoints listed / endpoints observed deeply: ${endpointReads.listed} / ${endpointReads.deep} ` +
+        `(${inAccount} interface endpoints in the account; ${figures.report.endpointsSkipped ?? 0} skipped)`,
+    );
+  }
   printPlanSpeed(planSpeedFigures(10_000, 10_000));
 
   const problems = [
@@ -175,6 +194,14 @@ function printPlanSpeed(speed: PlanSpeed): void {
         `${speed.route53_wire_ms} ms, Azure ${speed.azure_wire_ms} ms, Cloud DNS ${speed.cloud_dns_wire_ms} ms`,
     ].join('\n'),
   );
+}
+
+/** The fleet's configuration with each exact service name as a glob that still matches only that service. */
+function globMapped(config: Fleet['config']): Fleet['config'] {
+  return {
+    ...config,
+    mappings: config.mappings.map((mapping) => ({ ...mapping, service: `*${mapping.service.split('.').at(-1)}` })),
+  };
 }
 
 function positiveInteger(name: string, value: string | undefined): number {

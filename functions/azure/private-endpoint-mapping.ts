@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { globMatches, type LinkdnsConfig } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
@@ -242,7 +243,13 @@ function endpointIps(endpoint: z.output<typeof endpointSchema>, nics: readonly u
   };
   const fromStaticConfigs = () => endpoint.ipConfigurations.map((config) => config.privateIPAddress ?? '');
   for (const source of [() => fromDnsConfigs, fromNics, fromStaticConfigs]) {
-    const ips = [...new Set(source().filter((ip) => IPV4.test(ip)))].sort();
+    const found = source().filter((ip) => ip !== '');
+    // An address that is no IP at all is an error, never silently dropped; IPv6 ones are left out (A records only).
+    const invalid = found.filter((ip) => isIP(ip) === 0);
+    if (invalid.length > 0) {
+      throw new InvalidInputError(`Private endpoint ${endpoint.id}: ${invalid.join(', ')} is not an IP address`);
+    }
+    const ips = [...new Set(found.filter((ip) => IPV4.test(ip)))].sort();
     if (ips.length > 0) return ips;
   }
   return [];

@@ -1,18 +1,21 @@
 import { parseArgs } from 'node:util';
 import {
   azIdsByName,
+  listedVpcEndpoint,
   observeVpcEndpoint,
   type SubnetZone,
   type VpcEndpointDescription,
 } from '../aws/vpc-endpoint-mapping.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import { BUILT_IN_LAYOUTS, desiredRecords } from '../core/layout.ts';
-import { canonicalName, type ObservedEndpoint, type RecordSet } from '../core/model.ts';
-import { observeForwardingRule } from '../gcp/forwarding-rule-mapping.ts';
+import type { ObservedEndpoint, RecordSet } from '../core/model.ts';
+import { type ForwardingRuleDescription, observeForwardingRule } from '../gcp/forwarding-rule-mapping.ts';
+import { isPscEndpoint } from '../gcp/forwarding-rule-source.ts';
 import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson } from './input-files.ts';
 import { jsonDocument } from './json-output.ts';
+import { availabilityZoneMap, checkedDomain, pastedItems, pickService } from './pasted-endpoints.ts';
 import { RECORDS_USAGE } from './usage.ts';
 
 /**
@@ -26,9 +29,11 @@ export async function recordsCommand(argv: readonly string[]): Promise<CommandRe
       domain: { type: 'string' },
       layout: { type: 'string', default: 'zonal' },
       scope: { type: 'string' },
+      service: { type: 'string' },
       json: { type: 'boolean', default: false },
       'aws-endpoints': { type: 'string' },
       'aws-subnets': { type: 'string' },
+      'aws-azs': { type: 'string' },
       'azure-endpoints': { type: 'string' },
       'azure-nics': { type: 'string' },
       'gcp-forwarding-rules': { type: 'string' },
@@ -36,6 +41,7 @@ export async function recordsCommand(argv: readonly string[]): Promise<CommandRe
     strict: true,
   });
   if (!values.domain) throw new InvalidInputError(`--domain is required\n\n${RECORDS_USAGE}`);
+  const domain = checkedDomain(values.domain);
   const layout = BUILT_IN_LAYOUTS[values.layout];
   if (!layout) throw new InvalidInputError(`--layout must be zonal or regional, not "${values.layout}"`);
   const sources = [values['aws-endpoints'], values['azure-endpoints'], values['gcp-forwarding-rules']].filter(Boolean);
@@ -45,41 +51,88 @@ export async function recordsCommand(argv: readonly string[]): Promise<CommandRe
     );
   }
 
-  const endpoints = await readEndpoints(values);
-  const inScope = selectScope(endpoints, values.scope);
-  const records = desiredRecords({ domain: canonicalName(values.domain), layout, endpoints: inScope });
+  const { endpoints, skipped } = await readEndpoints(values);
+  if (endpoints.length === 0) {
+    const file = sources[0] as string;
+    throw new InvalidInputError(
+      `${file}: no endpoint to a service in it${skipped.length > 0 ? ` (skipped: ${skipped.join(', ')})` : ''}; expected ${SOURCE_SHAPES}`,
+    );
+  }
+  const records = desiredRecords({ domain, layout, endpoints });
   return {
     exitCode: 0,
-    stdout: values.json
-      ? jsonDocument({ domain: canonicalName(values.domain), records: records.map(toJson) })
-      : formatRecordTable(records),
+    stdout: values.json ? jsonDocument({ domain, records: records.map(toJson) }) : formatRecordTable(records),
+    ...(skipped.length > 0 ? { stderr: `skipped (not endpoints to a service): ${skipped.join(', ')}\n` } : {}),
   };
 }
 
-async function readEndpoints(values: Record<string, string | boolean | undefined>): Promise<ObservedEndpoint[]> {
+type Flags = Record<string, string | boolean | undefined>;
+
+const SOURCE_SHAPES =
+  'aws ec2 describe-vpc-endpoints / create-vpc-endpoint, az network private-endpoint list / show (or ARM list / GET), ' +
+  'or gcloud compute forwarding-rules list / describe JSON output';
+
+/**
+ * The endpoints the records come from: the pasted output's endpoints (unrelated resources skipped), in `--scope`,
+ * connecting to the service `--service` picks; only those are read deeply, so an S3 endpoint's wildcard names or a
+ * storage endpoint's missing NIC never stop the command.
+ */
+async function readEndpoints(values: Flags): Promise<{ endpoints: ObservedEndpoint[]; skipped: string[] }> {
+  const scope = values.scope as string | undefined;
+  const service = values.service as string | undefined;
   const awsEndpoints = values['aws-endpoints'] as string | undefined;
   if (awsEndpoints) {
     const subnetsFile = values['aws-subnets'] as string | undefined;
-    if (!subnetsFile) throw new InvalidInputError('--aws-endpoints needs --aws-subnets (to map AZ names to AZ IDs)');
-    const endpoints = listField<VpcEndpointDescription>(
-      await readInputJson(awsEndpoints),
-      'VpcEndpoints',
-      awsEndpoints,
+    const azsFile = values['aws-azs'] as string | undefined;
+    if (!subnetsFile && !azsFile) {
+      throw new InvalidInputError(
+        '--aws-endpoints needs --aws-subnets or --aws-azs (describe-subnets or describe-availability-zones output, to map AZ names to AZ IDs)',
+      );
+    }
+    const items = pastedItems(await readInputJson(awsEndpoints), awsEndpoints, 'VpcEndpoints', 'VpcEndpoint');
+    const zones = azIdsByName(
+      [
+        ...(subnetsFile ? listField<SubnetZone>(await readInputJson(subnetsFile), 'Subnets', subnetsFile) : []),
+        ...(azsFile ? availabilityZoneMap(await readInputJson(azsFile), azsFile) : []),
+      ],
+      `${subnetsFile ?? azsFile}: availability zones`,
     );
-    const subnets = listField<SubnetZone>(await readInputJson(subnetsFile), 'Subnets', subnetsFile);
-    const zones = azIdsByName(subnets, `${subnetsFile}: Subnets`);
-    return endpoints.map((endpoint, index) =>
-      observeVpcEndpoint(endpoint, zones, `${awsEndpoints}: VpcEndpoints[${index}]`),
-    );
+    const described = items as VpcEndpointDescription[];
+    // Gateway, Gateway Load Balancer, Resource and ServiceNetwork endpoints have no names to point records at.
+    const interfaces = described.filter((endpoint) => endpoint.VpcEndpointType?.toLowerCase() === 'interface');
+    const skipped = described.filter((endpoint) => !interfaces.includes(endpoint)).map(describeAwsSkip);
+    const picked = pickService(selectScope(interfaces.map(listedVpcEndpoint), scope), service);
+    return {
+      endpoints: picked.map((endpoint) =>
+        observeVpcEndpoint(
+          described.find((candidate) => candidate.VpcEndpointId === endpoint.id) as VpcEndpointDescription,
+          zones,
+          `${awsEndpoints}: VpcEndpoints[${described.findIndex((candidate) => candidate.VpcEndpointId === endpoint.id)}]`,
+        ),
+      ),
+      skipped,
+    };
   }
   const azureEndpoints = values['azure-endpoints'] as string | undefined;
   if (azureEndpoints) {
     const nicsFile = values['azure-nics'] as string | undefined;
-    const nics = nicsFile ? await readInputJson(nicsFile) : [];
+    const nics = nicsFile ? pastedItems(await readInputJson(nicsFile), nicsFile) : [];
     // Imported only for Azure input: its schemas are zod, which the AWS and Google paths need not load at start.
-    const { observeAzurePrivateEndpoints } = await import('../azure/private-endpoint-mapping.ts');
+    const { listedAzurePrivateEndpoint, observeAzurePrivateEndpoint } = await import(
+      '../azure/private-endpoint-mapping.ts'
+    );
+    const items = pastedItems(await readInputJson(azureEndpoints), azureEndpoints);
+    const listed = items.map((item) => ({ item, endpoint: listedAzurePrivateEndpoint(item) }));
+    const skipped = listed.filter((entry) => !entry.endpoint?.service).map((entry) => describeAzureSkip(entry.item));
+    const endpoints = listed.flatMap((entry) => (entry.endpoint?.service ? [entry.endpoint] : []));
+    const picked = new Set(pickService(selectScope(endpoints, scope), service).map((endpoint) => endpoint.id));
     try {
-      return observeAzurePrivateEndpoints(await readInputJson(azureEndpoints), nics);
+      return {
+        endpoints: listed
+          .filter((entry) => entry.endpoint && picked.has(entry.endpoint.id))
+          .map((entry) => observeAzurePrivateEndpoint(entry.item, nics)),
+        skipped,
+      };
     } catch (error) {
       if (error instanceof InvalidInputError)
         throw new InvalidInputError(`${azureEndpoints}: ${error.message}`, { cause: error });
@@ -87,13 +140,51 @@ async function readEndpoints(values: Record<string, string | boolean | undefined
     }
   }
   const rulesFile = values['gcp-forwarding-rules'] as string;
-  const rules = await readInputJson(rulesFile);
-  if (!Array.isArray(rules)) throw new InvalidInputError(`${rulesFile}: expected a JSON array of forwarding rules`);
-  return rules.map((rule, index) => observeForwardingRule(rule, `${rulesFile}: [${index}]`));
+  const rules = pastedItems(await readInputJson(rulesFile), rulesFile) as ForwardingRuleDescription[];
+  // Load-balancer rules and PSC endpoints for Google APIs (all-apis, vpc-sc) target no service attachment.
+  const psc = rules.filter(isPscEndpoint);
+  const skipped = rules
+    .filter((rule) => !psc.includes(rule))
+    .map((rule) => `${rule.name ?? '?'} (target ${rule.target ?? 'none'})`);
+  const listed = psc.map((rule) => ({
+    rule,
+    endpoint: {
+      cloud: 'gcp' as const,
+      id: rule.selfLink ?? rule.name ?? '',
+      service: rule.target ?? '',
+      scope: rule.network ?? '',
+    },
+  }));
+  const picked = new Set(
+    pickService(
+      selectScope(
+        listed.map((entry) => entry.endpoint),
+        scope,
+      ),
+      service,
+    ).map((endpoint) => endpoint.id),
+  );
+  return {
+    endpoints: listed
+      .filter((entry) => picked.has(entry.endpoint.id))
+      .map((entry) => observeForwardingRule(entry.rule, `${rulesFile}: ${entry.rule.name ?? '?'}`)),
+    skipped,
+  };
+}
+
+function describeAwsSkip(endpoint: VpcEndpointDescription): string {
+  return `${endpoint.VpcEndpointId ?? '?'} (${endpoint.VpcEndpointType ?? 'no type'}${endpoint.ServiceName ? ` ${endpoint.ServiceName}` : ''})`;
+}
+
+function describeAzureSkip(item: unknown): string {
+  return `${(item as { id?: unknown; name?: unknown } | null)?.name ?? '?'} (no private link service connection)`;
 }
 
 /** Endpoints of several networks would need several zones: make the user pick one. */
-function selectScope(endpoints: readonly ObservedEndpoint[], scope: string | undefined): ObservedEndpoint[] {
+function selectScope<T extends Pick<ObservedEndpoint, 'scope'>>(
+  endpoints: readonly T[],
+  scope: string | undefined,
+): T[] {
   const scopes = [...new Set(endpoints.map((endpoint) => endpoint.scope))];
   if (scope) return endpoints.filter((endpoint) => endpoint.scope === scope);
   if (scopes.length > 1) {

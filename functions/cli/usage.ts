@@ -29,10 +29,13 @@ export const INVOKE_USAGE = `linkdns invoke <event.json> [--local] [--dry-run] [
     # runs the cloud function that takes the event (like \`sam local invoke\`), against the configured cloud
     # or, with --local, against local clouds seeded with the demo scenario; exit 0 ok, 1 failed or rejected`;
 
-export const RECORDS_USAGE = `linkdns records --domain <dns_domain> [--layout zonal|regional] [--scope ID] [--json]
-  ( --aws-endpoints F --aws-subnets F       # aws ec2 describe-vpc-endpoints / describe-subnets JSON output
-  | --azure-endpoints F [--azure-nics F]    # az network private-endpoint list (+ az network nic list) output
-  | --gcp-forwarding-rules F )              # gcloud compute forwarding-rules list --format=json output`;
+export const RECORDS_USAGE = `linkdns records --domain <dns_domain> [--layout zonal|regional] [--scope ID] [--service GLOB] [--json]
+  ( --aws-endpoints F (--aws-subnets F | --aws-azs F)  # describe-vpc-endpoints or create-vpc-endpoint output;
+                                                      # describe-subnets or describe-availability-zones output
+  | --azure-endpoints F [--azure-nics F]    # az network private-endpoint list / show, or ARM list / GET (+ az network nic list)
+  | --gcp-forwarding-rules F )              # gcloud compute forwarding-rules list / describe --format=json output
+  Unrelated resources (Gateway endpoints, load balancers, Google-APIs PSC) are skipped. Endpoints to different
+  services are refused unless --service (AWS service name, Azure alias or id, GCP attachment) picks one.`;
 
 export const DISCOVER_USAGE = `linkdns discover --environment ENV[,ENV…] [--config F] [--confluent-endpoint URL] [--json]
     # the mappings Confluent Cloud's networks and PrivateLink attachments give (credentials: CONFLUENT_CLOUD_API_KEY,

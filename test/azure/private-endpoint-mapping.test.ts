@@ -116,7 +116,7 @@ describe('observeAzurePrivateEndpoint', () => {
     expect(observed.regional).toEqual(['10.20.1.40']);
   });
 
-  it('keeps only well-formed IPv4 addresses from customDnsConfigs, de-duplicated and sorted', () => {
+  it('refuses addresses that are no IP (issue 11: an invalid IP is an error, never silently dropped), naming them', () => {
     // Prepare
     const ipAddresses = [
       '10.20.1.255',
@@ -133,7 +133,14 @@ describe('observeAzurePrivateEndpoint', () => {
     };
 
     // Act / Assess
-    expect(observeAzurePrivateEndpoint(endpoint, nics).regional).toEqual(['10.20.1.255', '10.20.1.4']);
+    expect(() => observeAzurePrivateEndpoint(endpoint, nics)).toThrow(
+      /10\.20\.1\.256, 010\.20\.1\.5, x10\.20\.1\.6, 10\.20\.1\.7x is not an IP address/,
+    );
+    const valid = {
+      ...first,
+      customDnsConfigs: [{ fqdn: 'lkc', ipAddresses: ['10.20.1.255', '10.20.1.4', '10.20.1.4'] }],
+    };
+    expect(observeAzurePrivateEndpoint(valid, nics).regional).toEqual(['10.20.1.255', '10.20.1.4']);
   });
 
   it('finds the endpoint’s NIC whatever the casing of its id', () => {

@@ -218,7 +218,10 @@ describe('linkdns records (the installed bin)', () => {
       ['--domain', 'x.example.com', '--gcp-forwarding-rules', 'events/does-not-exist.json'],
       /events\/does-not-exist\.json: cannot read \(ENOENT\)/,
     ],
-    [['--domain', 'x.example.com', '--gcp-forwarding-rules', 'package.json'], /package\.json: expected a JSON array/],
+    [
+      ['--domain', 'x.example.com', '--gcp-forwarding-rules', 'package.json'],
+      /package\.json: no endpoint to a service in it \(skipped: linkdns \(target none\)\)/,
+    ],
     [
       ['--domain', 'x.example.com', '--aws-endpoints', 'events/aws/cli/dedicated-3az.vpc-endpoints.json'],
       /needs --aws-subnets/,
