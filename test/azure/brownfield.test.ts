@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AzureHandlerResult } from '../../functions/azure/handlers.ts';
 import type { RunReport } from '../../functions/core/report.ts';
-import { type AzureHarness, DEDICATED, readJson, startAzureHarness } from './azure-harness.ts';
+import { aRecords, putRecordSet } from '../../local/azure/seed.ts';
+import { type AzureHarness, DEDICATED, readJson, startAzureHarness, zoneId } from './azure-harness.ts';
 
 /**
  * A subscription as real ones are: beside the Confluent endpoints, private endpoints to a storage account (blob), a
@@ -86,5 +87,34 @@ describe('Azure brownfield: storage, Key Vault and SQL private endpoints beside 
     expect(report.zones).toEqual([]);
     expect(report.endpointsSkipped).toBe(1);
     expect(harness.azure.requests.counts()).toEqual({ 'privateEndpoints.get': 1 });
+  });
+
+  it('answers a zone edit (someone changed *.az1): repairs it and reads no PaaS endpoint deeply', async () => {
+    const paas = await brownfield();
+    reportOf(await harness.handlers.scheduledRepair(harness.timer(), harness.context()));
+    putRecordSet(
+      harness.azure.state,
+      zoneId(DEDICATED),
+      'A',
+      '*.az1',
+      aRecords(['10.99.0.1'], 60, { linkdns_owner: 'linkdns-azure-prod' }),
+    );
+    harness.azure.requests.clear();
+
+    const report = reportOf(
+      await harness.handlers.privateDnsRecordEvents(
+        readJson('events/azure/record-set-write-by-someone-else.json'),
+        harness.context(),
+      ),
+    );
+
+    expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed']);
+    const { 'TXT _linkdns': _registry, 'SOA @': _soa, ...records } = harness.zone(DEDICATED);
+    expect(records).toEqual(DEDICATED_RECORDS);
+    const nicReads = harness.azure.requests.entries
+      .filter((entry) => entry.operation === 'networkInterfaces.get')
+      .map((entry) => entry.path.toLowerCase())
+      .join(' ');
+    for (const endpoint of paas) expect(nicReads).not.toContain(endpoint.name.toLowerCase());
   });
 });
