@@ -61,6 +61,8 @@ const snsEventSchema = z.object({
 
 /** `vpce-` followed by 8 or 17 hex digits; `vpce-svc-…` (service ids) do not match. */
 const ENDPOINT_ID = /^vpce-[0-9a-f]{8}([0-9a-f]{9})?$/;
+/** `vpc-` followed by 8 or 17 hex digits. */
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
 
 export interface EndpointEvent {
   readonly trigger: Trigger;
@@ -68,6 +70,12 @@ export interface EndpointEvent {
   /** Account the endpoint lives in (multi-account deployments read it through a role there). */
   readonly account?: string;
   readonly region?: string;
+  /**
+   * The one VPC the event names, when it names exactly one (CreateVpcEndpoint carries `VpcId`; Modify and Delete do
+   * not): the handler lists that VPC once and finds the endpoint in the listing instead of reading it on its own.
+   * A hint only — an endpoint missing from that listing is still read by id.
+   */
+  readonly vpcId?: string;
   /** CloudTrail `errorCode` when the API call failed: nothing changed, so the handler only logs it. */
   readonly failedCall: boolean;
   readonly errorCode?: string;
@@ -128,6 +136,10 @@ export function parseEndpointEvent(event: unknown): EndpointEvent {
     [...collectEndpointIds(detail.requestParameters), ...collectEndpointIds(detail.responseElements)],
     `${detail.eventName} event ${parsed.data.id}`,
   );
+  const vpcIds = unique([
+    ...collectIds(detail.requestParameters, VPC_ID),
+    ...collectIds(detail.responseElements, VPC_ID),
+  ]);
   if (ids.length === 0 && !detail.errorCode) {
     throw new InvalidInputError(`${detail.eventName} event ${parsed.data.id} names no VPC endpoint (vpce-…)`);
   }
@@ -140,6 +152,7 @@ export function parseEndpointEvent(event: unknown): EndpointEvent {
     endpointIds: ids,
     ...(parsed.data.account ? { account: parsed.data.account } : {}),
     ...(parsed.data.region ? { region: parsed.data.region } : {}),
+    ...(vpcIds.length === 1 ? { vpcId: vpcIds[0] as string } : {}),
     failedCall: detail.errorCode !== undefined,
     ...(detail.errorCode ? { errorCode: detail.errorCode } : {}),
   };
@@ -213,6 +226,11 @@ const MAX_VALUES_WALKED = 200_000;
  * @throws InvalidInputError when the event holds more values than that
  */
 function collectEndpointIds(value: unknown): string[] {
+  return collectIds(value, ENDPOINT_ID);
+}
+
+/** Every string matching `pattern` anywhere in `value` (endpoint ids, the VPC id), walked as described above. */
+function collectIds(value: unknown, pattern: RegExp): string[] {
   const found: string[] = [];
   const stack: unknown[] = [value];
   let walked = 0;
@@ -223,7 +241,7 @@ function collectEndpointIds(value: unknown): string[] {
       throw new InvalidInputError(`Event too large: more than ${MAX_VALUES_WALKED} values in its request and response`);
     }
     if (typeof item === 'string') {
-      if (ENDPOINT_ID.test(item)) found.push(item);
+      if (pattern.test(item)) found.push(item);
     } else if (Array.isArray(item)) {
       for (let index = item.length - 1; index >= 0; index -= 1) stack.push(item[index]);
     } else if (item && typeof item === 'object') {

@@ -113,8 +113,10 @@ export class Ec2EndpointSource implements EndpointSource {
 
   /**
    * One endpoint by id (`vpce-…`) or ARN (`arn:aws:ec2:<region>:<account>:vpc-endpoint/vpce-…`, read in that
-   * account). `undefined` when it does not exist, is `deleted`, or is not an Interface endpoint (Gateway endpoints
-   * have no DNS names, so no records can come from them).
+   * account). `undefined` when EC2 no longer describes it or it is not an Interface endpoint (Gateway endpoints have no
+   * DNS names, so no records can come from them). While EC2 still describes a deleted endpoint (for a while after the
+   * delete) it is returned with state `deleted`: it contributes nothing, but its VPC tells the core which zones'
+   * registries to search for its records, instead of every managed zone.
    */
   async getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined> {
     const ref = parseEndpointRef(id);
@@ -130,7 +132,7 @@ export class Ec2EndpointSource implements EndpointSource {
       throw error;
     }
     const endpoint = endpoints.find((candidate) => candidate.VpcEndpointId === ref.endpointId);
-    if (!endpoint || !isLiveInterfaceEndpoint(endpoint)) return undefined;
+    if (!endpoint || !isInterfaceEndpoint(endpoint)) return undefined;
     const [observed] = await this.observe([endpoint], client, cache, signal);
     return observed && this.qualify(observed, ref.accountId, ref.arnPrefix);
   }
@@ -323,9 +325,12 @@ export class Ec2EndpointSource implements EndpointSource {
     if (endpoints.length === 0) return [];
     const select = this.options.select;
     const selected = select ? endpoints.filter((endpoint) => select(listedVpcEndpoint(endpoint))) : endpoints;
+    // AZ name → id is fixed per account: once the AZs an endpoint's names carry are known (a warm function, or an
+    // earlier page), its subnets need not be read again. Only endpoints naming an AZ not yet known cost DescribeSubnets.
+    const unexplained = selected.filter((endpoint) => !cache.explains(endpoint));
     await cache.learnSubnets(
       client,
-      selected.flatMap((endpoint) => endpoint.SubnetIds ?? []),
+      unexplained.flatMap((endpoint) => endpoint.SubnetIds ?? []),
       signal,
     );
     const observed: ObservedEndpoint[] = [];
@@ -372,6 +377,17 @@ class AvailabilityZoneCache {
   allZonesLoaded = false;
   private readonly knownSubnets = new Set<string>();
   private subnetsDenied = false;
+
+  /** True when every zonal name of the endpoint carries an AZ name already mapped to its id. */
+  explains(endpoint: VpcEndpoint): boolean {
+    try {
+      observeVpcEndpoint(endpoint, this.azIdsByName, 'DescribeVpcEndpoints');
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidInputError) return false;
+      throw error;
+    }
+  }
 
   /**
    * Reads the subnets not seen before, in one DescribeSubnets call per 200 of them. Subnets that cannot be read
@@ -436,8 +452,12 @@ class AvailabilityZoneCache {
   }
 }
 
+function isInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
+  return endpoint.VpcEndpointType?.toLowerCase() === 'interface';
+}
+
 function isLiveInterfaceEndpoint(endpoint: VpcEndpoint): boolean {
-  return endpoint.VpcEndpointType?.toLowerCase() === 'interface' && endpoint.State?.toLowerCase() !== 'deleted';
+  return isInterfaceEndpoint(endpoint) && endpoint.State?.toLowerCase() !== 'deleted';
 }
 
 /** `vpce-…` or `arn:<partition>:ec2:<region>:<account>:vpc-endpoint/vpce-…`. */

@@ -78,6 +78,15 @@ export interface Route53ZonesOptions {
   readonly log?: ChangeLog;
   /** Jitter source; injected by tests. */
   readonly random?: () => number;
+  /**
+   * How long a warm instance reuses a VPC's private-zone listing (`ListHostedZonesByVPC`) across invocations, so an
+   * event costs no zone look-up when one came shortly before. The cache is dropped whenever a change batch meets a
+   * concurrent change or a zone turns out to be gone, so a stale listing costs at most one failed attempt.
+   * 0 turns it off (every look-up lists afresh). @default 0
+   */
+  readonly zoneLookupTtlMs?: number;
+  /** Clock for {@link Route53ZonesOptions.zoneLookupTtlMs}; injected by tests. @default Date.now */
+  readonly nowMs?: () => number;
 }
 
 /** More than one private zone of one name is associated with one VPC (Route 53 itself prevents this). */
@@ -116,6 +125,8 @@ export class Route53Zones implements RunScopedDnsProvider {
   private readonly limiter: RequestLimiter | undefined;
   /** Set on a view made by {@link Route53Zones.forRun}: each VPC's private zones, listed once per run. */
   private zonesByVpc: Map<string, Promise<HostedZoneSummary[]>> | undefined;
+  /** Each VPC's private zones and when they were listed, kept by a warm instance ({@link Route53ZonesOptions.zoneLookupTtlMs}). */
+  private readonly recentZonesByVpc = new Map<string, { listedAt: number; zones: Promise<HostedZoneSummary[]> }>();
 
   constructor(client: Pick<Route53Client, 'send'>, options: Route53ZonesOptions) {
     this.client = client;
@@ -194,6 +205,20 @@ export class Route53Zones implements RunScopedDnsProvider {
     return zones;
   }
 
+  /**
+   * Private zones named one of `domains` or below one of them that the VPC `scope` is associated with: the zones whose
+   * registries can name an endpoint of that VPC. Uses the same look-up (and cache) as {@link Route53Zones.findZone}.
+   */
+  async listZonesInScope(domains: readonly string[], scope: string, signal?: AbortSignal): Promise<ZoneRef[]> {
+    const vpc = parseVpcRef(scope, this.options.region);
+    return (await this.zonesOfVpc(vpc, signal)).flatMap((zone) => {
+      const domain = decodeRoute53Name(zone.Name ?? '');
+      const id = bareId(zone.HostedZoneId ?? '');
+      const wanted = id !== '' && !zone.Owner?.OwningService && this.isManagedZoneId(id);
+      return wanted && domains.some((managed) => isWithinDomain(domain, managed)) ? [{ id, domain }] : [];
+    });
+  }
+
   private isManagedZoneId(id: string): boolean {
     const managed = this.options.managedZoneIds ?? [];
     return managed.length === 0 || managed.includes(id);
@@ -221,7 +246,10 @@ export class Route53Zones implements RunScopedDnsProvider {
             { abortSignal },
           ),
         signal,
-      ).catch((error: unknown) => rethrowMissingZone(error, zone));
+      ).catch((error: unknown) => {
+        if (awsErrorCode(error) === 'NoSuchHostedZone') this.forgetZoneListings();
+        return rethrowMissingZone(error, zone);
+      });
       sets.push(...(page.ResourceRecordSets ?? []));
       start = page.IsTruncated
         ? {
@@ -260,7 +288,9 @@ export class Route53Zones implements RunScopedDnsProvider {
           ),
         signal,
       ).catch((error: unknown) => {
-        throw changeError(error, zone, where);
+        const failure = changeError(error, zone, where);
+        if (failure instanceof ConcurrentChangeError || failure instanceof ZoneNotFoundError) this.forgetZoneListings();
+        throw failure;
       });
       if (this.options.waitForInsync && result.ChangeInfo?.Id) {
         await this.waitForInsync(result.ChangeInfo.Id, signal);
@@ -282,7 +312,7 @@ export class Route53Zones implements RunScopedDnsProvider {
 
   /** Every private zone `vpc` is associated with; from the run's cache on a {@link Route53Zones.forRun} view. */
   private zonesOfVpc(vpc: VpcRef, signal?: AbortSignal): Promise<HostedZoneSummary[]> {
-    if (!this.zonesByVpc) return this.listZonesOfVpc(vpc, signal);
+    if (!this.zonesByVpc) return this.recentZonesOfVpc(vpc, signal);
     const key = vpcKey(vpc);
     let listed = this.zonesByVpc.get(key);
     if (!listed) {
@@ -292,6 +322,26 @@ export class Route53Zones implements RunScopedDnsProvider {
       listed.catch(() => this.zonesByVpc?.delete(key));
     }
     return listed;
+  }
+
+  /** The VPC's zones from the warm-instance cache while younger than the TTL, else listed afresh (and cached). */
+  private recentZonesOfVpc(vpc: VpcRef, signal?: AbortSignal): Promise<HostedZoneSummary[]> {
+    const ttl = this.options.zoneLookupTtlMs ?? 0;
+    if (ttl <= 0) return this.listZonesOfVpc(vpc, signal);
+    const now = (this.options.nowMs ?? Date.now)();
+    const key = vpcKey(vpc);
+    const recent = this.recentZonesByVpc.get(key);
+    if (recent && now - recent.listedAt < ttl) return recent.zones;
+    const zones = this.listZonesOfVpc(vpc, signal);
+    this.recentZonesByVpc.set(key, { listedAt: now, zones });
+    zones.catch(() => this.recentZonesByVpc.delete(key));
+    return zones;
+  }
+
+  /** Forgets every cached zone listing: a change met a concurrent writer or a zone vanished, so look again. */
+  private forgetZoneListings(): void {
+    this.recentZonesByVpc.clear();
+    this.zonesByVpc?.clear();
   }
 
   private async listZonesOfVpc(vpc: VpcRef, signal?: AbortSignal): Promise<HostedZoneSummary[]> {
@@ -347,6 +397,7 @@ export class Route53Zones implements RunScopedDnsProvider {
       if (code !== 'ConflictingDomainExists' && code !== 'HostedZoneAlreadyExists') throw error;
       // Another run created it between our lookup and our create: use that one.
       this.zonesByVpc?.delete(vpcKey(vpc));
+      this.recentZonesByVpc.delete(vpcKey(vpc));
       const [existing, ...more] = await this.privateZonesOf(vpc, name, signal);
       if (!existing || more.length > 0) throw error;
       return existing;
@@ -382,6 +433,7 @@ export class Route53Zones implements RunScopedDnsProvider {
     }
     for (const changed of [vpc, ...extraVpcs.map((ref) => parseVpcRef(ref, this.options.region))]) {
       this.zonesByVpc?.delete(vpcKey(changed));
+      this.recentZonesByVpc.delete(vpcKey(changed));
     }
     this.options.log?.info(`created private zone ${name}`, {
       zoneId: id,

@@ -74,6 +74,7 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     extraVpcs: config.zones.extraNetworks,
     requestsPerSecond: settings.LINKDNS_ROUTE53_RATE,
     managedZoneIds: settings.LINKDNS_MANAGED_ZONE_IDS,
+    zoneLookupTtlMs: settings.LINKDNS_ZONE_LOOKUP_TTL_SECONDS * 1000,
     ...options.route53Options,
   });
   const log = options.changeLog ?? changeLogOf(logger);

@@ -11,7 +11,10 @@ import type { RunReport } from './report.ts';
 
 /** Reads endpoints: where records come from. */
 export interface EndpointSource {
-  /** One endpoint by id; `undefined` once it no longer exists. */
+  /**
+   * One endpoint by id; `undefined` once it no longer exists. A source may return an endpoint that is gone but still
+   * described (state `deleted`): it contributes nothing, and its scope narrows the search for its records.
+   */
   getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined>;
   /** Endpoints in a network scope (VPC, VNet, network), or every endpoint in reach when `scope` is omitted. */
   listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]>;
@@ -45,6 +48,12 @@ export interface ZoneDirectory {
   ): Promise<ZoneRef | undefined>;
   /** Private zones named one of `domains` or below one of them. */
   listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]>;
+  /**
+   * Optional: the zones of {@link ZoneDirectory.listZones} that `scope` resolves through. Offered by providers that
+   * can look them up by network cheaply (Route 53: one `ListHostedZonesByVPC`); the core then searches only those
+   * registries for an endpoint whose network it knows, instead of reading every managed zone.
+   */
+  listZonesInScope?(domains: readonly string[], scope: string, signal?: AbortSignal): Promise<ZoneRef[]>;
 }
 
 /** What an adapter needs to re-check ownership before it writes (the second line of defence). */

@@ -411,44 +411,81 @@ export function endpointsForDomain(
 /**
  * What an endpoint event asks to reconcile. Events are hints: each id is re-read. A live, mapped endpoint names its
  * own (domain, scope); one that vanished or stopped contributing is looked up in the ownership registries of the
- * managed zones, which remember which domain it fed. The zone records read for that look-up are returned too, so the
- * first plan of those zones needs no second read. A live endpoint no mapping selects (an S3 or SSM endpoint) is
- * skipped without reading any zone: should it have lost its mapping, the scheduled repair finds it in the registry.
+ * managed zones, which remember which domain it fed — only the zones of its network when the endpoint is still
+ * described and the provider can list zones by network, every managed zone otherwise. The zone records read for that
+ * look-up are returned too, so the first plan of those zones needs no second read. A live endpoint no mapping selects
+ * (an S3 or SSM endpoint) is skipped without reading any zone: should it have lost its mapping, the scheduled repair
+ * finds it in the registry.
+ *
+ * With `scope` (the network the event itself names, e.g. CreateVpcEndpoint's VPC), the scope is listed once and the
+ * endpoints are taken from that listing: the listing is returned in `endpointsByScope` for the plans, so neither the
+ * endpoint nor its network is read twice. Ids the listing does not hold are read one by one, as without a hint.
  */
 export async function findEndpointTargets(
   endpointIds: readonly string[],
   deps: ReconcileDeps,
   signal?: AbortSignal,
   skipped: SkippedEndpoints = new SkippedEndpoints(deps.log),
-): Promise<{ targets: ReconcileTarget[]; knownRecords: Map<string, readonly RecordSet[]> }> {
+  hint: { readonly scope?: string } = {},
+): Promise<{
+  targets: ReconcileTarget[];
+  knownRecords: Map<string, readonly RecordSet[]>;
+  endpointsByScope: Map<string, readonly ObservedEndpoint[]>;
+}> {
   const targets = new Map<string, ReconcileTarget>();
   const knownRecords = new Map<string, readonly RecordSet[]>();
+  const endpointsByScope = new Map<string, readonly ObservedEndpoint[]>();
   const add = (target: ReconcileTarget) => targets.set(targetKey(target), target);
-  const lookUpInRegistries: string[] = [];
+  const listed = hint.scope === undefined ? undefined : await deps.endpoints.listEndpoints(hint.scope, signal);
+  if (hint.scope !== undefined && listed) endpointsByScope.set(hint.scope, listed);
+  const lookUpInRegistries: { id: string; scope?: string }[] = [];
+  const fromListing = (id: string) => listed?.find((candidate) => candidate.id === id);
   // One batched read where the source offers it (EC2: 200 ids per call), else one read per id.
-  const batch = deps.endpoints.getEndpoints ? await deps.endpoints.getEndpoints(endpointIds, signal) : undefined;
+  const unlisted = endpointIds.filter((id) => !fromListing(id));
+  const batch =
+    deps.endpoints.getEndpoints && unlisted.length > 0
+      ? await deps.endpoints.getEndpoints(unlisted, signal)
+      : undefined;
   for (const id of endpointIds) {
-    const endpoint = batch ? batch.get(id) : await deps.endpoints.getEndpoint(id, signal);
+    const endpoint = fromListing(id) ?? (batch ? batch.get(id) : await deps.endpoints.getEndpoint(id, signal));
     if (!endpoint) {
-      lookUpInRegistries.push(id);
+      lookUpInRegistries.push({ id });
       continue;
     }
     const decision = resolveMapping(endpoint, deps.config);
     if (!skipped.note(endpoint, decision)) continue;
     add({ domain: decision.domain, scope: endpoint.scope });
-    if (!CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push(id);
+    if (!CONTRIBUTING_STATES.has(endpoint.state)) lookUpInRegistries.push({ id, scope: endpoint.scope });
   }
   if (lookUpInRegistries.length > 0) {
-    for (const zone of await deps.dns.listZones(managedDomains(deps.config), signal)) {
+    const ids = new Set(lookUpInRegistries.map((entry) => entry.id));
+    for (const zone of await zonesToSearch(lookUpInRegistries, deps, signal)) {
       const records = await deps.dns.readRecords(zone, signal);
       const target = registryTarget(zone, records, deps.config);
-      if (target?.endpoints.some((id) => lookUpInRegistries.includes(id))) {
+      if (target?.endpoints.some((id) => ids.has(id))) {
         add({ domain: target.domain, scope: target.scope });
         knownRecords.set(zone.id, records);
       }
     }
   }
-  return { targets: [...targets.values()], knownRecords };
+  return { targets: [...targets.values()], knownRecords, endpointsByScope };
+}
+
+/** The zones whose registries may name the endpoints: those of their networks when all are known, else every one. */
+async function zonesToSearch(
+  endpoints: readonly { id: string; scope?: string }[],
+  deps: ReconcileDeps,
+  signal: AbortSignal | undefined,
+): Promise<ZoneRef[]> {
+  const domains = managedDomains(deps.config);
+  const scopes = new Set(endpoints.map((endpoint) => endpoint.scope));
+  const inScope = deps.dns.listZonesInScope?.bind(deps.dns);
+  if (!inScope || scopes.has(undefined)) return deps.dns.listZones(domains, signal);
+  const zones = new Map<string, ZoneRef>();
+  for (const scope of scopes as Set<string>) {
+    for (const zone of await inScope(domains, scope, signal)) zones.set(zone.id, zone);
+  }
+  return [...zones.values()];
 }
 
 /** The targets of {@link findEndpointTargets}. */
@@ -460,16 +497,23 @@ export async function targetsForEndpoints(
   return (await findEndpointTargets(endpointIds, deps, signal)).targets;
 }
 
-/** An endpoint event, handled: the targets it names, each reconciled whole. */
+/** An endpoint event, handled: the targets it names, each reconciled whole. `scope`: see {@link findEndpointTargets}. */
 export async function reconcileEndpoints(
   trigger: Trigger,
   endpointIds: readonly string[],
   deps: ReconcileDeps,
-  options: ReconcileOptions = {},
+  options: ReconcileOptions & { readonly scope?: string } = {},
 ): Promise<RunReport> {
+  const { scope, ...reconcileOptions } = options;
   const skipped = options.skipped ?? new SkippedEndpoints(deps.log);
-  const { targets, knownRecords } = await findEndpointTargets(endpointIds, deps, options.signal, skipped);
-  return reconcileTargets(trigger, targets, deps, { ...options, knownRecords, skipped });
+  const { targets, knownRecords, endpointsByScope } = await findEndpointTargets(
+    endpointIds,
+    deps,
+    options.signal,
+    skipped,
+    scope === undefined ? {} : { scope },
+  );
+  return reconcileTargets(trigger, targets, deps, { ...reconcileOptions, knownRecords, endpointsByScope, skipped });
 }
 
 function registryTarget(

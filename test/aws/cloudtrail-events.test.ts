@@ -7,15 +7,16 @@ const fixture = (name: string) => JSON.parse(readFileSync(`events/aws/${name}`, 
 
 describe('parseEndpointEvent', () => {
   it.each([
-    ['create-vpc-endpoint.json', 'CreateVpcEndpoint'],
-    ['modify-vpc-endpoint.json', 'ModifyVpcEndpoint'],
-    ['delete-vpc-endpoints.json', 'DeleteVpcEndpoints'],
-  ])('finds the endpoint id in %s', (file, eventName) => {
+    ['create-vpc-endpoint.json', 'CreateVpcEndpoint', 'vpc-0a1b2c3d4e5f60718'],
+    ['modify-vpc-endpoint.json', 'ModifyVpcEndpoint', undefined],
+    ['delete-vpc-endpoints.json', 'DeleteVpcEndpoints', undefined],
+  ])('finds the endpoint id (and the VPC, when named) in %s', (file, eventName, vpcId) => {
     const parsed = parseEndpointEvent(fixture(file));
 
     expect(parsed.endpointIds).toEqual(['vpce-0f1e2d3c4b5a69788']);
     expect(parsed.trigger.description).toContain(eventName);
     expect(parsed.account).toBe('111122223333');
+    expect(parsed.vpcId).toBe(vpcId);
   });
 
   it('collects several ids from a DeleteVpcEndpoints batch, whatever the nesting', () => {

@@ -153,7 +153,7 @@ describe('Ec2EndpointSource.getEndpoint', () => {
     expect(added?.regional).toEqual(before?.regional);
   });
 
-  it('answers undefined once the endpoint is deleted, and shows deleting while it goes', async () => {
+  it('shows deleting while the endpoint goes, deleted while EC2 still describes it, then undefined', async () => {
     // Prepare
     let now = 1_000_000;
     const { state, ec2 } = await localAccount({ now: () => now, deletingMs: 5_000, deletedVisibleMs: 60_000 });
@@ -176,7 +176,8 @@ describe('Ec2EndpointSource.getEndpoint', () => {
 
     // Assess
     expect(deleting?.state).toBe('deleting');
-    expect(deleted).toBeUndefined();
+    // Still described: nothing to contribute, but its VPC narrows the search for its records.
+    expect(deleted).toMatchObject({ state: 'deleted', scope: vpcId });
     expect(gone).toBeUndefined();
   });
 
@@ -252,9 +253,10 @@ describe('Ec2EndpointSource.getEndpoint', () => {
 });
 
 describe('Ec2EndpointSource.listEndpoints', () => {
-  it('pages through 250 endpoints with one DescribeSubnets per page, and none once the AZs are known', async () => {
-    // Prepare: 250 endpoints, each in its own VPC with 3 subnets, so every page brings subnets not seen before (no
-    // lifecycle delays, so no endpoint turns from pending to available between the two listings compared).
+  it('pages through 250 endpoints, reading subnets only until every AZ name is known', async () => {
+    // Prepare: 250 endpoints, each in its own VPC with 3 subnets, so every page brings subnets not seen before; but
+    // the AZ names (name → id is fixed per account) are all learnt from the first page's subnets. No lifecycle delays,
+    // so no endpoint turns from pending to available between the two listings compared.
     const { state, aws, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
     const serviceName = state.addEndpointService();
     const created = new Set<string>();
@@ -280,7 +282,7 @@ describe('Ec2EndpointSource.listEndpoints', () => {
     expect(first.every((endpoint) => Object.keys(endpoint.zonal).length === 3 && endpoint.regional.length === 1)).toBe(
       true,
     );
-    expect(coldCalls).toEqual({ DescribeVpcEndpoints: 5, DescribeSubnets: 5 });
+    expect(coldCalls).toEqual({ DescribeVpcEndpoints: 5, DescribeSubnets: 1 });
     expect(second).toEqual(first);
     expect(warmCalls).toEqual({ DescribeVpcEndpoints: 5 });
   });

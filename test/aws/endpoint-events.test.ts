@@ -40,8 +40,10 @@ describe('endpoint events handler', () => {
     // The zonal record for use2-az1 points at the name carrying that AZ's account-specific *name*.
     const azName = h.aws.ec2.availabilityZones.find((zone) => zone.id === 'use2-az1')?.name as string;
     expect(lines[1]).toContain(`-${azName}.vpce-svc-`);
+    // A cold function: the event's VPC is listed once (the endpoint is found in that listing), its subnets read once
+    // for the AZ ids, its zones looked up once; then read, write, and the verifying re-read.
     expect(h.aws.requests.byOperation()).toEqual({
-      DescribeVpcEndpoints: 2,
+      DescribeVpcEndpoints: 1,
       DescribeSubnets: 1,
       ListHostedZonesByVPC: 1,
       ListResourceRecordSets: 2,
@@ -101,12 +103,13 @@ describe('endpoint events handler', () => {
 
     // Assess
     expect(report.zones[0]?.changes.delete.length).toBe(5);
-    // The vanished endpoint is found through the registries; that read also serves the plan.
+    // The endpoint is gone at once here (no longer described), so its VPC is unknown: it is found through the
+    // registries of every managed zone; that read also serves the plan. (Still described, only its VPC's zones are
+    // searched: event-costs.test.ts.)
     expect(h.aws.requests.byOperation()).toEqual({
       DescribeVpcEndpoints: 2,
       ListHostedZones: 1,
       ListResourceRecordSets: 2,
-      ListHostedZonesByVPC: 1,
       ChangeResourceRecordSets: 1,
     });
     expect(h.zoneLines()).toEqual([`kafka-ui.${DOMAIN} A 10.9.9.9`]);
@@ -126,10 +129,10 @@ describe('endpoint events handler', () => {
     // Assess
     expect(second.zones[0]?.outcome).toBe('unchanged');
     expect(writes()).toBe(0);
-    // One read of the endpoint the event names, one of every endpoint in its VPC (they decide the zone together).
+    // One listing of the VPC the event names (they decide the zone together; the endpoint is found in it), the zone
+    // look-up reused from the first delivery, one read of the zone.
     expect(h.aws.requests.byOperation()).toEqual({
-      DescribeVpcEndpoints: 2,
-      ListHostedZonesByVPC: 1,
+      DescribeVpcEndpoints: 1,
       ListResourceRecordSets: 1,
     });
   });

@@ -169,6 +169,34 @@ describe('Route53Zones.findZone', () => {
   });
 });
 
+describe('Route53Zones zone look-up cache (warm instances)', () => {
+  it('reuses a VPC listing within the TTL, lists again after it, and forgets it on a concurrent change', async () => {
+    // Prepare
+    let now = 0;
+    const dns = adapter({ zoneLookupTtlMs: 60_000, nowMs: () => now });
+    const zone = privateZone();
+    const lookups = () => local.aws.requests.count('ListHostedZonesByVPC');
+
+    // Act + Assess: two events within the TTL share one listing; one after it lists again.
+    expect(await dns.findZone(DOMAIN, VPC, { create: false })).toEqual(zone);
+    now += 30_000;
+    expect(await dns.findZone(DOMAIN, VPC, { create: false })).toEqual(zone);
+    expect(lookups()).toBe(1);
+    now += 30_000;
+    await dns.findZone(DOMAIN, VPC, { create: false });
+    expect(lookups()).toBe(2);
+
+    // A change batch that meets another writer drops the cache: the retry looks the zone up afresh.
+    const first = await plan(dns, zone, DESIRED);
+    await dns.applyChanges(zone, first.changes, first.guard);
+    const update = await plan(dns, zone, [...DESIRED.slice(0, 3), wildcard('*.use2-az3', 'new.example.com')]);
+    local.state.putRecordSet(zone.id, { name: `*.use2-az3.${DOMAIN}`, type: 'CNAME', ttl: 60, values: ['x.example'] });
+    await expect(dns.applyChanges(zone, update.changes, update.guard)).rejects.toBeInstanceOf(ConcurrentChangeError);
+    await dns.findZone(DOMAIN, VPC, { create: false });
+    expect(lookups()).toBe(3);
+  });
+});
+
 describe('Route53Zones.listZones and readRecords', () => {
   it('lists private zones named or under the managed domains, across pages, and no public zone', async () => {
     // Prepare

@@ -33,12 +33,14 @@ export async function handleEndpointEvent(
   runtime.logger.info('endpoint event', { trigger: parsed.trigger, endpointIds: parsed.endpointIds });
   const start = await beginAwsRun(runtime, parsed.trigger, signal);
   if ('failed' in start) return finishRun(runtime, start.failed, signal);
-  const report = await reconcileEndpoints(
-    parsed.trigger,
-    endpointRefs(parsed, start.runtime),
-    start.runtime.deps,
-    invocationOptions(start.runtime, signal, remainingTimeMs),
-  );
+  const refs = endpointRefs(parsed, start.runtime);
+  // The VPC the event names is listed once and serves both the endpoint read and the plan; endpoints of other
+  // accounts are read by ARN through their role, so the hint is only used for the home account's endpoints.
+  const scope = parsed.vpcId && refs.every((ref) => !ref.startsWith('arn:')) ? parsed.vpcId : undefined;
+  const report = await reconcileEndpoints(parsed.trigger, refs, start.runtime.deps, {
+    ...invocationOptions(start.runtime, signal, remainingTimeMs),
+    ...(scope ? { scope } : {}),
+  });
   return finishRun(start.runtime, start.finish(report), signal);
 }
 
