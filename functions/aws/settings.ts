@@ -22,6 +22,11 @@ const settingsSchema = z
     AWS_REGION: z.string().min(1, 'is required (Lambda sets it; set it for local runs)'),
     LINKDNS_REPAIR_MODE: z.enum(['repair', 'detect-only']).default('repair'),
     LINKDNS_ROUTE53_RATE: z.coerce.number().positive().max(50).default(5),
+    /**
+     * Zones a repair reconciles at the same time. The Route 53 limiter (LINKDNS_ROUTE53_RATE) still bounds the calls;
+     * a few zones in flight keep it busy while each waits on its own reads and writes.
+     */
+    LINKDNS_ZONE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
     /** Seconds a warm function reuses a VPC's private-zone listing across events (0: list on every event). */
     LINKDNS_ZONE_LOOKUP_TTL_SECONDS: z.coerce.number().min(0).max(900).default(60),
     LINKDNS_WRITER_ROLE_ARNS: z

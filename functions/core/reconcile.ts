@@ -24,6 +24,7 @@ import { type ProducibleRecords, producibleRecords } from './record-shapes.ts';
 import { readRegistry, registryName } from './registry.ts';
 import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
 import { sameNetwork, type ZoneSource, zoneSource } from './topology.ts';
+import { runPool } from './work-pool.ts';
 
 /** One unit of reconciliation: every endpoint of `scope` mapped to `domain` decides the zone's records. */
 export interface ReconcileTarget {
@@ -66,6 +67,11 @@ export interface ReconcileOptions {
   readonly startZonesBefore?: Date;
   /** Counts the endpoints no mapping selects, once per run whichever zone met them (`endpointsSkipped`). */
   readonly skipped?: SkippedEndpoints;
+  /**
+   * Zones reconciled at the same time (default 1). The Route 53 / ARM / Cloud DNS rate limiter still bounds the calls,
+   * so a few zones in flight keep the limiter busy while one zone waits on its own reads and writes.
+   */
+  readonly concurrency?: number;
 }
 
 function dnsForRun(dns: DnsProvider): DnsProvider {
@@ -530,11 +536,12 @@ function registryTarget(
 async function readManagedZones(
   deps: ReconcileDeps,
   signal: AbortSignal | undefined,
+  concurrency = 1,
 ): Promise<{ records: Map<string, readonly RecordSet[]>; zones: ZoneRef[]; unreadable: ZoneReport[] }> {
   const records = new Map<string, readonly RecordSet[]>();
   const unreadable: ZoneReport[] = [];
   const zones = await deps.dns.listZones(managedDomains(deps.config), signal);
-  for (const zone of zones) {
+  await runPool(zones, concurrency, async (zone) => {
     signal?.throwIfAborted();
     try {
       records.set(zone.id, await deps.dns.readRecords(zone, signal));
@@ -558,7 +565,7 @@ async function readManagedZones(
         error: summarizeError(error),
       });
     }
-  }
+  });
   return { records, zones, unreadable };
 }
 
@@ -592,28 +599,36 @@ export async function reconcileTargets(
 ): Promise<RunReport> {
   const startedAt = deps.now().toISOString();
   const skipped = options.skipped ?? new SkippedEndpoints(deps.log);
-  const zones: ZoneReport[] = [];
-  for (const [index, target] of targets.entries()) {
-    options.signal?.throwIfAborted();
-    if (options.startZonesBefore && deps.now() >= options.startZonesBefore) {
-      const left = targets.slice(index).map(notChecked);
-      (deps.log ?? silentLog).warn('time is running out; zones left unchecked until the next run', {
-        notChecked: left.length,
-        domains: left.map((zone) => zone.domain),
+  let completed = 0;
+  const reports = await runPool(
+    targets,
+    options.concurrency ?? 1,
+    async (target) => {
+      const knownEndpoints =
+        options.endpointsByTarget?.get(targetKey(target)) ?? options.endpointsByScope?.get(target.scope);
+      const report = await reconcileDomain(target, deps, {
+        ...options,
+        skipped,
+        ...(knownEndpoints ? { knownEndpoints } : {}),
       });
-      zones.push(...left);
-      break;
-    }
-    const knownEndpoints =
-      options.endpointsByTarget?.get(targetKey(target)) ?? options.endpointsByScope?.get(target.scope);
-    const report = await reconcileDomain(target, deps, {
-      ...options,
-      skipped,
-      ...(knownEndpoints ? { knownEndpoints } : {}),
+      options.onZone?.(report, completed, targets.length);
+      completed += 1;
+      return report;
+    },
+    // A zone is not *started* after the cut-off (zones in flight finish); checked as each lane takes its next target.
+    () => {
+      options.signal?.throwIfAborted();
+      return !(options.startZonesBefore && deps.now() >= options.startZonesBefore);
+    },
+  );
+  const left = targets.filter((_, index) => reports[index] === undefined).map(notChecked);
+  if (left.length > 0) {
+    (deps.log ?? silentLog).warn('time is running out; zones left unchecked until the next run', {
+      notChecked: left.length,
+      domains: left.map((zone) => zone.domain),
     });
-    zones.push(report);
-    options.onZone?.(report, index, targets.length);
   }
+  const zones = [...reports.filter((report): report is ZoneReport => report !== undefined), ...left];
   return {
     trigger,
     dryRun: options.dryRun ?? false,
@@ -666,7 +681,7 @@ export async function repairAll(
   try {
     [endpoints, managed] = await Promise.all([
       run.endpoints.listEndpoints(undefined, signal),
-      readManagedZones(run, signal),
+      readManagedZones(run, signal, options.concurrency),
     ]);
   } catch (error) {
     discovery.abort(error);

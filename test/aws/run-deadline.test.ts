@@ -70,7 +70,9 @@ describe('a run whose time runs short', () => {
     // Prepare: three zones that each need records; every change batch "takes a minute" on the injected clock
     const networks = DOMAINS.map((domain) => addNetwork(harness, domain));
     const sites = networks.map((network) => addSite(harness, network));
-    const setup = await createRepairRuntime(harness, networks);
+    // One zone at a time, so the injected clock moves between zone starts (with several in flight, all three would
+    // start before the first change batch; the cut-off is checked each time a zone is taken from the queue).
+    const setup = await createRepairRuntime(harness, networks, { env: { LINKDNS_ZONE_CONCURRENCY: '1' } });
     let clock = Date.parse('2026-11-30T06:00:00Z');
     const runtime: AwsRuntime = { ...setup.runtime, deps: { ...setup.runtime.deps, now: () => new Date(clock) } };
     harness.aws.faults.add({

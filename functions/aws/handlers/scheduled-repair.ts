@@ -27,6 +27,7 @@ export async function handleScheduledRepair(
   const run = start.runtime;
   const report = await repairAll(trigger, run.deps, {
     dryRun,
+    concurrency: run.settings.LINKDNS_ZONE_CONCURRENCY,
     ...invocationOptions(run, signal, remainingTimeMs),
     onZone: (zone, index, total) => {
       if (zone.outcome !== 'unchanged') runtime.logger.info(`zone ${index + 1}/${total} ${zone.outcome}`, { zone });
