@@ -24,7 +24,12 @@ describe('runPool', () => {
 
   it('starts no item once `take` says stop, leaving the rest undefined', async () => {
     // Act
-    const results = await runPool([1, 2, 3, 4], 2, async (item) => item, (index) => index < 2);
+    const results = await runPool(
+      [1, 2, 3, 4],
+      2,
+      async (item) => item,
+      (index) => index < 2,
+    );
 
     // Assess
     expect(results).toEqual([1, 2, undefined, undefined]);
