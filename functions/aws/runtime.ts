@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { beginRun, confluentRunConfig, type RunConfigSource } from '../confluent/run-config.ts';
@@ -26,6 +27,8 @@ export interface AwsRuntime {
   readonly config: LinkdnsConfig;
   readonly deps: ReconcileDeps;
   readonly route53: Route53Client;
+  /** The repair's fan-out queue client (used by the coordinator). */
+  readonly sqs: SQSClient;
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly notifier: Notifier;
@@ -105,10 +108,12 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
       ...(options.delivery ? { delivery: options.delivery } : {}),
     });
+  const sqs = new SQSClient({ region: settings.AWS_REGION, ...clientOptions });
   return {
     settings,
     config,
     route53,
+    sqs,
     logger,
     metrics,
     notifier,

@@ -27,6 +27,14 @@ const settingsSchema = z
      * a few zones in flight keep it busy while each waits on its own reads and writes.
      */
     LINKDNS_ZONE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(8),
+    /** The fan-out queue of the repair (the construct's sweep queue): the coordinator sends batches, workers take them. */
+    LINKDNS_SWEEP_QUEUE_URL: z.url().optional(),
+    /** Zones per sweep message; default: what one worker checks within LINKDNS_INVOCATION_SHARE of its timeout. */
+    LINKDNS_SWEEP_BATCH_ZONES: z.coerce.number().int().min(1).max(1000).optional(),
+    /** Share of a function's timeout one invocation may use for zone work (the rest is slack for retries). */
+    LINKDNS_INVOCATION_SHARE: z.coerce.number().gt(0).max(1).default(0.5),
+    /** The worker function's timeout, for sizing batches (the construct sets it). */
+    LINKDNS_WORKER_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(900).default(900),
     /** Seconds a warm function reuses a VPC's private-zone listing across events (0: list on every event). */
     LINKDNS_ZONE_LOOKUP_TTL_SECONDS: z.coerce.number().min(0).max(900).default(60),
     LINKDNS_WRITER_ROLE_ARNS: z

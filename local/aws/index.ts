@@ -4,6 +4,7 @@ import { ec2Service } from './ec2.ts';
 import { type LocalEc2Options, LocalEc2State } from './ec2-state.ts';
 import { Route53State, route53Service } from './route53.ts';
 import { type FaultInjector, type RequestLog, startLocalAwsServer } from './server.ts';
+import { LocalSqsState, sqsService } from './sqs.ts';
 
 /** Credentials the local AWS accepts (it checks none; the SDK needs some to sign). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'AKIDLOCALLINKDNS', secretAccessKey: 'local-secret' } as const;
@@ -13,6 +14,8 @@ export interface LocalAwsCloud {
   readonly endpoint: string;
   readonly route53: Route53State;
   readonly ec2: LocalEc2State;
+  /** A minimal SQS (JSON protocol) for the repair's fan-out queue. */
+  readonly sqs: LocalSqsState;
   readonly requests: RequestLog;
   readonly faults: FaultInjector;
   /** Real SDK clients pointed at the local AWS (one attempt per call, so the request log shows every request). */
@@ -33,7 +36,12 @@ export async function startLocalAws(options: LocalEc2Options & { port?: number }
   const ec2 = new LocalEc2State(options);
   // Route 53 checks the VPCs it is given against the local EC2 (one region here; VPCs of other regions pass).
   route53.vpcExists = (vpc) => vpc.region !== ec2.region || ec2.hasVpc(vpc.id);
-  const server = await startLocalAwsServer([route53Service(route53), ec2Service(ec2)], options.port ?? 0);
+  const sqs = new LocalSqsState();
+  const server = await startLocalAwsServer(
+    [route53Service(route53), ec2Service(ec2), sqsService(sqs)],
+    options.port ?? 0,
+  );
+  sqs.setEndpoint(server.endpoint);
   const common = { endpoint: server.endpoint, credentials: LOCAL_CREDENTIALS, maxAttempts: 1 };
   const clients = {
     route53: new Route53Client({ ...common, region: 'us-east-1' }),
@@ -43,6 +51,7 @@ export async function startLocalAws(options: LocalEc2Options & { port?: number }
     endpoint: server.endpoint,
     route53,
     ec2,
+    sqs,
     requests: server.requests,
     faults: server.faults,
     clients,

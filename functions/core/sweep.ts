@@ -1,0 +1,219 @@
+import { managedDomains, resolveMapping } from './config.ts';
+import { InvalidInputError } from './errors.ts';
+import type { ObservedEndpoint, RecordSet } from './model.ts';
+import { NO_CHANGES } from './plan.ts';
+import type { DnsProvider, RunScopedDnsProvider, ZoneRef } from './ports.ts';
+import {
+  type ReconcileDeps,
+  type ReconcileOptions,
+  type ReconcileTarget,
+  reconcileTargets,
+  targetKey,
+  UNKNOWN_SCOPE,
+} from './reconcile.ts';
+import { readRegistry } from './registry.ts';
+import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
+import { runPool } from './work-pool.ts';
+
+/**
+ * The repair at organisation scale: a coordinator lists what to check and fans it out in small batches through the
+ * platform's queue (SQS, Azure Storage queue, Pub/Sub); workers reconcile one batch per invocation. No invocation's
+ * work grows with the fleet, so none comes near its timeout whatever the number of zones.
+ *
+ * What the coordinator lists, and what each item costs it:
+ * - endpoint targets — every (domain, scope) a managed endpoint maps to (the endpoint listing, EC2/ARM/Compute);
+ * - managed zones — the zone listing (Route 53: one call per 100 zones), no zone read;
+ * - when the provider can list the zones of a network (Route 53: `ListHostedZonesByVPC`), the zones of every scope
+ *   that has endpoints, so an endpoint target carries its zone id and a zone reached that way is not listed again.
+ * Every managed zone not matched to an endpoint target becomes a zone item: its worker reads the ownership registry to
+ * learn which scope it serves (endpoints gone, scopes of other accounts). So each zone is read once per sweep, by one
+ * worker, as in the single-invocation repair.
+ *
+ * Items are ordered by scope then domain, so a batch shares its scope's endpoint listing and zone look-up.
+ */
+export interface SweepItem {
+  readonly domain: string;
+  /** The network; absent for a zone item whose registry names it. */
+  readonly scope?: string;
+  /** The zone, when the coordinator knows it. */
+  readonly zoneId?: string;
+}
+
+export interface SweepPlan {
+  readonly items: readonly SweepItem[];
+  /** Endpoint targets, zone items. */
+  readonly targets: number;
+  readonly zoneItems: number;
+}
+
+/** Coordinator: the items of one sweep. Failures of the listings throw (the coordinator is retried whole). */
+export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal): Promise<SweepPlan> {
+  const dns = dnsForSweep(deps.dns);
+  const domains = managedDomains(deps.config);
+  const [endpoints, zones] = await Promise.all([
+    deps.endpoints.listEndpoints(undefined, signal),
+    dns.listZones(domains, signal),
+  ]);
+  const targets = new Map<string, ReconcileTarget>();
+  for (const endpoint of endpoints) {
+    const decision = resolveMapping(endpoint, deps.config);
+    if (decision.managed)
+      targets.set(targetKey({ domain: decision.domain, scope: endpoint.scope }), {
+        domain: decision.domain,
+        scope: endpoint.scope,
+      });
+  }
+  const zoneOfTarget = new Map<string, string>();
+  const matched = new Set<string>();
+  if (dns.listZonesInScope) {
+    const scopes = [...new Set([...targets.values()].map((target) => target.scope))];
+    const inScope = dns.listZonesInScope.bind(dns);
+    for (const scope of scopes) {
+      for (const zone of await inScope(domains, scope, signal)) {
+        const key = targetKey({ domain: zone.domain, scope });
+        if (targets.has(key)) {
+          zoneOfTarget.set(key, zone.id);
+          matched.add(zone.id);
+        }
+      }
+    }
+  }
+  const items: SweepItem[] = [
+    ...[...targets.values()].map((target) => {
+      const zoneId = zoneOfTarget.get(targetKey(target));
+      return zoneId ? { ...target, zoneId } : { ...target };
+    }),
+    ...zones.filter((zone) => !matched.has(zone.id)).map((zone) => ({ domain: zone.domain, zoneId: zone.id })),
+  ].sort(compareItems);
+  return { items, targets: targets.size, zoneItems: items.length - targets.size };
+}
+
+function compareItems(a: SweepItem, b: SweepItem): number {
+  return (a.scope ?? '').localeCompare(b.scope ?? '') || a.domain.localeCompare(b.domain);
+}
+
+function dnsForSweep(dns: DnsProvider): DnsProvider {
+  const scoped = dns as Partial<RunScopedDnsProvider>;
+  return typeof scoped.forRun === 'function' ? scoped.forRun() : dns;
+}
+
+/** Splits the items into batches of at most `size`, in order (oldest-first order is the queue's). */
+export function sweepBatches(items: readonly SweepItem[], size: number): SweepItem[][] {
+  if (!Number.isInteger(size) || size < 1) throw new RangeError(`batch size must be a positive integer, not ${size}`);
+  const batches: SweepItem[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
+}
+
+/**
+ * Zones one worker invocation may take so that it stays within `share` of its timeout at its own request rate:
+ * `share × timeout × rate / callsPerZone` (a zone costs one read, and a changed zone a write and a verifying read).
+ */
+export function zonesPerInvocation(budget: {
+  readonly timeoutSeconds: number;
+  readonly share: number;
+  readonly requestsPerSecond: number;
+  readonly callsPerZone?: number;
+}): number {
+  const calls = budget.callsPerZone ?? 3;
+  return Math.max(1, Math.floor((budget.share * budget.timeoutSeconds * budget.requestsPerSecond) / calls));
+}
+
+/** A batch as the queue message body, and back. @throws InvalidInputError for a body that is not a batch */
+export function encodeSweepBatch(items: readonly SweepItem[]): string {
+  return JSON.stringify({ linkdnsSweep: 1, items });
+}
+
+export function decodeSweepBatch(body: string): SweepItem[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (error) {
+    throw new InvalidInputError('Sweep message is not JSON', { cause: error });
+  }
+  const items = (parsed as { linkdnsSweep?: unknown; items?: unknown })?.items;
+  if ((parsed as { linkdnsSweep?: unknown })?.linkdnsSweep !== 1 || !Array.isArray(items)) {
+    throw new InvalidInputError('Sweep message has no linkdnsSweep items');
+  }
+  return items.map((item, index) => {
+    const { domain, scope, zoneId } = (item ?? {}) as Record<string, unknown>;
+    const text = (value: unknown) => typeof value === 'string' && value !== '';
+    if (!text(domain) || (scope !== undefined && !text(scope)) || (zoneId !== undefined && !text(zoneId))) {
+      throw new InvalidInputError(`Sweep item ${index} needs a domain and a scope or zone id (strings)`);
+    }
+    if (scope === undefined && zoneId === undefined) {
+      throw new InvalidInputError(`Sweep item ${index} has neither a scope nor a zone id`);
+    }
+    return {
+      domain: domain as string,
+      ...(scope === undefined ? {} : { scope: scope as string }),
+      ...(zoneId === undefined ? {} : { zoneId: zoneId as string }),
+    };
+  });
+}
+
+/**
+ * Worker: reconciles one batch. Zone items are read first to learn their scope from the ownership registry (that read
+ * serves the plan too); a zone without this deployment's registry is not linkdns's to check and is skipped. Each scope
+ * is listed once for the batch. One zone's failure is its own report; the others go on.
+ */
+export async function runSweepBatch(
+  trigger: Trigger,
+  items: readonly SweepItem[],
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
+): Promise<RunReport> {
+  const startedAt = deps.now().toISOString();
+  const run: ReconcileDeps = { ...deps, dns: dnsForSweep(deps.dns) };
+  const knownRecords = new Map<string, readonly RecordSet[]>();
+  const unreadable: ZoneReport[] = [];
+  const targets = new Map<string, ReconcileTarget>();
+  for (const item of items)
+    if (item.scope) targets.set(targetKey({ domain: item.domain, scope: item.scope }), item as ReconcileTarget);
+  await runPool(
+    items.filter((item) => !item.scope && item.zoneId),
+    options.concurrency ?? 1,
+    async (item) => {
+      const zone: ZoneRef = { id: item.zoneId as string, domain: item.domain };
+      try {
+        const records = await run.dns.readRecords(zone, options.signal);
+        const registry = readRegistry(records, zone.domain);
+        if (!registry || registry.owner !== deps.config.owner || !registry.scope) return;
+        targets.set(targetKey({ domain: zone.domain, scope: registry.scope }), {
+          domain: zone.domain,
+          scope: registry.scope,
+        });
+        knownRecords.set(zone.id, records);
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        unreadable.push(unreadableZone(zone, error));
+      }
+    },
+  );
+  const ordered = [...targets.values()].map(({ domain, scope }) => ({ domain, scope }));
+  const endpointsByScope = new Map<string, readonly ObservedEndpoint[]>();
+  await runPool([...new Set(ordered.map((target) => target.scope))], options.concurrency ?? 1, async (scope) => {
+    try {
+      endpointsByScope.set(scope, await run.endpoints.listEndpoints(scope, options.signal));
+    } catch (error) {
+      if (options.signal?.aborted) throw error;
+      // Left to reconcileDomain, which lists the scope again and reports a failure of its own if it still cannot.
+    }
+  });
+  const report = await reconcileTargets(trigger, ordered, run, { ...options, knownRecords, endpointsByScope });
+  return { ...report, startedAt, zones: [...report.zones, ...unreadable] };
+}
+
+function unreadableZone(zone: ZoneRef, error: unknown): ZoneReport {
+  return {
+    domain: zone.domain,
+    scope: UNKNOWN_SCOPE,
+    zoneId: zone.id,
+    outcome: 'failed',
+    changes: NO_CHANGES,
+    conflicts: [],
+    endpoints: [],
+    attempts: 1,
+    error: summarizeError(error),
+  };
+}

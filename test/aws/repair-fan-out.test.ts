@@ -1,0 +1,126 @@
+import type { SQSEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { handleRepairCoordinator } from '../../functions/aws/handlers/repair-coordinator.ts';
+import { handleRepairWorker } from '../../functions/aws/handlers/repair-worker.ts';
+import type { RunReport } from '../../functions/core/report.ts';
+import {
+  addNetwork,
+  addSite,
+  createRepairRuntime,
+  type RepairHarness,
+  startRepairHarness,
+  zoneRecords,
+} from './scheduled-repair-harness.ts';
+
+let harness: RepairHarness;
+beforeEach(async () => {
+  harness = await startRepairHarness();
+});
+afterEach(async () => {
+  await harness.close();
+});
+
+/**
+ * Issue #14 item 1 on the local AWS, through the real handlers and SDK clients (Route 53, EC2 and SQS over HTTP):
+ * the coordinator lists what to check and sends batches to the sweep queue; the local SQS plays Lambda's event source
+ * mapping (batches of messages to the worker, partial batch failures redelivered, dead-lettered after 3 receives).
+ */
+describe('repair fan-out: coordinator → SQS → workers', () => {
+  it('checks every zone once, in small batches, and a failing zone neither blocks nor hides the others', async () => {
+    // Prepare: 12 zones (3 networks x 4 VPCs), none written yet, plus an orphan zone whose endpoint is gone
+    const networks = ['aaa', 'bbb', 'ccc'].map((name) =>
+      addNetwork(harness, `${name}fan.us-east-2.aws.confluent.cloud`),
+    );
+    const vpcs = Array.from({ length: 4 }, () =>
+      harness.aws.ec2.addVpcWithSubnets(['use2-az1', 'use2-az2', 'use2-az3']),
+    );
+    const sites = vpcs.flatMap(({ vpcId, subnets }) =>
+      networks.map((network) =>
+        addSite(harness, network, { vpcId, subnetIds: subnets.map((subnet) => subnet.subnetId) }),
+      ),
+    );
+    const dlq = harness.aws.sqs.createQueue('linkdns-sweep-dlq');
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep', { queue: dlq, maxReceiveCount: 3 });
+    const { runtime } = await createRepairRuntime(harness, networks, {
+      env: { LINKDNS_SWEEP_QUEUE_URL: queue, LINKDNS_SWEEP_BATCH_ZONES: '4' },
+    });
+    const broken = sites[5];
+    if (!broken) throw new Error('sites expected');
+    harness.aws.faults.add({
+      operation: 'ChangeResourceRecordSets',
+      match: (request) => request.path.includes(`/hostedzone/${broken.zoneId}/`),
+      code: 'InternalError',
+    });
+    harness.aws.requests.reset();
+
+    // Act: the coordinator, then the event source mapping until the queue is drained
+    const started = await handleRepairCoordinator(runtime);
+    const again = await handleRepairCoordinator(runtime);
+    const reports: RunReport[] = [];
+    let deliveries = 0;
+    while (
+      (await harness.aws.sqs.deliver(
+        queue,
+        async (event) => {
+          deliveries += 1;
+          const result = await handleRepairWorker(event as unknown as SQSEvent, runtime);
+          reports.push(...result.reports);
+          return { batchItemFailures: [...result.batchItemFailures] };
+        },
+        2,
+      )) > 0
+    ) {
+      // keep polling
+    }
+
+    // Assess: 12 targets in 3 batches of 4; the second schedule tick started no sweep while one was in flight
+    expect(started).toMatchObject({ items: 12, messages: 3, batchSize: 4 });
+    expect(again.skipped).toMatch(/previous sweep/);
+    expect(harness.aws.requests.count('SendMessageBatch')).toBe(1);
+    // Every zone but the broken one was written and verified
+    for (const site of sites.filter((candidate) => candidate !== broken)) {
+      expect(Object.keys(zoneRecords(harness, site.zoneId))).toContain(`*.${site.domain} CNAME`);
+    }
+    expect(zoneRecords(harness, broken.zoneId)).toEqual({});
+    // The broken zone's batch was retried (3 receives) and dead-lettered; it was reported failed each time
+    const failedReports = reports.flatMap((report) => report.zones).filter((zone) => zone.outcome === 'failed');
+    expect(failedReports.map((zone) => zone.zoneId)).toEqual([broken.zoneId, broken.zoneId, broken.zoneId]);
+    expect(harness.aws.sqs.bodies(dlq)).toHaveLength(1);
+    expect(harness.aws.sqs.bodies(dlq)[0]).toContain(broken.domain);
+    expect(harness.aws.sqs.bodies(queue)).toEqual([]);
+    // Each zone was checked in its batch: 12 zones, the broken batch's 4 zones twice more
+    const checked = reports.flatMap((report) => report.zones).filter((zone) => zone.outcome !== 'not-checked');
+    expect(checked).toHaveLength(12 + 2 * 4);
+    // The broken batch came back twice more, riding along with other messages or alone
+    expect(deliveries).toBeGreaterThanOrEqual(3);
+  });
+
+  it('finds a zone whose endpoint vanished through its registry and cleans it up', async () => {
+    // Prepare: two zones written by a first sweep; then one endpoint is deleted without any event
+    const network = addNetwork(harness, 'orphan.us-east-2.aws.confluent.cloud');
+    const [kept, orphaned] = [addSite(harness, network), addSite(harness, network)];
+    if (!kept || !orphaned) throw new Error('sites expected');
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, [network], { env: { LINKDNS_SWEEP_QUEUE_URL: queue } });
+    const sweep = async () => {
+      await handleRepairCoordinator(runtime);
+      while (
+        (await harness.aws.sqs.deliver(queue, async (event) =>
+          handleRepairWorker(event as unknown as SQSEvent, runtime),
+        )) > 0
+      ) {
+        // keep polling
+      }
+    };
+    await sweep();
+    expect(Object.keys(zoneRecords(harness, orphaned.zoneId))).toContain(`*.${network.domain} CNAME`);
+    harness.aws.ec2.deleteEndpoints([orphaned.endpointId]);
+
+    // Act
+    await sweep();
+
+    // Assess
+    expect(Object.keys(zoneRecords(harness, orphaned.zoneId))).toEqual([]);
+    expect(Object.keys(zoneRecords(harness, kept.zoneId))).toContain(`*.${network.domain} CNAME`);
+  });
+});
