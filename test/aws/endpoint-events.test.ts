@@ -103,12 +103,10 @@ describe('endpoint events handler', () => {
 
     // Assess
     expect(report.zones[0]?.changes.delete.length).toBe(5);
-    // The endpoint is gone at once here (no longer described), so its VPC is unknown: it is found through the
-    // registries of every managed zone; that read also serves the plan. (Still described, only its VPC's zones are
-    // searched: event-costs.test.ts.)
+    // EC2 still describes the endpoint (deleting), so its VPC is known: it is found through the registries of that
+    // VPC's zones (their look-up still warm from the create), not of every managed zone; that read serves the plan.
     expect(h.aws.requests.byOperation()).toEqual({
       DescribeVpcEndpoints: 2,
-      ListHostedZones: 1,
       ListResourceRecordSets: 2,
       ChangeResourceRecordSets: 1,
     });
