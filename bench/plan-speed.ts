@@ -102,13 +102,14 @@ export function measurePlanSpeed(owned: number, foreign: number): PlanSpeed {
 }
 
 /**
- * {@link measurePlanSpeed} as a micro-benchmark: two warm-up rounds (the JIT compiles the planner first), then the
- * median of five rounds per figure, so one garbage collection or a busy neighbour does not decide the figure.
+ * {@link measurePlanSpeed} as a micro-benchmark: warm-up rounds (the JIT compiles the planner first), then the median
+ * of `rounds` rounds per figure, so one garbage collection or a busy neighbour does not decide the figure.
  */
-export function planSpeedFigures(owned: number, foreign: number): PlanSpeed {
-  for (let round = 0; round < 2; round += 1) measurePlanSpeed(owned, foreign);
-  const rounds = Array.from({ length: 5 }, () => measurePlanSpeed(owned, foreign));
-  const median = (pick: (speed: PlanSpeed) => number) => rounds.map(pick).sort((a, b) => a - b)[2] as number;
+export function planSpeedFigures(owned: number, foreign: number, rounds = 5): PlanSpeed {
+  for (let round = 0; round < Math.min(2, rounds); round += 1) measurePlanSpeed(owned, foreign);
+  const measured = Array.from({ length: rounds }, () => measurePlanSpeed(owned, foreign));
+  const median = (pick: (speed: PlanSpeed) => number) =>
+    measured.map(pick).sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;
   return {
     owned,
     foreign,
@@ -116,7 +117,7 @@ export function planSpeedFigures(owned: number, foreign: number): PlanSpeed {
     route53_wire_ms: median((speed) => speed.route53_wire_ms),
     azure_wire_ms: median((speed) => speed.azure_wire_ms),
     cloud_dns_wire_ms: median((speed) => speed.cloud_dns_wire_ms),
-    changes: rounds[0]?.changes ?? 0,
+    changes: measured[0]?.changes ?? 0,
   };
 }
 
