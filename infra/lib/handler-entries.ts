@@ -15,8 +15,12 @@ export const HANDLER_ENTRIES = {
   endpointEvents: fileURLToPath(new URL('../../functions/aws/handlers/endpoint-events.ts', import.meta.url)),
   /** CloudTrail Route 53 events: repairs a zone as soon as someone else edits it. */
   zoneEvents: fileURLToPath(new URL('../../functions/aws/handlers/zone-events.ts', import.meta.url)),
-  /** The scheduled drift repair. */
+  /** The scheduled drift repair in one invocation (`linkdns invoke`, small fleets). */
   scheduledRepair: fileURLToPath(new URL('../../functions/aws/handlers/scheduled-repair.ts', import.meta.url)),
+  /** The scheduled repair's coordinator: lists what to check, sends it to the sweep queue in batches. */
+  repairCoordinator: fileURLToPath(new URL('../../functions/aws/handlers/repair-coordinator.ts', import.meta.url)),
+  /** The repair's worker: reconciles one sweep batch per SQS message. */
+  repairWorker: fileURLToPath(new URL('../../functions/aws/handlers/repair-worker.ts', import.meta.url)),
 } as const;
 
 export type HandlerName = keyof typeof HANDLER_ENTRIES;

@@ -32,6 +32,11 @@ export interface LinkdnsFunctionProps {
   readonly rolePath: string;
   /** @default - the errors alarm has no action */
   readonly alarmTopic?: ITopic;
+  /**
+   * Most instances that may run at once. With the per-instance Route 53 rate this bounds the deployment's Route 53
+   * requests by construction (see `route53Budget`).
+   */
+  readonly reservedConcurrentExecutions: number;
 }
 
 /**
@@ -64,6 +69,7 @@ export class LinkdnsFunction extends Construct {
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       role: this.role,
       logGroup: this.logGroup,
       environment: {

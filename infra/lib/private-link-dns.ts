@@ -6,9 +6,11 @@ import { EventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { AccountPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { type IKey, Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { LambdaSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
@@ -37,6 +39,7 @@ import {
 import { acknowledgeWildcardResource } from './nag-acknowledgements.ts';
 import { type NotificationSecrets, notificationSecrets } from './notification-secrets.ts';
 import { managedRecordNamePatterns } from './record-name-conditions.ts';
+import { type Route53Budget, route53Budget } from './route53-budget.ts';
 
 /** The configuration as written by people: defaults may be left out (schema: `functions/core/config.ts`). */
 export type LinkdnsConfigInput = z.input<typeof configSchema>;
@@ -146,10 +149,26 @@ export interface PrivateLinkDnsProps {
    */
   readonly endpointConnectionNotifications?: boolean;
   /**
-   * Client-side Route 53 request rate per second and function (`LINKDNS_ROUTE53_RATE`).
-   * @default 5
+   * Client-side Route 53 request rate per second and function instance (`LINKDNS_ROUTE53_RATE`). Synthesis fails if
+   * all instances together (reserved concurrency × this) could exceed `route53Share` of the account rate.
+   * @default - `route53Share` × 10 requests/s split evenly over every instance of every linkdns function
    */
   readonly route53RequestsPerSecond?: number;
+  /**
+   * Share of the account's Route 53 rate (10 requests/s) all linkdns functions together may use, by construction.
+   * @default 0.5
+   */
+  readonly route53Share?: number;
+  /**
+   * Worker instances of the repair (the worker's reserved concurrency; at least 2, the SQS event source's minimum).
+   * @default 2
+   */
+  readonly repairWorkers?: number;
+  /**
+   * Timeout of a repair worker; each takes a batch it can finish within half of it at its Route 53 rate.
+   * @default Duration.minutes(5)
+   */
+  readonly repairWorkerTimeout?: Duration;
   /**
    * Customer-managed KMS keys that encrypt the notification secrets (SecureString parameters or secrets).
    * @default - none: the AWS-managed keys need no IAM grant
@@ -194,7 +213,15 @@ export class PrivateLinkDns extends Construct {
   readonly configParameter: StringParameter;
   readonly endpointEvents: LinkdnsFunction;
   readonly zoneEvents: LinkdnsFunction;
+  /** The repair's coordinator (on the schedule): lists what to check and fills the sweep queue. */
   readonly scheduledRepair: LinkdnsFunction;
+  /** The repair's workers: one sweep batch per SQS message. */
+  readonly repairWorker: LinkdnsFunction;
+  /** Batches of the sweep; a batch that keeps failing goes to `sweepDlq` after 3 receives. */
+  readonly sweepQueue: Queue;
+  readonly sweepDlq: DeadLetterQueue;
+  /** Route 53 requests/s per instance and for the whole deployment. */
+  readonly route53Budget: Route53Budget;
   /** Events EventBridge (or SNS) could not deliver to a function. */
   readonly eventDeliveryDlq: DeadLetterQueue;
   /** Invocations that failed after Lambda's async retries. */
@@ -269,7 +296,15 @@ export class PrivateLinkDns extends Construct {
       ...(alarmTopic ? { alarmTopic } : {}),
     });
 
+    const workers = Math.max(2, props.repairWorkers ?? 2);
+    // endpoint events, zone events and the coordinator: one instance each; the workers: `workers`.
+    this.route53Budget = route53Budget({
+      instances: 3 + workers,
+      ...(props.route53Share === undefined ? {} : { share: props.route53Share }),
+      ...(props.route53RequestsPerSecond === undefined ? {} : { perInstance: props.route53RequestsPerSecond }),
+    });
     const common = {
+      reservedConcurrentExecutions: 1,
       memorySize: props.memorySize ?? 512,
       logRetention: props.logRetention ?? RetentionDays.ONE_MONTH,
       onFailure: this.failedInvocationsDlq.queue,
@@ -278,7 +313,7 @@ export class PrivateLinkDns extends Construct {
       rolePath: props.rolePath ?? DEFAULT_ROLE_PATH,
       ...(alarmTopic ? { alarmTopic } : {}),
       environment: {
-        LINKDNS_ROUTE53_RATE: String(props.route53RequestsPerSecond ?? 5),
+        LINKDNS_ROUTE53_RATE: String(this.route53Budget.perInstance),
         // Endpoints of other accounts are told apart from home ones by this (see Ec2EndpointSource).
         LINKDNS_ACCOUNT_ID: Stack.of(this).account,
         // Changes with the configuration, so warm functions restart and re-read it after a deployment.
@@ -300,20 +335,52 @@ export class PrivateLinkDns extends Construct {
     });
     this.scheduledRepair = new LinkdnsFunction(this, 'ScheduledRepair', {
       ...common,
-      handler: 'scheduledRepair',
-      description: `linkdns: scheduled drift ${repairMode === 'repair' ? 'repair' : 'detection'} of every managed zone`,
+      handler: 'repairCoordinator',
+      description: `linkdns: scheduled drift ${repairMode === 'repair' ? 'repair' : 'detection'}: lists every managed zone and queues them in batches`,
       timeout: props.repairTimeout ?? Duration.minutes(10),
     });
     this.scheduledRepair.addEnvironment('LINKDNS_REPAIR_MODE', repairMode);
+    const workerTimeout = props.repairWorkerTimeout ?? Duration.minutes(5);
+    this.repairWorker = new LinkdnsFunction(this, 'RepairWorker', {
+      ...common,
+      reservedConcurrentExecutions: workers,
+      handler: 'repairWorker',
+      description: `linkdns: scheduled drift ${repairMode === 'repair' ? 'repair' : 'detection'} of one batch of zones`,
+      timeout: workerTimeout,
+    });
+    this.repairWorker.addEnvironment('LINKDNS_REPAIR_MODE', repairMode);
+    this.repairWorker.addEnvironment('LINKDNS_WORKER_TIMEOUT_SECONDS', String(workerTimeout.toSeconds()));
+    this.scheduledRepair.addEnvironment('LINKDNS_WORKER_TIMEOUT_SECONDS', String(workerTimeout.toSeconds()));
+    this.sweepDlq = new DeadLetterQueue(this, 'SweepDlq', {
+      holds: 'repair batches that kept failing (3 receives)',
+      ...(alarmTopic ? { alarmTopic } : {}),
+    });
+    this.sweepQueue = new Queue(this, 'SweepQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      // AWS: at least six times the function timeout for an SQS event source, so retries do not overlap.
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.sweepDlq.queue, maxReceiveCount: 3 },
+    });
+    this.repairWorker.function.addEventSource(
+      new SqsEventSource(this.sweepQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: workers }),
+    );
+    this.sweepQueue.grantSendMessages(this.scheduledRepair.role);
+    this.sweepQueue.grant(this.scheduledRepair.role, 'sqs:GetQueueAttributes');
+    this.scheduledRepair.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
     this.zoneEvents.addEnvironment(
       'LINKDNS_WRITER_ROLE_ARNS',
-      [this.endpointEvents, this.zoneEvents, this.scheduledRepair].map((fn) => fn.role.roleArn).join(','),
+      [this.endpointEvents, this.zoneEvents, this.scheduledRepair, this.repairWorker]
+        .map((fn) => fn.role.roleArn)
+        .join(','),
     );
 
-    for (const fn of [this.endpointEvents, this.zoneEvents, this.scheduledRepair]) {
+    for (const fn of [this.endpointEvents, this.zoneEvents, this.scheduledRepair, this.repairWorker]) {
       this.bindConfiguration(fn);
       this.bindZoneAccess(fn, {
-        write: fn !== this.scheduledRepair || repairMode === 'repair',
+        // The coordinator only lists; the workers write unless the repair only detects.
+        write: fn === this.repairWorker ? repairMode === 'repair' : fn !== this.scheduledRepair,
         createZones: this.config.zones.create,
         anyZone: managedZoneIds.length === 0,
       });
