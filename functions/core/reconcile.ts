@@ -553,20 +553,25 @@ async function readManagedZones(
         zoneId: zone.id,
         error: summarizeError(error),
       });
-      unreadable.push({
-        domain: zone.domain,
-        scope: UNKNOWN_SCOPE,
-        zoneId: zone.id,
-        outcome: 'failed',
-        changes: NO_CHANGES,
-        conflicts: [],
-        endpoints: [],
-        attempts: 1,
-        error: summarizeError(error),
-      });
+      unreadable.push(unreadableZoneReport(zone, error));
     }
   });
   return { records, zones, unreadable };
+}
+
+/** The report of a zone that could not be read (so which network it serves is not known either). */
+export function unreadableZoneReport(zone: ZoneRef, error: unknown): ZoneReport {
+  return {
+    domain: zone.domain,
+    scope: UNKNOWN_SCOPE,
+    zoneId: zone.id,
+    outcome: 'failed',
+    changes: NO_CHANGES,
+    conflicts: [],
+    endpoints: [],
+    attempts: 1,
+    error: summarizeError(error),
+  };
 }
 
 /** Scope of a zone whose registry could not be read, so which network it serves is not known. */

@@ -1,7 +1,6 @@
 import { managedDomains, resolveMapping } from './config.ts';
 import { InvalidInputError } from './errors.ts';
 import type { ObservedEndpoint, RecordSet } from './model.ts';
-import { NO_CHANGES } from './plan.ts';
 import type { DnsProvider, RunScopedDnsProvider, ZoneRef } from './ports.ts';
 import {
   type ReconcileDeps,
@@ -9,10 +8,10 @@ import {
   type ReconcileTarget,
   reconcileTargets,
   targetKey,
-  UNKNOWN_SCOPE,
+  unreadableZoneReport,
 } from './reconcile.ts';
 import { readRegistry } from './registry.ts';
-import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
+import type { RunReport, Trigger, ZoneReport } from './report.ts';
 import { runPool } from './work-pool.ts';
 
 /**
@@ -186,7 +185,7 @@ export async function runSweepBatch(
         knownRecords.set(zone.id, records);
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        unreadable.push(unreadableZone(zone, error));
+        unreadable.push(unreadableZoneReport(zone, error));
       }
     },
   );
@@ -202,18 +201,4 @@ export async function runSweepBatch(
   });
   const report = await reconcileTargets(trigger, ordered, run, { ...options, knownRecords, endpointsByScope });
   return { ...report, startedAt, zones: [...report.zones, ...unreadable] };
-}
-
-function unreadableZone(zone: ZoneRef, error: unknown): ZoneReport {
-  return {
-    domain: zone.domain,
-    scope: UNKNOWN_SCOPE,
-    zoneId: zone.id,
-    outcome: 'failed',
-    changes: NO_CHANGES,
-    conflicts: [],
-    endpoints: [],
-    attempts: 1,
-    error: summarizeError(error),
-  };
 }
