@@ -360,14 +360,14 @@ export class PrivateLinkDns extends Construct {
       enforceSSL: true,
       // AWS: at least six times the function timeout for an SQS event source, so retries do not overlap.
       visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
-      retentionPeriod: Duration.days(1),
+      retentionPeriod: Duration.days(14),
       deadLetterQueue: { queue: this.sweepDlq.queue, maxReceiveCount: 3 },
     });
     this.repairWorker.function.addEventSource(
       new SqsEventSource(this.sweepQueue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: workers }),
     );
+    // SendMessage and GetQueueAttributes (the coordinator waits for an empty queue before a new sweep).
     this.sweepQueue.grantSendMessages(this.scheduledRepair.role);
-    this.sweepQueue.grant(this.scheduledRepair.role, 'sqs:GetQueueAttributes');
     this.scheduledRepair.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
     this.zoneEvents.addEnvironment(
       'LINKDNS_WRITER_ROLE_ARNS',

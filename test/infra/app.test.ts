@@ -143,8 +143,8 @@ describe('the bundled functions', () => {
   }, 120_000);
   afterAll(() => synth?.dispose());
 
-  it('are three ESM bundles with the createRequire banner and a source map', () => {
-    expect(bundles).toHaveLength(3);
+  it('are four ESM bundles (endpoint events, zone events, repair coordinator and worker) with the createRequire banner and a source map', () => {
+    expect(bundles).toHaveLength(4);
     for (const bundle of bundles) {
       expect(readFileSync(join(bundle, 'index.mjs'), 'utf8').startsWith(ESM_REQUIRE_BANNER)).toBe(true);
       expect(existsSync(join(bundle, 'index.mjs.map'))).toBe(true);

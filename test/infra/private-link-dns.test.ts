@@ -28,7 +28,7 @@ const CONFIG: LinkdnsConfigInput = {
   ],
 };
 
-const FUNCTIONS = ['EndpointEvents', 'ZoneEvents', 'ScheduledRepair'] as const;
+const FUNCTIONS = ['EndpointEvents', 'ZoneEvents', 'ScheduledRepair', 'RepairWorker'] as const;
 const ROLE_PREFIX = (fn: string) => `Linkdns${fn}Role`;
 
 /** Statements that may use `Resource: "*"`: the actions without resource-level permissions. */
@@ -138,7 +138,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
   });
 
   it('sends invocations that fail after two async retries to the failed-invocations queue', () => {
-    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 3);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 4);
     const configs = Object.values(template.findResources('AWS::Lambda::EventInvokeConfig')) as {
       Properties: { MaximumRetryAttempts: number; MaximumEventAgeInSeconds: number; DestinationConfig: unknown };
     }[];
@@ -155,8 +155,8 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     }
   });
 
-  it('encrypts both queues and refuses requests without TLS', () => {
-    template.resourceCountIs('AWS::SQS::Queue', 2);
+  it('encrypts every queue (two dead-letter queues, the sweep queue and its DLQ) and refuses requests without TLS', () => {
+    template.resourceCountIs('AWS::SQS::Queue', 4);
     template.allResourcesProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 1_209_600,
@@ -164,7 +164,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     const policies = Object.values(template.findResources('AWS::SQS::QueuePolicy')) as {
       Properties: { PolicyDocument: { Statement: { Effect: string; Condition?: unknown }[] } };
     }[];
-    expect(policies).toHaveLength(2);
+    expect(policies).toHaveLength(4);
     for (const policy of policies) {
       expect(policy.Properties.PolicyDocument.Statement).toContainEqual(
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
@@ -176,7 +176,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm')) as {
       Properties: Record<string, unknown> & { AlarmActions?: unknown[] };
     }[];
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(8);
     for (const alarm of alarms) {
       expect(alarm.Properties.AlarmActions).toEqual([{ Ref: expect.stringMatching(/^Alarms/) }]);
       expect(alarm.Properties).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
@@ -186,6 +186,8 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
       'AWS/Lambda/Errors',
       'AWS/Lambda/Errors',
       'AWS/Lambda/Errors',
+      'AWS/Lambda/Errors',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
       'linkdns/ZonesFailed',
@@ -199,7 +201,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
   });
 
   it('runs each handler on Node 22, arm64, with source maps and its own log group', () => {
-    template.resourceCountIs('AWS::Lambda::Function', 3);
+    template.resourceCountIs('AWS::Lambda::Function', 4);
     template.allResourcesProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
@@ -210,14 +212,15 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
           NODE_OPTIONS: '--enable-source-maps',
           POWERTOOLS_SERVICE_NAME: 'linkdns',
           POWERTOOLS_METRICS_NAMESPACE: 'linkdns',
-          LINKDNS_ROUTE53_RATE: '5',
+          // Half the account's 10 requests/s over 5 instances (reserved concurrency 1, 1, 1 and 2 workers).
+          LINKDNS_ROUTE53_RATE: '1',
           LINKDNS_CONFIG_PARAMETER: { Ref: Match.stringLikeRegexp('^LinkdnsConfig') },
           LINKDNS_MANAGED_ZONE_IDS: ZONE_ID,
         }),
       },
       LoggingConfig: { LogGroup: { Ref: Match.stringLikeRegexp('Logs') } },
     });
-    template.resourceCountIs('AWS::Logs::LogGroup', 3);
+    template.resourceCountIs('AWS::Logs::LogGroup', 4);
     template.allResourcesProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Timeout: 600,
@@ -225,7 +228,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     });
   });
 
-  it('tells the zone function the roles of all three functions, to skip its own writes', () => {
+  it('tells the zone function the roles of all four functions, to skip its own writes', () => {
     const functions = Object.entries(template.findResources('AWS::Lambda::Function')) as [
       string,
       { Properties: { Environment: { Variables: Record<string, unknown> } } },
@@ -250,19 +253,27 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
   });
 
   it.each(FUNCTIONS)('grants %s exactly the statements it needs, none of them for zone creation', (fn) => {
-    expect(sidsOf(template, fn)).toEqual(
-      [
-        '(logs:CreateLogStream,logs:PutLogEvents)',
-        '(sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl)',
-        'FindPrivateZones',
-        'ReadConfiguration',
-        'ReadManagedZones',
-        'ReadNotificationParameters',
-        'ReadNotificationSecrets',
-        'ReadVpcEndpoints',
+    const common = [
+      '(logs:CreateLogStream,logs:PutLogEvents)',
+      '(sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl)',
+      'FindPrivateZones',
+      'ReadConfiguration',
+      'ReadManagedZones',
+      'ReadNotificationParameters',
+      'ReadNotificationSecrets',
+      'ReadVpcEndpoints',
+    ];
+    // The coordinator only lists and queues (its second SQS statement: the sweep queue); the worker takes batches.
+    const own: Record<(typeof FUNCTIONS)[number], string[]> = {
+      EndpointEvents: ['WriteManagedRecords'],
+      ZoneEvents: ['WriteManagedRecords'],
+      ScheduledRepair: ['(sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl)'],
+      RepairWorker: [
         'WriteManagedRecords',
-      ].sort(),
-    );
+        '(sqs:ReceiveMessage,sqs:ChangeMessageVisibility,sqs:GetQueueUrl,sqs:DeleteMessage,sqs:GetQueueAttributes)',
+      ],
+    };
+    expect(sidsOf(template, fn)).toEqual([...common, ...own[fn]].sort());
   });
 
   it.each(FUNCTIONS)(
@@ -326,7 +337,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
 
   it('attaches no managed policy to any role', () => {
     const roles = Object.values(template.findResources('AWS::IAM::Role')) as { Properties: Record<string, unknown> }[];
-    expect(roles).toHaveLength(3);
+    expect(roles).toHaveLength(4);
     for (const role of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
   });
 });
