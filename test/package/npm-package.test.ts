@@ -143,7 +143,8 @@ console.log(owner);
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
     };
     const functions = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::Lambda::Function');
-    expect(functions).toHaveLength(3);
+    // Endpoint events, zone events, the repair coordinator (on the schedule) and the repair worker (on the sweep queue).
+    expect(functions).toHaveLength(4);
     for (const fn of functions) {
       expect(fn.Properties).toMatchObject({
         Handler: 'index.handler',
@@ -156,7 +157,7 @@ console.log(owner);
       files: Record<string, { source: { path: string } }>;
     };
     const shipped = await Promise.all(
-      ['endpointEvents', 'zoneEvents', 'scheduledRepair'].map((handler) =>
+      ['endpointEvents', 'zoneEvents', 'repairCoordinator', 'repairWorker'].map((handler) =>
         readFile(join(app, 'node_modules/linkdns/dist/lambda', handler, 'index.mjs'), 'utf8'),
       ),
     );
