@@ -17,7 +17,7 @@ import { awsSecretResolver } from '../notify/secrets.ts';
 import { stderrLog } from './cloud.ts';
 import type { CommandResult } from './command.ts';
 import { readInputText } from './input-files.ts';
-import { jsonDocument } from './json-output.ts';
+import { jsonArrayDocument } from './json-output.ts';
 
 /** The Confluent Cloud discovery flags `discover`, `plan`, `apply` and `repair` share. */
 export const CONFLUENT_OPTIONS = {
@@ -142,7 +142,7 @@ export async function discoverCommand(argv: readonly string[], env: Environment 
     ...discovery.skipped.map((skipped) => `skipped ${skipped.id} (${skipped.environment}): ${skipped.reason}\n`),
     `${mappings.length} mapping(s) from ${discovery.environments.join(', ')}; ${discovery.apiCalls} Confluent Cloud API call(s)\n`,
   ].join('');
-  if (values.json) return { exitCode: 0, stdout: jsonDocument({ mappings }), stderr: notes };
+  if (values.json) return { exitCode: 0, stdout: jsonArrayDocument(mappings), stderr: notes };
   const width = Math.max(0, ...mappings.map((mapping) => mapping.service.length));
   const lines = mappings.map(
     (m) =>

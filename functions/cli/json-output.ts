@@ -8,3 +8,15 @@ export const JSON_FORMAT_VERSION = 1;
 export function jsonDocument(fields: object): string {
   return `${JSON.stringify({ format_version: JSON_FORMAT_VERSION, ...fields }, null, 2)}\n`;
 }
+
+/**
+ * A `--json` list whose contract is a bare array (`linkdns discover`): each element carries `format_version`, so
+ * the array stays what scripts iterate over and every element still says which format it is.
+ */
+export function jsonArrayDocument(items: readonly object[]): string {
+  return `${JSON.stringify(
+    items.map((item) => ({ format_version: JSON_FORMAT_VERSION, ...item })),
+    null,
+    2,
+  )}\n`;
+}

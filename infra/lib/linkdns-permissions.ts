@@ -142,10 +142,10 @@ export function readConfigurationStatement(parameterArn: string): PolicyStatemen
 }
 
 /**
- * Reads the notification secrets named in the configuration: SSM parameters by name or ARN, Secrets Manager secrets
+ * Reads the secrets named in the configuration: SSM parameters by name or ARN, Secrets Manager secrets
  * by ARN or by name (any version suffix: `<name>-??????`, six characters Secrets Manager appends).
  */
-export function readNotificationSecretsStatements(
+export function readFunctionSecretsStatements(
   stack: Stack,
   secrets: { readonly ssmParameters: readonly string[]; readonly secretsManagerSecrets: readonly string[] },
 ): PolicyStatement[] {
@@ -153,7 +153,7 @@ export function readNotificationSecretsStatements(
   if (secrets.ssmParameters.length > 0) {
     statements.push(
       new PolicyStatement({
-        sid: 'ReadNotificationParameters',
+        sid: 'ReadSecretParameters',
         effect: Effect.ALLOW,
         actions: ['ssm:GetParameter'],
         resources: secrets.ssmParameters.map((name) =>
@@ -167,7 +167,7 @@ export function readNotificationSecretsStatements(
   if (secrets.secretsManagerSecrets.length > 0) {
     statements.push(
       new PolicyStatement({
-        sid: 'ReadNotificationSecrets',
+        sid: 'ReadFunctionSecrets',
         effect: Effect.ALLOW,
         actions: ['secretsmanager:GetSecretValue'],
         resources: secrets.secretsManagerSecrets.map((nameOrArn) =>
@@ -212,7 +212,7 @@ export function assumeSpokeRoleStatement(stack: Stack, accounts: readonly string
  */
 export function decryptSecretsStatement(stack: Stack, keyArns: readonly string[]): PolicyStatement {
   return new PolicyStatement({
-    sid: 'DecryptNotificationSecrets',
+    sid: 'DecryptFunctionSecrets',
     effect: Effect.ALLOW,
     actions: ['kms:Decrypt'],
     resources: [...keyArns],

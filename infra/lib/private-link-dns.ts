@@ -30,14 +30,14 @@ import {
   hostedZoneArns,
   readConfigurationStatement,
   readEndpointsStatement,
-  readNotificationSecretsStatements,
+  readFunctionSecretsStatements,
   readZonesStatement,
   writeRecordsStatement,
   ZONE_CREATION_REASON,
   ZONE_LOOKUP_REASON,
 } from './linkdns-permissions.ts';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.ts';
-import { type NotificationSecrets, notificationSecrets } from './notification-secrets.ts';
+import { type FunctionSecrets, functionSecrets } from './function-secrets.ts';
 import { managedRecordNamePatterns } from './record-name-conditions.ts';
 import { type Route53Budget, route53Budget } from './route53-budget.ts';
 
@@ -237,7 +237,7 @@ export class PrivateLinkDns extends Construct {
 
   private readonly zoneArns: string[];
   private readonly recordNamePatterns: string[];
-  private readonly secrets: NotificationSecrets;
+  private readonly secrets: FunctionSecrets;
 
   constructor(scope: Construct, id: string, props: PrivateLinkDnsProps) {
     super(scope, id);
@@ -248,7 +248,7 @@ export class PrivateLinkDns extends Construct {
     if (managedDomains(this.config).length === 0) {
       throw new ConfigError(source, ['mappings, allowedDomains: no domain to manage; add a mapping or allowedDomains']);
     }
-    this.secrets = notificationSecrets(this.config, source);
+    this.secrets = functionSecrets(this.config, source);
     this.recordNamePatterns = managedRecordNamePatterns(this.config);
     const conditionSize = JSON.stringify(this.recordNamePatterns).length;
     if (conditionSize > MAX_RECORD_NAME_CONDITION_CHARS) {
@@ -384,7 +384,7 @@ export class PrivateLinkDns extends Construct {
         createZones: this.config.zones.create,
         anyZone: managedZoneIds.length === 0,
       });
-      this.bindNotificationSecrets(fn, props.secretKeys ?? []);
+      this.bindFunctionSecrets(fn, props.secretKeys ?? []);
       if (spokeAccounts.length > 0) this.bindSpokeAccounts(fn, spokeAccounts, spokeRoleName);
     }
 
@@ -491,8 +491,8 @@ export class PrivateLinkDns extends Construct {
     }
   }
 
-  private bindNotificationSecrets(fn: LinkdnsFunction, keys: readonly IKey[]): void {
-    fn.addToRolePolicy(...readNotificationSecretsStatements(Stack.of(this), this.secrets));
+  private bindFunctionSecrets(fn: LinkdnsFunction, keys: readonly IKey[]): void {
+    fn.addToRolePolicy(...readFunctionSecretsStatements(Stack.of(this), this.secrets));
     if (keys.length > 0) {
       fn.addToRolePolicy(
         decryptSecretsStatement(

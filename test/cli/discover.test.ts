@@ -48,12 +48,11 @@ describe('linkdns discover', () => {
   it('--json prints one object per service, sorted by service', async () => {
     const result = await discoverCommand(['--environment', CONFLUENT_SCENARIO.environment, '--json']);
 
-    const { format_version, mappings } = JSON.parse(result.stdout) as {
-      format_version: number;
-      mappings: Record<string, unknown>[];
-    };
+    const printed = JSON.parse(result.stdout) as Record<string, unknown>[];
     expect(result.exitCode).toBe(0);
-    expect(format_version).toBe(1);
+    expect(Array.isArray(printed)).toBe(true);
+    expect(printed.map((m) => m.format_version)).toEqual(printed.map(() => 1));
+    const mappings = printed.map(({ format_version: _, ...mapping }) => mapping);
     expect(mappings.map((m) => m.service)).toEqual([...mappings.map((m) => m.service as string)].sort());
     expect(mappings[0]).toEqual({
       cloud: 'aws',

@@ -258,9 +258,9 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
       '(sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl)',
       'FindPrivateZones',
       'ReadConfiguration',
+      'ReadFunctionSecrets',
       'ReadManagedZones',
-      'ReadNotificationParameters',
-      'ReadNotificationSecrets',
+      'ReadSecretParameters',
       'ReadVpcEndpoints',
     ];
     // The coordinator only lists and queues (its second SQS statement: the sweep queue); the worker takes batches.
@@ -325,14 +325,42 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
     expect(resourcesOf(statement(template, 'ZoneEvents', 'ReadConfiguration'))).toEqual([
       'arn:<AWS::Partition>:ssm:us-east-2:123456789012:parameter/<LinkdnsConfigDB0B613B>',
     ]);
-    expect(resourcesOf(statement(template, 'ZoneEvents', 'ReadNotificationParameters'))).toEqual([
+    expect(resourcesOf(statement(template, 'ZoneEvents', 'ReadSecretParameters'))).toEqual([
       'arn:<AWS::Partition>:ssm:us-east-2:123456789012:parameter/linkdns/webhook-url',
     ]);
-    const secrets = statement(template, 'ZoneEvents', 'ReadNotificationSecrets');
+    const secrets = statement(template, 'ZoneEvents', 'ReadFunctionSecrets');
     expect(actionsOf(secrets)).toEqual(['secretsmanager:GetSecretValue']);
     expect(resourcesOf(secrets)).toEqual([
       'arn:<AWS::Partition>:secretsmanager:us-east-2:123456789012:secret:linkdns/webhook-signing-??????',
     ]);
+  });
+
+  it('lets the functions read the Confluent Cloud API key and secret that discovery names, and nothing more', () => {
+    // Prepare
+    const synth = deploy({
+      managedZoneIds: [ZONE_ID],
+      config: {
+        ...CONFIG,
+        confluent: {
+          environments: ['env-lnk7dns'],
+          apiKey: { ssmParameter: '/linkdns/confluent-api-key' },
+          apiSecret: { secretsManager: 'linkdns/confluent-api-secret' },
+        },
+      },
+    });
+    // Act
+    const template = synth.template(synth.stacks[0] as Stack);
+    // Assess
+    for (const fn of FUNCTIONS) {
+      expect(resourcesOf(statement(template, fn, 'ReadSecretParameters'))).toEqual([
+        'arn:<AWS::Partition>:ssm:us-east-2:123456789012:parameter/linkdns/confluent-api-key',
+        'arn:<AWS::Partition>:ssm:us-east-2:123456789012:parameter/linkdns/webhook-url',
+      ]);
+      expect(resourcesOf(statement(template, fn, 'ReadFunctionSecrets'))).toEqual([
+        'arn:<AWS::Partition>:secretsmanager:us-east-2:123456789012:secret:linkdns/confluent-api-secret-??????',
+        'arn:<AWS::Partition>:secretsmanager:us-east-2:123456789012:secret:linkdns/webhook-signing-??????',
+      ]);
+    }
   });
 
   it('attaches no managed policy to any role', () => {
@@ -464,7 +492,7 @@ describe('PrivateLinkDns variants', () => {
       const decrypt = statement(
         withKey.template(withKey.stacks[0] as Stack),
         'EndpointEvents',
-        'DecryptNotificationSecrets',
+        'DecryptFunctionSecrets',
       );
       // Assess
       expect(actionsOf(decrypt)).toEqual(['kms:Decrypt']);
@@ -510,6 +538,11 @@ describe('PrivateLinkDns refuses configurations that cannot work', () => {
       'a notification secret in an environment variable',
       { config: { ...CONFIG, notifications: [{ name: 'n', type: 'slack', url: { env: 'SLACK_URL' } }] } },
       ['notifications.0.url: an env reference'],
+    ],
+    [
+      'Confluent discovery with the API key left in environment variables (the default)',
+      { config: { ...CONFIG, confluent: { environments: ['env-lnk7dns'] } }, managedZoneIds: [ZONE_ID] },
+      ['confluent.apiKey: an env reference', 'confluent.apiSecret: an env reference'],
     ],
     [
       'zone IDs together with zone creation',
