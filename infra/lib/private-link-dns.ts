@@ -18,6 +18,7 @@ import { type configSchema, type LinkdnsConfig, managedDomains, parseConfig } fr
 import { ConfigError } from '../../functions/core/errors.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { ENDPOINT_EVENT_PATTERN, zoneEventPattern } from './event-patterns.ts';
+import { type FunctionSecrets, functionSecrets } from './function-secrets.ts';
 import { LinkdnsFunction } from './linkdns-function.ts';
 import {
   ANY_ZONE_REASON,
@@ -37,7 +38,6 @@ import {
   ZONE_LOOKUP_REASON,
 } from './linkdns-permissions.ts';
 import { acknowledgeWildcardResource } from './nag-acknowledgements.ts';
-import { type FunctionSecrets, functionSecrets } from './function-secrets.ts';
 import { managedRecordNamePatterns } from './record-name-conditions.ts';
 import { type Route53Budget, route53Budget } from './route53-budget.ts';
 
