@@ -608,19 +608,21 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
         log: warningsInto(warnings),
       });
     const [aws, azure, gcp] = await Promise.all([
-      startAwsScenario(),
+      // Real accounts are brownfield: every cloud holds endpoints, zones and rules that are not linkdns's business.
+      startAwsScenario({ brownfield: true }),
       startAzureScenario(
         {
           ...(readEventFile('azure/cli/linkdns-config.json') as Record<string, unknown>),
           ...DISCOVERY,
           notifications: [WEBHOOK_DESTINATION],
         },
-        { runConfig: discovered },
+        { runConfig: discovered, brownfield: true },
       ),
       startGcpScenario(
         { ...gcpScenarioConfig(), ...DISCOVERY, notifications: [WEBHOOK_DESTINATION] },
         {
           runConfig: discovered,
+          brownfield: true,
         },
       ),
     ]);
@@ -644,6 +646,13 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     say.line(`webhook receiver           ${webhooks.url}  (Standard Webhooks, a fresh signing secret)`);
     say.line(
       `private zone ${AWS_SCENARIO.domain} (${aws.zoneId}) in ${aws.vpcId}; a same-named public zone (${aws.publicZoneId})`,
+    );
+    say.line(
+      `brownfield around them: AWS ${aws.brownfield?.endpoints.length ?? 0} unrelated endpoints (S3 and DynamoDB ` +
+        'gateways, S3 interface with wildcard names, AWS services with private DNS, GWLB, VPC Lattice, partners in ' +
+        `every state) and corp.internal; Azure ${azure.brownfield?.endpoints.length ?? 0} PaaS endpoints writing into ` +
+        `${azure.brownfield?.privatelinkZoneIds.length ?? 0} privatelink.* zones; Google ` +
+        `${gcp.brownfield?.rules.length ?? 0} load-balancer and Google-APIs rules and a corporate zone`,
     );
     const context: DemoContext = { confluent, say, palette, webhooks, secret, warnings };
     options.onCloudsStarted?.({ aws, azure, gcp });
