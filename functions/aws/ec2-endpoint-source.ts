@@ -158,23 +158,10 @@ export class Ec2EndpointSource implements EndpointSource {
       for (let start = 0; start < refs.length; start += MAX_FILTER_VALUES) {
         const chunk = refs.slice(start, start + MAX_FILTER_VALUES);
         const live: VpcEndpoint[] = [];
-        let nextToken: string | undefined;
-        do {
-          signal?.throwIfAborted();
-          const token = nextToken;
-          const page = await call('DescribeVpcEndpoints', signal, (options) =>
-            client.send(
-              new DescribeVpcEndpointsCommand({
-                Filters: [{ Name: 'vpc-endpoint-id', Values: chunk.map(({ ref }) => ref.endpointId) }],
-                MaxResults: 1000,
-                ...(token ? { NextToken: token } : {}),
-              }),
-              options,
-            ),
-          );
-          live.push(...(page.VpcEndpoints ?? []).filter(isLiveInterfaceEndpoint));
-          nextToken = page.NextToken || undefined;
-        } while (nextToken);
+        const byId: Filter[] = [{ Name: 'vpc-endpoint-id', Values: chunk.map(({ ref }) => ref.endpointId) }];
+        for await (const page of describeVpcEndpointPages(client, byId, 1000, signal)) {
+          live.push(...page.filter(isLiveInterfaceEndpoint));
+        }
         const observed = new Map(
           (await this.observe(live, client, cache, signal)).map((endpoint) => [endpoint.id, endpoint]),
         );
@@ -247,21 +234,8 @@ export class Ec2EndpointSource implements EndpointSource {
     tagKey: string | undefined,
   ): Promise<ObservedEndpoint[]> {
     const observed: ObservedEndpoint[] = [];
-    let nextToken: string | undefined;
-    do {
-      signal?.throwIfAborted();
-      const token = nextToken;
-      const page = await call('DescribeVpcEndpoints', signal, (options) =>
-        client.send(
-          new DescribeVpcEndpointsCommand({
-            Filters: filters,
-            MaxResults: this.pageSize,
-            ...(token ? { NextToken: token } : {}),
-          }),
-          options,
-        ),
-      );
-      const wanted = (page.VpcEndpoints ?? []).filter(
+    for await (const page of describeVpcEndpointPages(client, filters, this.pageSize, signal)) {
+      const wanted = page.filter(
         (endpoint) =>
           isLiveInterfaceEndpoint(endpoint) &&
           (patterns.length === 0 ||
@@ -269,8 +243,7 @@ export class Ec2EndpointSource implements EndpointSource {
             (tagKey !== undefined && (endpoint.Tags ?? []).some((tag) => tag.Key === tagKey))),
       );
       observed.push(...(await this.observe(wanted, client, cache, signal)));
-      nextToken = page.NextToken || undefined;
-    } while (nextToken);
+    }
     return observed;
   }
 
@@ -491,6 +464,35 @@ const THROTTLING_CODES = new Set([
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
 /** Runs one SDK call with the caller's signal and turns what it throws into linkdns's errors (aborts pass through). */
+/**
+ * The pages of one filtered `DescribeVpcEndpoints` listing, fetched one at a time as the caller asks for them (so a
+ * caller that observes each page finishes it before the next call), cancellable between pages.
+ */
+async function* describeVpcEndpointPages(
+  client: Ec2Api,
+  filters: Filter[],
+  pageSize: number,
+  signal: AbortSignal | undefined,
+): AsyncGenerator<VpcEndpoint[]> {
+  let nextToken: string | undefined;
+  do {
+    signal?.throwIfAborted();
+    const token = nextToken;
+    const page = await call('DescribeVpcEndpoints', signal, (options) =>
+      client.send(
+        new DescribeVpcEndpointsCommand({
+          Filters: filters,
+          MaxResults: pageSize,
+          ...(token ? { NextToken: token } : {}),
+        }),
+        options,
+      ),
+    );
+    yield page.VpcEndpoints ?? [];
+    nextToken = page.NextToken || undefined;
+  } while (nextToken);
+}
+
 async function call<Output>(
   operation: string,
   signal: AbortSignal | undefined,

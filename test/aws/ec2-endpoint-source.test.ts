@@ -61,8 +61,8 @@ function expectedNames(state: LocalEc2State, id: string): { regional: string[]; 
 
 describe('Ec2EndpointSource.getEndpoint', () => {
   it('reads a 3-AZ endpoint as one regional name and three zonal names keyed by AZ id', async () => {
-    // Prepare
-    const { state, aws, ec2 } = await localAccount();
+    // Prepare: no pending phase, so the endpoint reads as available however fast the test runs
+    const { state, aws, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
     const { vpcId, subnets } = state.addVpcWithSubnets();
     const serviceName = state.addEndpointService();
     const { VpcEndpointId: id } = state.createEndpoint({

@@ -9,7 +9,13 @@ import {
   ModifyVpcEndpointCommand,
 } from '@aws-sdk/client-ec2';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_LIFECYCLE, ec2Service, type LocalEc2Options, LocalEc2State } from '../../local/aws/ec2.ts';
+import {
+  DEFAULT_LIFECYCLE,
+  ec2Service,
+  IMMEDIATE_LIFECYCLE,
+  type LocalEc2Options,
+  LocalEc2State,
+} from '../../local/aws/ec2.ts';
 import { type LocalAws, startLocalAwsServer } from '../../local/aws/server.ts';
 
 /**
@@ -83,8 +89,8 @@ async function errorOf(promise: Promise<unknown>): Promise<{ name: string; messa
 
 describe('local EC2: CreateVpcEndpoint', () => {
   it('gives an interface endpoint one regional and one zonal DNS name per subnet AZ, shaped like AWS', async () => {
-    // Prepare
-    const { state, ec2 } = await localEc2();
+    // Prepare: no pending phase, so the state read right after creation is the steady one (lifecycle tested below)
+    const { state, ec2 } = await localEc2(IMMEDIATE_LIFECYCLE);
     const { vpcId, subnets } = state.addVpcWithSubnets();
     const serviceName = state.addEndpointService();
 
