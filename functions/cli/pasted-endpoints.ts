@@ -1,5 +1,5 @@
-import { globMatches } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
+import { globMatches } from '../core/glob.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
 
 /**

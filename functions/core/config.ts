@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { confluentDiscoverySchema } from './confluent-config.ts';
 import { ConfigError } from './errors.ts';
+import { globMatches } from './glob.ts';
 import { BUILT_IN_LAYOUTS, DEFAULT_TTL, type Layout } from './layout.ts';
 import { canonicalName, isWithinDomain, type ObservedEndpoint } from './model.ts';
 import { notificationDestinationSchema } from './notification-config.ts';
@@ -272,11 +273,5 @@ export function managedDomains(config: LinkdnsConfig): string[] {
   return [...new Set([...config.mappings.map((mapping) => mapping.domain), ...config.allowedDomains])].sort();
 }
 
-/** Case-insensitive glob: `*` any run of characters, `?` one character. */
-export function globMatches(pattern: string, value: string): boolean {
-  const source = pattern
-    .split('')
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`, 'i').test(value);
-}
+// The glob lives in its own zod-free module so the offline CLI can match services without loading the schema.
+export { globMatches };
