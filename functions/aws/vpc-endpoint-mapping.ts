@@ -99,13 +99,16 @@ export function observeVpcEndpoint(
  * (service, tags) and to count it when not. Names are left empty, so nothing is ever written from it.
  */
 export function listedVpcEndpoint(endpoint: VpcEndpointDescription): ObservedEndpoint {
+  // Tolerant of hand-edited input: a field of the wrong type reads as absent here; the deep read names it.
+  const text = (value: unknown): string => (typeof value === 'string' ? value : '');
+  const rawState = text(endpoint.State);
   return {
     cloud: 'aws',
-    id: endpoint.VpcEndpointId ?? '',
-    state: STATES[endpoint.State?.toLowerCase() ?? ''] ?? 'unknown',
-    ...(endpoint.State ? { rawState: endpoint.State } : {}),
-    scope: endpoint.VpcId ?? '',
-    service: endpoint.ServiceName ?? '',
+    id: text(endpoint.VpcEndpointId),
+    state: STATES[rawState.toLowerCase()] ?? 'unknown',
+    ...(rawState ? { rawState } : {}),
+    scope: text(endpoint.VpcId),
+    service: text(endpoint.ServiceName),
     targetKind: 'name',
     regional: [],
     zonal: {},

@@ -28,6 +28,30 @@ export function pastedItems(json: unknown, file: string, listField?: string, sin
 }
 
 /**
+ * {@link pastedItems}, each of which must be an object: a hand-edited file with `null` or a string where a resource
+ * belongs is refused naming the entry, before anything reads its fields.
+ *
+ * @param kind what one entry is, for the message (`VPC endpoint`, `forwarding rule`)
+ */
+export function pastedObjects(
+  json: unknown,
+  file: string,
+  kind: string,
+  listField?: string,
+  singleField?: string,
+): Record<string, unknown>[] {
+  const items = pastedItems(json, file, listField, singleField);
+  items.forEach((item, index) => {
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+      const found =
+        item === null ? 'null' : Array.isArray(item) ? 'an array' : `${typeof item} ${JSON.stringify(item)}`;
+      throw new InvalidInputError(`${file}: [${index}]: expected a ${kind} object, found ${found}`);
+    }
+  });
+  return items as Record<string, unknown>[];
+}
+
+/**
  * What an endpoint connects to, with the zone of a multi-zone producer taken out: Confluent publishes one Azure alias
  * per zone (`s-nk99e-privatelink-1.…`, `-2.…`) and one GCP attachment per zone (`…-service-attachment-us-central1-a`);
  * those are one service. An AWS endpoint service spans its AZs already.

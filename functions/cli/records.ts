@@ -15,7 +15,7 @@ import type { CommandResult } from './command.ts';
 import { formatRecordTable } from './format.ts';
 import { readInputJson } from './input-files.ts';
 import { jsonDocument } from './json-output.ts';
-import { availabilityZoneMap, checkedDomain, pastedItems, pickService } from './pasted-endpoints.ts';
+import { availabilityZoneMap, checkedDomain, pastedObjects, pickService } from './pasted-endpoints.ts';
 import { RECORDS_USAGE } from './usage.ts';
 
 /**
@@ -89,7 +89,13 @@ async function readEndpoints(values: Flags): Promise<{ endpoints: ObservedEndpoi
         '--aws-endpoints needs --aws-subnets or --aws-azs (describe-subnets or describe-availability-zones output, to map AZ names to AZ IDs)',
       );
     }
-    const items = pastedItems(await readInputJson(awsEndpoints), awsEndpoints, 'VpcEndpoints', 'VpcEndpoint');
+    const items = pastedObjects(
+      await readInputJson(awsEndpoints),
+      awsEndpoints,
+      'VPC endpoint',
+      'VpcEndpoints',
+      'VpcEndpoint',
+    );
     const zones = azIdsByName(
       [
         ...(subnetsFile ? listField<SubnetZone>(await readInputJson(subnetsFile), 'Subnets', subnetsFile) : []),
@@ -99,7 +105,7 @@ async function readEndpoints(values: Flags): Promise<{ endpoints: ObservedEndpoi
     );
     const described = items as VpcEndpointDescription[];
     // Gateway, Gateway Load Balancer, Resource and ServiceNetwork endpoints have no names to point records at.
-    const interfaces = described.filter((endpoint) => endpoint.VpcEndpointType?.toLowerCase() === 'interface');
+    const interfaces = described.filter((endpoint) => String(endpoint.VpcEndpointType).toLowerCase() === 'interface');
     const skipped = described.filter((endpoint) => !interfaces.includes(endpoint)).map(describeAwsSkip);
     const picked = pickService(selectScope(interfaces.map(listedVpcEndpoint), scope), service);
     return {
@@ -116,12 +122,12 @@ async function readEndpoints(values: Flags): Promise<{ endpoints: ObservedEndpoi
   const azureEndpoints = values['azure-endpoints'] as string | undefined;
   if (azureEndpoints) {
     const nicsFile = values['azure-nics'] as string | undefined;
-    const nics = nicsFile ? pastedItems(await readInputJson(nicsFile), nicsFile) : [];
+    const nics = nicsFile ? pastedObjects(await readInputJson(nicsFile), nicsFile, 'network interface') : [];
     // Imported only for Azure input: its schemas are zod, which the AWS and Google paths need not load at start.
     const { listedAzurePrivateEndpoint, observeAzurePrivateEndpoint } = await import(
       '../azure/private-endpoint-mapping.ts'
     );
-    const items = pastedItems(await readInputJson(azureEndpoints), azureEndpoints);
+    const items = pastedObjects(await readInputJson(azureEndpoints), azureEndpoints, 'private endpoint');
     const listed = items.map((item) => ({ item, endpoint: listedAzurePrivateEndpoint(item) }));
     const skipped = listed.filter((entry) => !entry.endpoint?.service).map((entry) => describeAzureSkip(entry.item));
     const endpoints = listed.flatMap((entry) => (entry.endpoint?.service ? [entry.endpoint] : []));
@@ -140,7 +146,11 @@ async function readEndpoints(values: Flags): Promise<{ endpoints: ObservedEndpoi
     }
   }
   const rulesFile = values['gcp-forwarding-rules'] as string;
-  const rules = pastedItems(await readInputJson(rulesFile), rulesFile) as ForwardingRuleDescription[];
+  const rules = pastedObjects(
+    await readInputJson(rulesFile),
+    rulesFile,
+    'forwarding rule',
+  ) as ForwardingRuleDescription[];
   // Load-balancer rules and PSC endpoints for Google APIs (all-apis, vpc-sc) target no service attachment.
   const psc = rules.filter(isPscEndpoint);
   const skipped = rules
