@@ -148,6 +148,45 @@ describe('observeVpcEndpoint', () => {
   });
 });
 
+describe('observeVpcEndpoint on hand-written JSON', () => {
+  it.each([
+    ['null', null, 'found null'],
+    ['a string', 'vpce-0f3e9d2c1b4a56789', 'found string'],
+    ['an array', [ENDPOINT], 'found object'],
+  ])('refuses %s where an endpoint object belongs', (_case, value, found) => {
+    expect(() => observeVpcEndpoint(value as unknown as VpcEndpointDescription, AZ_IDS, 'endpoints.json')).toThrow(
+      new RegExp(`^endpoints\\.json: expected a VPC endpoint object, ${found}$`),
+    );
+  });
+
+  it('refuses DnsEntries that are not a list, or hold something other than objects', () => {
+    expect(() => observe({ DnsEntries: 'vpce-1.example.com' as never })).toThrow(
+      'DescribeVpcEndpoints vpce-0f3e9d2c1b4a56789: DnsEntries is not a list',
+    );
+    expect(() => observe({ DnsEntries: [null] as never })).toThrow(
+      /^DescribeVpcEndpoints vpce-0f3e9d2c1b4a56789: DnsEntries\[0\]: expected an object, found null$/,
+    );
+  });
+
+  it('names a field of another type', () => {
+    expect(() => observe({ VpcId: 42 as never })).toThrow(
+      new InvalidInputError('DescribeVpcEndpoints vpce-0f3e9d2c1b4a56789: VpcId is not a string'),
+    );
+  });
+
+  it('refuses a pending endpoint without its regional name, and reads Tags that are not a list as none', () => {
+    expect(() => observe({ State: 'pending', DnsEntries: [] })).toThrow(/found 0/);
+    expect(observe({ Tags: 'team=data' as never }).tags).toEqual({});
+  });
+
+  it('names the subnet that is not an object', () => {
+    expect(() => azIdsByName([null as never], 'subnets.json')).toThrow(
+      /^subnets\.json\[0\]: expected a subnet or zone object, found null$/,
+    );
+    expect(() => azIdsByName([null as never])).toThrow(/^Subnets\[0\]: /);
+  });
+});
+
 describe('azIdsByName', () => {
   it('maps AZ names to ids and skips subnets that lack either', () => {
     expect(

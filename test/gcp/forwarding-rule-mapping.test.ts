@@ -90,4 +90,49 @@ describe('observeForwardingRule', () => {
       `gcloud output confluent-psc-us-central1-a: target ${backend} is not a Private Service Connect service attachment`,
     );
   });
+
+  it.each([
+    ['null', null, 'found null'],
+    ['a string', 'confluent-psc-us-central1-a', 'found string'],
+    ['an array', [RULE], 'found object'],
+  ])('refuses %s where a rule object belongs', (_case, value, found) => {
+    expect(() => observeForwardingRule(value as unknown as ForwardingRuleDescription, 'rules.json')).toThrow(
+      `rules.json: expected a forwarding rule object, ${found}`,
+    );
+  });
+
+  it('names a field that is null as missing and one of another type as not a string', () => {
+    expect(() => observe({ network: null as unknown as string })).toThrow(
+      new InvalidInputError('gcloud output confluent-psc-us-central1-a: missing network'),
+    );
+    expect(() => observe({ IPAddress: 10 as unknown as string })).toThrow(
+      new InvalidInputError('gcloud output confluent-psc-us-central1-a: IPAddress is not a string'),
+    );
+  });
+
+  it('uses the name as id when selfLink is empty, and keeps only string labels', () => {
+    // Act
+    const endpoint = observe({
+      selfLink: '',
+      labels: {
+        team: 'data',
+        cost: 12 as unknown as string,
+        'linkdns:domain': '6ky22p.us-central1.gcp.confluent.cloud',
+      },
+    });
+
+    // Assess
+    expect(endpoint.id).toBe('confluent-psc-us-central1-a');
+    expect(endpoint.tags).toEqual({ team: 'data', 'linkdns:domain': '6ky22p.us-central1.gcp.confluent.cloud' });
+    expect(observe({ labels: null as unknown as Record<string, string> }).tags).toEqual({});
+  });
+
+  it.each([
+    ['a two-digit region', 's-abc-service-attachment-europe-west10-b', { 'europe-west10-b': ['10.2.0.11'] }],
+    ['a suffix after the zone', 's-abc-service-attachment-us-central1-a-v2', {}],
+  ])('reads the zone of an attachment with %s', (_case, attachment, zonal) => {
+    const target = `https://www.googleapis.com/compute/v1/projects/cc/regions/r/serviceAttachments/${attachment}`;
+
+    expect(observe({ target }).zonal).toEqual(zonal);
+  });
 });
