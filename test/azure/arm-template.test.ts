@@ -238,12 +238,17 @@ describe('infra/azure/azuredeploy.json', () => {
       { scope: "[parameters('dnsResourceGroup')]", role: undefined, assignments: 2 },
       { scope: 'subscription', role: 'reader', assignments: 1 },
       { scope: "[parameters('endpointResourceGroups')[copyIndex()]]", role: 'reader', assignments: 1 },
+      // With zones.create only: a custom role with virtualNetworks/join/action (dns-role.test.ts).
+      { scope: 'subscription', role: undefined, assignments: 1 },
+      { scope: "[parameters('vnetResourceGroups')[copyIndex()]]", role: undefined, assignments: 1 },
       { scope: "[parameters('keyVaultResourceGroup')]", role: 'keyVaultSecretsUser', assignments: 1 },
     ]);
     expect(deployments.map((deployment) => deployment.condition)).toEqual([
       undefined,
       "[empty(parameters('endpointResourceGroups'))]",
       "[not(empty(parameters('endpointResourceGroups')))]",
+      "[and(variables('zonesCreate'), empty(parameters('vnetResourceGroups')))]",
+      "[and(variables('zonesCreate'), not(empty(parameters('vnetResourceGroups'))))]",
       "[not(empty(parameters('keyVaultName')))]",
     ]);
   });

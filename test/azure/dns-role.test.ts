@@ -116,6 +116,34 @@ describe('the linkdns DNS role (ARM template)', () => {
     );
   });
 
+  it('grants virtualNetworks/join/action (linking a zone to a VNet) only with zones.create, on the VNets’ scope', () => {
+    // Prepare
+    const joins = template.resources.filter((resource) => resource.name.includes('vnet-join'));
+    const joinRole = (resource: Resource) =>
+      (resource.properties.template?.resources ?? []).find(
+        (inner) => inner.type === 'Microsoft.Authorization/roleDefinitions',
+      );
+
+    // Assess: nowhere else in the template, and never in the DNS role.
+    expect(template.variables.vnetJoinActions).toEqual(['Microsoft.Network/virtualNetworks/join/action']);
+    expect(recordActions.concat(creationActions).filter((action) => action.includes('virtualNetworks/'))).toEqual([]);
+    expect(JSON.stringify(template).match(/"Microsoft\.Network\/virtualNetworks\/join\/action"/g)).toHaveLength(1);
+    expect(joins.map((resource) => resource.condition)).toEqual([
+      "[and(variables('zonesCreate'), empty(parameters('vnetResourceGroups')))]",
+      "[and(variables('zonesCreate'), not(empty(parameters('vnetResourceGroups'))))]",
+    ]);
+    for (const resource of joins) {
+      expect(resource.properties.parameters?.actions?.value).toBe("[variables('vnetJoinActions')]");
+      expect(joinRole(resource)?.properties.permissions).toEqual([{ actions: "[parameters('actions')]", notActions: [] }]);
+    }
+    expect(joins.map((resource) => joinRole(resource)?.properties.assignableScopes)).toEqual([
+      ['[subscription().id]'],
+      ['[resourceGroup().id]'],
+    ]);
+    expect(joins[1]?.resourceGroup).toBe("[parameters('vnetResourceGroups')[copyIndex()]]");
+    expect(template.parameters.vnetResourceGroups?.defaultValue).toBe("[parameters('endpointResourceGroups')]");
+  });
+
   it('covers every Private DNS call the real handlers make on the local Azure, and nothing beyond the role', async () => {
     // Prepare: zone creation on (the fixture configuration), so the widest set of calls is made
     harness = await startAzureHarness();
