@@ -134,7 +134,9 @@ describe('the linkdns DNS role (ARM template)', () => {
     ]);
     for (const resource of joins) {
       expect(resource.properties.parameters?.actions?.value).toBe("[variables('vnetJoinActions')]");
-      expect(joinRole(resource)?.properties.permissions).toEqual([{ actions: "[parameters('actions')]", notActions: [] }]);
+      expect(joinRole(resource)?.properties.permissions).toEqual([
+        { actions: "[parameters('actions')]", notActions: [] },
+      ]);
     }
     expect(joins.map((resource) => joinRole(resource)?.properties.assignableScopes)).toEqual([
       ['[subscription().id]'],
