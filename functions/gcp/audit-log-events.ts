@@ -104,8 +104,8 @@ function typeMismatch(event: AuditLogEvent): string | undefined {
 
 /**
  * The forwarding rule a Compute audit-log event is about, as the self link linkdns records, or why the event is not
- * one linkdns handles. An insert whose request names a target that is not a service attachment (a load balancer) is
- * not a PSC endpoint and is ignored without a call.
+ * one linkdns handles. An insert whose request names a target that is not a service attachment, or a backend service
+ * (load balancers), is not a PSC endpoint and is ignored without a call.
  *
  * @throws InvalidInputError when it is a forwarding-rule event without a usable resource name
  */
@@ -125,6 +125,12 @@ export function forwardingRuleOf(
   const target = event.request?.target;
   if (typeof target === 'string' && target !== '' && !target.includes('/serviceAttachments/')) {
     return { ignored: `forwarding rule ${event.resourceName} targets ${target}, not a PSC service attachment` };
+  }
+  // A passthrough Network Load Balancer's rule names a backend service instead of a target; the field "must be
+  // omitted for all other load balancer types" and PSC endpoints (forwardingRules reference, `backendService`).
+  const backendService = event.request?.backendService;
+  if (typeof backendService === 'string' && backendService !== '') {
+    return { ignored: `forwarding rule ${event.resourceName} is a load balancer (backend service ${backendService})` };
   }
   const ref = parseForwardingRuleRef(event.resourceName);
   return forwardingRuleSelfLink({ ...ref, project: projectIdOf(ref.project, event, projectIds) });

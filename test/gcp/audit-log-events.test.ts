@@ -63,6 +63,38 @@ describe('forwarding-rule events', () => {
         raw.type = 'google.cloud.pubsub.topic.v1.messagePublished';
       },
     ],
+    [
+      'a load balancer to a target proxy',
+      (raw: Sample) =>
+        setPayload(raw, {
+          request: {
+            name: 'ilb-web-https',
+            target:
+              'https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-central1/targetHttpsProxies/web',
+          },
+        }),
+    ],
+    [
+      'a passthrough load balancer (backendService, no target)',
+      (raw: Sample) =>
+        setPayload(raw, {
+          request: {
+            name: 'ilb-orders',
+            loadBalancingScheme: 'INTERNAL',
+            backendService:
+              'https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-central1/backendServices/be-orders',
+          },
+        }),
+    ],
+    [
+      'a PSC endpoint for Google APIs (a global rule)',
+      (raw: Sample) =>
+        setPayload(raw, {
+          methodName: 'v1.compute.globalForwardingRules.insert',
+          resourceName: 'projects/acme-prod/global/forwardingRules/pscapis',
+          request: { name: 'pscapis', target: 'all-apis' },
+        }),
+    ],
   ])('ignores %s', (_name, change) => {
     // Prepare
     const raw = sample('forwarding-rule-insert');
