@@ -1,85 +1,109 @@
-import type { Logger } from '@aws-lambda-powertools/logger';
 import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { DeleteMessageCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { SQSEvent } from 'aws-lambda';
 import { handleRepairCoordinator } from '../functions/aws/handlers/repair-coordinator.ts';
 import { handleRepairWorker } from '../functions/aws/handlers/repair-worker.ts';
-import { type AwsRuntime, createAwsRuntime } from '../functions/aws/runtime.ts';
-import { readAwsSettings } from '../functions/aws/settings.ts';
-import type { LinkdnsConfig } from '../functions/core/config.ts';
-import type { Notifier } from '../functions/core/ports.ts';
-import type { RunReport } from '../functions/core/report.ts';
-import { LOCAL_CREDENTIALS, type LocalAwsCloud } from '../local/aws/index.ts';
+import type { AwsRuntime } from '../functions/aws/runtime.ts';
+import { type RunOutcome, RunTally } from './measure.ts';
 
-/** What the fan-out path cost beyond the run report: worker invocations and the longest one. */
-export interface FanOutFigures {
-  invocations: number;
-  maxInvocationSeconds: number;
-  messages: number;
+/** The deployment the fan-out run plays: one coordinator instance and `workers.length` warm worker instances. */
+export interface FanOutDeployment {
+  readonly coordinator: AwsRuntime;
+  /** One runtime per worker instance (the worker function's reserved concurrency), each with its own limiter. */
+  readonly workers: readonly AwsRuntime[];
+  readonly queueUrl: string;
+  /** The metrics object every runtime publishes to (summed and cleared after each invocation). */
+  readonly metrics: Metrics;
+  /** Counts the notifications the runtimes' notifier sent. */
+  readonly notifications: () => number;
+  /** Route 53 calls so far in this run (the local AWS's request log), read once the coordinator is done. */
+  readonly route53Calls: () => Promise<number>;
 }
 
 /**
- * The repair through its fan-out path, as deployed: the coordinator handler sends the sweep to the (local) SQS queue,
- * then `workers` worker instances — the worker function's reserved concurrency — each with its own Route 53 limiter at
- * `rate / workers` (the budget split by construction), take batches as Lambda's event source mapping would hand them
- * over, until the queue is empty. Returns one report over every batch, for the same checks as the single run.
+ * The repair through its fan-out path, as deployed: the coordinator handler sends the sweep to the sweep queue (the
+ * local SQS, over HTTP), then every worker instance plays Lambda's SQS event source mapping with batch size 1:
+ * ReceiveMessage, the real worker handler, DeleteMessage for each message it did not report in `batchItemFailures`,
+ * until the queue is empty. A reported failure is a problem of the run here, not retried: the redelivery and the
+ * dead-letter queue are tested in test/aws/repair-fan-out.test.ts.
+ *
+ * Each invocation's duration is measured from the handler call to its return (the Lambda billed duration's part that
+ * is linkdns's own); the queue calls around it are the event source mapping's.
  */
-export async function fanOutRepair(
-  aws: LocalAwsCloud,
-  options: {
-    readonly config: LinkdnsConfig;
-    readonly rate: number;
-    readonly workers: number;
-    readonly batchZones?: number;
-    readonly logger: Logger;
-    readonly metrics: Metrics;
-    readonly notifier: Notifier;
-    readonly id: string;
-  },
-  figures: FanOutFigures,
-): Promise<RunReport> {
-  const queue = aws.sqs.createQueue(`linkdns-sweep-${options.id}`);
-  const runtimeAt = (rate: number): Promise<AwsRuntime> =>
-    createAwsRuntime(
-      readAwsSettings({
-        AWS_REGION: aws.ec2.region,
-        LINKDNS_CONFIG: JSON.stringify(options.config),
-        LINKDNS_AWS_ENDPOINT: aws.endpoint,
-        LINKDNS_ROUTE53_RATE: String(rate),
-        LINKDNS_SWEEP_QUEUE_URL: queue,
-        ...(options.batchZones ? { LINKDNS_SWEEP_BATCH_ZONES: String(options.batchZones) } : {}),
-      }),
-      { credentials: LOCAL_CREDENTIALS, logger: options.logger, metrics: options.metrics, notifier: options.notifier },
-    );
-  const startedAt = new Date().toISOString();
-  const coordinator = await runtimeAt(options.rate);
-  const sent = await handleRepairCoordinator(coordinator);
-  figures.messages += sent.messages;
-  const reports: RunReport[] = [];
-  const worker = async (): Promise<void> => {
-    const runtime = await runtimeAt(options.rate / options.workers);
+export async function fanOutRepair(deployment: FanOutDeployment, id: string): Promise<RunOutcome> {
+  const tally = new RunTally();
+  const notifiedBefore = deployment.notifications();
+  const problems: string[] = [];
+  const coordinatorStarted = performance.now();
+  const sent = await handleRepairCoordinator(deployment.coordinator);
+  let maxInvocationMs = performance.now() - coordinatorStarted;
+  tally.takeMetrics(deployment.metrics);
+  if (sent.skipped) problems.push(`coordinator started no sweep: ${sent.skipped}`);
+  const coordinatorRoute53Calls = await deployment.route53Calls();
+  let invocations = 1;
+  const sqs = deployment.coordinator.sqs;
+  const worker = async (runtime: AwsRuntime): Promise<void> => {
     for (;;) {
-      let started = 0;
-      const delivered = await aws.sqs.deliver(
-        queue,
-        async (event) => {
-          started = performance.now();
-          const result = await handleRepairWorker(event as unknown as SQSEvent, runtime);
-          reports.push(...result.reports);
-          return { batchItemFailures: [...result.batchItemFailures] };
-        },
-        1,
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: deployment.queueUrl, MaxNumberOfMessages: 1 }),
       );
-      if (delivered === 0) return;
-      figures.invocations += 1;
-      figures.maxInvocationSeconds = Math.max(figures.maxInvocationSeconds, (performance.now() - started) / 1000);
+      if (Messages.length === 0) return;
+      const event = sqsEvent(Messages, deployment.queueUrl, id);
+      const started = performance.now();
+      const result = await handleRepairWorker(event, runtime);
+      maxInvocationMs = Math.max(maxInvocationMs, performance.now() - started);
+      invocations += 1;
+      tally.takeMetrics(deployment.metrics);
+      for (const report of result.reports) tally.add(report);
+      const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
+      for (const message of Messages) {
+        if (failed.has(message.MessageId ?? '')) problems.push(`worker reported batch ${message.MessageId} as failed`);
+        await sqs.send(
+          new DeleteMessageCommand({ QueueUrl: deployment.queueUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+      }
     }
   };
-  await Promise.all(Array.from({ length: options.workers }, worker));
+  await Promise.all(deployment.workers.map(worker));
   return {
-    trigger: { kind: 'schedule', id: options.id, description: 'scheduled repair (fan-out)' },
-    dryRun: false,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    zones: reports.flatMap((report) => report.zones),
+    summary: tally.summary,
+    failures: tally.failures,
+    invocations,
+    maxInvocationMs,
+    metrics: tally.metrics,
+    notifications: deployment.notifications() - notifiedBefore,
+    coordinatorRoute53Calls,
+    batchZones: sent.batchSize,
+    problems: [
+      ...problems,
+      ...(sent.messages === invocations - 1 ? [] : [`${sent.messages} batches sent, ${invocations - 1} handled`]),
+    ],
+  };
+}
+
+/** The SQS event Lambda's event source mapping hands the function for received messages. */
+function sqsEvent(
+  messages: readonly { MessageId?: string; ReceiptHandle?: string; Body?: string; MD5OfBody?: string }[],
+  queueUrl: string,
+  id: string,
+): SQSEvent {
+  const queue = queueUrl.split('/').at(-1) ?? 'linkdns-sweep';
+  return {
+    Records: messages.map((message) => ({
+      messageId: message.MessageId ?? '',
+      receiptHandle: message.ReceiptHandle ?? '',
+      body: message.Body ?? '',
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: '0',
+        SenderId: id,
+        ApproximateFirstReceiveTimestamp: '0',
+      },
+      messageAttributes: {},
+      md5OfBody: message.MD5OfBody ?? '',
+      eventSource: 'aws:sqs',
+      eventSourceARN: `arn:aws:sqs:us-east-2:000000000000:${queue}`,
+      awsRegion: 'us-east-2',
+    })),
   };
 }

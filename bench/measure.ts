@@ -1,40 +1,54 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
-import type { RunReport } from '../functions/core/report.ts';
-import type { LocalAwsCloud } from '../local/aws/index.ts';
+import { type RunReport, summarizeRun } from '../functions/core/report.ts';
+import type { LocalAwsProcess, RequestFigures } from './local-aws-process.ts';
 
-/** What one run cost, from the local AWS's request log, the clock and the process's memory. */
-export interface RunFigures {
-  readonly label: string;
-  readonly report: RunReport;
-  readonly wallMs: number;
-  readonly byOperation: Readonly<Record<string, number>>;
-  readonly route53Calls: number;
-  readonly ec2Calls: number;
-  /** Request and response body bytes per service, from the request log. */
-  readonly bytes: Readonly<Record<string, { readonly sent: number; readonly received: number }>>;
-  /** ChangeResourceRecordSets requests per hosted zone id. */
-  readonly changeBatchesByZone: ReadonlyMap<string, number>;
-  readonly peakRssBytes: number;
-  readonly peakHeapBytes: number;
-  /** Metric name → value, from the EMF document Powertools would print. */
-  readonly metrics: Readonly<Record<string, unknown>>;
+/** Zone outcomes and record changes of a run, summed over every invocation it took. */
+export type RunSummary = ReturnType<typeof summarizeRun>;
+
+/** What one repair run did, whether one invocation or a coordinator and many worker invocations. */
+export interface RunOutcome {
+  readonly summary: RunSummary;
+  /** A few failed zones' messages, to print. */
+  readonly failures: readonly string[];
+  /** Function invocations (1 for the single-invocation repair; coordinator + worker invocations for the fan-out). */
+  readonly invocations: number;
+  readonly maxInvocationMs: number;
+  /** Metric name → value summed over the invocations, from the EMF documents Powertools would print. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** Reports the notifier received. */
+  readonly notifications: number;
+  /** Fan-out: zones per sweep message, as the coordinator sized them. */
+  readonly batchZones?: number;
+  /** Fan-out: the Route 53 calls the coordinator made before any worker started. */
+  readonly coordinatorRoute53Calls?: number;
+  /** Anything else the run itself found wrong (e.g. a batch a worker reported as failed). */
+  readonly problems: readonly string[];
 }
 
-/**
- * Runs `run` against a fresh request log and reports its cost. Memory is sampled every 10 ms; it is the whole
- * process's, so the local AWS (same process) is included.
- */
+/** What one run cost, from the local AWS's request log (in its own process), the clock and this process's memory. */
+export interface RunFigures extends RunOutcome {
+  readonly label: string;
+  readonly wallMs: number;
+  readonly requests: RequestFigures;
+  readonly route53Calls: number;
+  readonly ec2Calls: number;
+  /** Peak of this process's heap (V8 `heapUsed`) and RSS during the run: the repair's own, the local AWS is elsewhere. */
+  readonly peakHeapBytes: number;
+  readonly peakRssBytes: number;
+  /** Heap used when the run started (after a full collection when the bench runs with --expose-gc). */
+  readonly baselineHeapBytes: number;
+}
+
+/** Runs `run` against a fresh request log and reports its cost. Memory is sampled every 10 ms. */
 export async function measureRun(
   label: string,
-  aws: LocalAwsCloud,
-  metrics: Metrics,
-  run: () => Promise<RunReport>,
+  aws: LocalAwsProcess,
+  run: () => Promise<RunOutcome>,
 ): Promise<RunFigures> {
-  aws.requests.reset();
-  metrics.clearMetrics();
-  const changeBatchesByZone = new Map<string, number>();
-  aws.route53.beforeChangeBatch = (zone) =>
-    changeBatchesByZone.set(zone.id, (changeBatchesByZone.get(zone.id) ?? 0) + 1);
+  await aws.resetRequests();
+  // With --expose-gc (the npm scripts pass it) the run starts from a collected heap, so its peak is its own.
+  (globalThis as { gc?: () => void }).gc?.();
+  const baselineHeapBytes = process.memoryUsage().heapUsed;
   let peakRssBytes = 0;
   let peakHeapBytes = 0;
   const sample = () => {
@@ -45,42 +59,75 @@ export async function measureRun(
   sample();
   const sampler = setInterval(sample, 10);
   const started = performance.now();
-  let report: RunReport;
+  let outcome: RunOutcome;
   try {
-    report = await run();
+    outcome = await run();
   } finally {
     clearInterval(sampler);
-    aws.route53.beforeChangeBatch = undefined;
   }
   const wallMs = performance.now() - started;
   sample();
-  const entries = aws.requests.entries;
-  const values = metricValues(metrics);
-  metrics.clearMetrics();
+  const requests = await aws.requestFigures();
   return {
+    ...outcome,
     label,
-    report,
     wallMs,
-    byOperation: aws.requests.byOperation(),
-    route53Calls: entries.filter((entry) => entry.service === 'route53').length,
-    ec2Calls: entries.filter((entry) => entry.service === 'ec2').length,
-    bytes: bytesByService(entries),
-    changeBatchesByZone,
-    peakRssBytes,
+    requests,
+    route53Calls: requests.byService.route53 ?? 0,
+    ec2Calls: requests.byService.ec2 ?? 0,
     peakHeapBytes,
-    metrics: values,
+    peakRssBytes,
+    baselineHeapBytes,
   };
 }
 
-function bytesByService(
-  entries: readonly { service: string; bytesIn: number; bytesOut: number }[],
-): Record<string, { sent: number; received: number }> {
-  const bytes: Record<string, { sent: number; received: number }> = {};
-  for (const entry of entries) {
-    const totals = bytes[entry.service] ?? { sent: 0, received: 0 };
-    bytes[entry.service] = { sent: totals.sent + entry.bytesIn, received: totals.received + entry.bytesOut };
+/** Adds up run reports as they come (a fan-out run's batches), keeping counts rather than every zone's report. */
+export class RunTally {
+  #summary: RunSummary = {
+    zones: 0,
+    unchanged: 0,
+    changed: 0,
+    drift: 0,
+    conflicts: 0,
+    failed: 0,
+    notChecked: 0,
+    recordChanges: 0,
+    endpointsSkipped: 0,
+  };
+  readonly #failures: string[] = [];
+  readonly #metrics: Record<string, number> = {};
+
+  add(report: RunReport): void {
+    const summary = summarizeRun(report);
+    for (const key of Object.keys(summary) as (keyof RunSummary)[]) {
+      this.#summary = { ...this.#summary, [key]: this.#summary[key] + summary[key] };
+    }
+    for (const zone of report.zones) {
+      if (zone.outcome === 'failed' && this.#failures.length < 5)
+        this.#failures.push(`${zone.domain} (${zone.zoneId ?? zone.scope}): ${zone.error?.message}`);
+    }
   }
-  return bytes;
+
+  /** Takes the metrics an invocation published and clears them, as Lambda's flush after each invocation would. */
+  takeMetrics(metrics: Metrics): void {
+    for (const [name, value] of Object.entries(metricValues(metrics))) {
+      const values = Array.isArray(value) ? value : [value];
+      this.#metrics[name] = (this.#metrics[name] ?? 0) + values.reduce((sum: number, item) => sum + Number(item), 0);
+    }
+    metrics.clearMetrics();
+  }
+
+  get summary(): RunSummary {
+    return this.#summary;
+  }
+
+  get failures(): readonly string[] {
+    return this.#failures;
+  }
+
+  get metrics(): Readonly<Record<string, number>> {
+    return this.#metrics;
+  }
 }
 
 /** The metrics of the EMF document Powertools would print now: name → value. */
@@ -92,7 +139,11 @@ export function metricValues(metrics: Metrics): Record<string, unknown> {
   return Object.fromEntries(names.map((name) => [name, emf[name]]));
 }
 
-/** Seconds the token bucket alone forces on `calls` requests: the burst goes at once, the rest at `rate` per second. */
-export function rateLimitFloorSeconds(calls: number, rate: number, burst: number): number {
-  return Math.max(0, calls - burst) / rate;
+/**
+ * Seconds the rate limit alone forces on a run: its Route 53 calls divided by the rate they were allowed. This is the
+ * floor the issue names; a full token bucket lets its burst go at once, so the bucket's own minimum is lower by
+ * burst / rate (printed beside it).
+ */
+export function rateLimitFloorSeconds(calls: number, rate: number): number {
+  return calls / rate;
 }
