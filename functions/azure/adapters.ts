@@ -4,6 +4,7 @@ import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
+import { localArmCredential, localArmHttpClient } from './local-arm.ts';
 import { AzurePrivateDnsZones } from './private-dns-zones.ts';
 import { azureEndpointOptions } from './private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
@@ -29,7 +30,13 @@ export function createAzureAdapters(
   } = {},
 ): { endpoints: AzurePrivateEndpoints; dns: AzurePrivateDnsZones } {
   const log = options.log ? { log: options.log } : {};
-  const clientOptions = withRequestTimeout(options.clientOptions, options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS);
+  // A local Azure (LINKDNS_AZURE_API_ROOT): the same clients and pipeline, the host rewritten, a placeholder token.
+  if (settings.apiRoot) credential = localArmCredential;
+  const reroute = settings.apiRoot ? { httpClient: localArmHttpClient(settings.apiRoot) } : {};
+  const clientOptions = withRequestTimeout(
+    { ...options.clientOptions, ...reroute },
+    options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS,
+  );
   const endpoints = new AzurePrivateEndpoints({
     client: new NetworkManagementClient(credential, settings.subscriptionId, clientOptions),
     subscriptionId: settings.subscriptionId,

@@ -34,6 +34,13 @@ export const AZURE_APP_SETTINGS = {
   repairDetectOnly: 'LINKDNS_REPAIR_DETECT_ONLY',
 } as const;
 
+/**
+ * Local cloud only, never an app setting of a deployment: `http://127.0.0.1:PORT` replaces
+ * `https://management.azure.com` (and a static token the credentials), as `LINKDNS_AWS_ENDPOINT` and
+ * `LINKDNS_GCP_API_ROOT` do for the other clouds; `linkdns plan --cloud azure` against `local/azure` uses it.
+ */
+export const AZURE_LOCAL_API_ROOT = 'LINKDNS_AZURE_API_ROOT';
+
 export const DEFAULT_REPAIR_SCHEDULE = '0 */15 * * * *';
 
 export interface AzureSettings {
@@ -45,6 +52,8 @@ export interface AzureSettings {
   readonly endpointResourceGroups: readonly string[];
   readonly identityObjectId: string | undefined;
   readonly repairDetectOnly: boolean;
+  /** Set only for the local cloud. */
+  readonly apiRoot: string | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -61,6 +70,13 @@ const settingsSchema = z.object({
   [AZURE_APP_SETTINGS.endpointResourceGroups]: z.string().optional(),
   [AZURE_APP_SETTINGS.identityObjectId]: z.string().regex(GUID, 'must be an object id (GUID)').optional(),
   [AZURE_APP_SETTINGS.repairDetectOnly]: z.enum(['true', 'false']).optional(),
+  [AZURE_LOCAL_API_ROOT]: z
+    .string()
+    .regex(
+      /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\]):\d+$/,
+      'must be a loopback http://HOST:PORT (local cloud only)',
+    )
+    .optional(),
 });
 
 /**
@@ -96,5 +112,6 @@ export function readAzureSettings(env: Readonly<Record<string, string | undefine
       .filter((group) => group.length > 0),
     identityObjectId: data[AZURE_APP_SETTINGS.identityObjectId]?.toLowerCase(),
     repairDetectOnly: data[AZURE_APP_SETTINGS.repairDetectOnly] === 'true',
+    apiRoot: data[AZURE_LOCAL_API_ROOT],
   };
 }

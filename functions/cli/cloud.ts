@@ -52,7 +52,8 @@ export const QUIET: Notifier = { notify: async () => {} };
  * Opens the configured cloud for the CLI, importing only that cloud's module and so only its SDK (a one-cloud `plan`
  * never loads the other two: `test/cli/built-cli.test.ts`). AWS: the default credential chain, `--region` or
  * `AWS_REGION` (`LINKDNS_AWS_ENDPOINT` points at a local AWS). Azure: `DefaultAzureCredential`, `--subscription` or
- * `AZURE_SUBSCRIPTION_ID`, `--resource-group` (the DNS zones') or `LINKDNS_DNS_RESOURCE_GROUP`. Google: see
+ * `AZURE_SUBSCRIPTION_ID`, `--resource-group` (the DNS zones') or `LINKDNS_DNS_RESOURCE_GROUP`
+ * (`LINKDNS_AZURE_API_ROOT` points at a local Azure). Google: see
  * `openGcp` in `cloud-gcp.ts`.
  */
 export async function openCloud(

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+// The host the real SDKs call; nextLinks carry it so the bearer-token policy keeps seeing https.
+import { ARM_ENDPOINT } from '../../functions/azure/local-arm.ts';
 import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
 import {
   type ArmResource,
@@ -88,8 +90,6 @@ export interface LocalAzure {
   close(): Promise<void>;
 }
 
-/** The host the real SDKs call; nextLinks carry it so the bearer-token policy keeps seeing https. */
-export const ARM_ENDPOINT = 'https://management.azure.com';
 const MAX_RECORD_SETS = 25_000;
 const MAX_RECORDS_PER_SET = 20;
 const MAX_LINKS = 1_000;

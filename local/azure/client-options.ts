@@ -1,32 +1,13 @@
-import { createDefaultHttpClient, type HttpClient } from '@azure/core-rest-pipeline';
-import type { TokenCredential } from '@azure/identity';
-import { ARM_ENDPOINT } from './arm-server.ts';
-
-/**
- * How the real Azure SDK clients reach the local Azure. The bearer-token policy refuses plain-http URLs, so the
- * clients keep talking to `https://management.azure.com` and this HTTP client rewrites the host on the way out,
- * after every policy (auth, retry, throttling) has run — the pipeline under test is the real one.
- */
-export function localAzureHttpClient(baseUrl: string): HttpClient {
-  const inner = createDefaultHttpClient();
-  return {
-    sendRequest(request) {
-      if (request.url.startsWith(ARM_ENDPOINT)) {
-        request.url = `${baseUrl}${request.url.slice(ARM_ENDPOINT.length)}`;
-        request.allowInsecureConnection = true;
-      }
-      return inner.sendRequest(request);
-    },
-  };
-}
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { localArmCredential, localArmHttpClient } from '../../functions/azure/local-arm.ts';
 
 /** A credential that hands out a fixed token; the local Azure only checks that a bearer token is present. */
-export const localAzureCredential: TokenCredential = {
-  getToken: async () => ({ token: 'local-azure-token', expiresOnTimestamp: Date.now() + 3_600_000 }),
-};
+export const localAzureCredential = localArmCredential;
 
 /**
- * Client options for `new PrivateDnsManagementClient(credential, subscriptionId, options)` and
+ * How the real Azure SDK clients reach the local Azure: `https://management.azure.com` rewritten to `baseUrl` after
+ * every policy has run (functions/azure/local-arm.ts, also what `LINKDNS_AZURE_API_ROOT` turns on). Client options for
+ * `new PrivateDnsManagementClient(credential, subscriptionId, options)` and
  * `new NetworkManagementClient(credential, subscriptionId, options)` against the local Azure.
  *
  * @example
@@ -39,7 +20,7 @@ export function localAzureClientOptions(baseUrl: string): {
 } {
   // Short delays for the SDK's own exponential retries (5xx, connection errors); throttling waits honour Retry-After.
   return {
-    httpClient: localAzureHttpClient(baseUrl),
+    httpClient: localArmHttpClient(baseUrl),
     retryOptions: { maxRetries: 3, retryDelayInMs: 10, maxRetryDelayInMs: 100 },
   };
 }
