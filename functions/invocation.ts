@@ -13,6 +13,14 @@ export type InvocationResult =
   | { readonly outcome: 'ignored'; readonly reason: string }
   | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
 
+/** What a repair coordinator did: the sweep's items, sent as `batches` queue messages of at most `batchSize` zones. */
+export interface SweepStarted {
+  readonly outcome: 'sweep-started';
+  readonly items: number;
+  readonly batches: number;
+  readonly batchSize: number;
+}
+
 export function ignored(reason: string): InvocationResult {
   return { outcome: 'ignored', reason };
 }
@@ -24,14 +32,25 @@ export function reconciled(report: RunReport): InvocationResult {
 /** A run finished with failures a retry may fix: thrown so the platform retries (and, after that, dead-letters). */
 export class RetryableRunError extends TransientCloudError {}
 
-/** The error to throw when zones failed for reasons a retry may fix (the platform then redelivers), else undefined. */
-export function retryableFailure(report: RunReport): RetryableRunError | undefined {
+/**
+ * The error to throw when zones failed for reasons a retry may fix (the platform then redelivers), else undefined.
+ * With `unchecked`, zones the run did not start before its cut-off count too: a sweep batch comes back whole.
+ */
+export function retryableFailure(
+  report: RunReport,
+  options: { unchecked?: boolean } = {},
+): RetryableRunError | undefined {
   const retryable = report.zones.filter((zone) => zone.outcome === 'failed' && zone.error?.retryable);
-  if (retryable.length === 0) return undefined;
+  const unchecked = options.unchecked ? report.zones.filter((zone) => zone.outcome === 'not-checked') : [];
+  if (retryable.length === 0 && unchecked.length === 0) return undefined;
+  const failed = retryable.map((zone) => `${zone.domain}: ${zone.error?.message}`);
   return new RetryableRunError(
-    `${retryable.length} zone(s) failed with retryable errors: ${retryable
-      .map((zone) => `${zone.domain}: ${zone.error?.message}`)
-      .join('; ')}`,
+    [
+      ...(retryable.length > 0
+        ? [`${retryable.length} zone(s) failed with retryable errors: ${failed.join('; ')}`]
+        : []),
+      ...(unchecked.length > 0 ? [`${unchecked.length} zone(s) not checked before the cut-off`] : []),
+    ].join('; '),
   );
 }
 
@@ -42,12 +61,18 @@ export function retryableFailure(report: RunReport): RetryableRunError | undefin
  * same event would fail the same way; anything else is a bug and is thrown. A reconciled run is logged once and
  * notified once — before a retryable failure is thrown, so people hear about it even while it is retried.
  */
-export async function settleInvocation(
-  context: { readonly log: ChangeLog; readonly notifier?: Notifier | undefined; readonly signal: AbortSignal },
-  work: () => Promise<InvocationResult>,
-): Promise<InvocationResult> {
+export async function settleInvocation<Result extends InvocationResult | SweepStarted = InvocationResult>(
+  context: {
+    readonly log: ChangeLog;
+    readonly notifier?: Notifier | undefined;
+    readonly signal: AbortSignal;
+    /** A sweep batch: zones left unchecked at the cut-off are retried too. */
+    readonly retryUnchecked?: boolean;
+  },
+  work: () => Promise<Result | InvocationResult>,
+): Promise<Result | InvocationResult> {
   const { log } = context;
-  let result: InvocationResult;
+  let result: Result | InvocationResult;
   try {
     result = await work();
   } catch (error) {
@@ -59,15 +84,19 @@ export async function settleInvocation(
     log.info(`ignored: ${result.reason}`, {});
     return result;
   }
+  if (result.outcome === 'sweep-started') {
+    log.info('sweep started', { ...result });
+    return result;
+  }
   if (result.outcome !== 'reconciled') return result;
-  const { report } = result;
+  const { report } = result as { readonly report: RunReport };
   log.info('linkdns run finished', { trigger: report.trigger, ...summarizeRun(report) });
   try {
     await context.notifier?.notify(report, context.signal);
   } catch (error) {
     log.error('notification failed', { error: summarizeError(error) });
   }
-  const failure = retryableFailure(report);
+  const failure = retryableFailure(report, { unchecked: context.retryUnchecked ?? false });
   if (failure) throw failure;
   return result;
 }

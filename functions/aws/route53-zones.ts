@@ -25,6 +25,7 @@ import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts'
 import { ownershipProblems } from '../core/ownership.ts';
 import { type Changes, hasChanges } from '../core/plan.ts';
 import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZoneRef } from '../core/ports.ts';
+import { RequestLimiter } from '../request-limiter.ts';
 import { sleep } from '../waiting.ts';
 import {
   type BatchLimits,
@@ -34,7 +35,6 @@ import {
   isRoute53OnlyRecord,
   ROUTE53_BATCH_LIMITS,
 } from './route53-records.ts';
-import { RequestLimiter } from './route53-request-limiter.ts';
 import { awsErrorCode, DEFAULT_RETRY_POLICY, type RetryPolicy, withRetries } from './route53-retry.ts';
 
 /** Every change batch linkdns sends carries a comment starting with this, so its own writes can be told apart. */

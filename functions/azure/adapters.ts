@@ -3,12 +3,13 @@ import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
 import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import { RequestLimiter } from '../request-limiter.ts';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { localArmCredential, localArmHttpClient } from './local-arm.ts';
 import { AzurePrivateDnsZones } from './private-dns-zones.ts';
 import { azureEndpointOptions } from './private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from './private-endpoint-source.ts';
-import { withRequestTimeout } from './request-timeout-policy.ts';
+import { requestLimitPolicy, withPolicy, withRequestTimeout } from './request-timeout-policy.ts';
 import type { AzureSettings } from './settings.ts';
 
 /**
@@ -33,10 +34,17 @@ export function createAzureAdapters(
   // A local Azure (LINKDNS_AZURE_API_ROOT): the same clients and pipeline, the host rewritten, a placeholder token.
   if (settings.apiRoot) credential = localArmCredential;
   const reroute = settings.apiRoot ? { httpClient: localArmHttpClient(settings.apiRoot) } : {};
-  const clientOptions = withRequestTimeout(
+  const timed = withRequestTimeout(
     { ...options.clientOptions, ...reroute },
     options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS,
   );
+  // One limiter for both clients: the instance's whole ARM rate (settings.armRequestsPerHour) is the budget unit.
+  const clientOptions = settings.armRequestsPerHour
+    ? withPolicy(
+        timed,
+        requestLimitPolicy(new RequestLimiter({ requestsPerSecond: settings.armRequestsPerHour / 3600, burst: 1 })),
+      )
+    : timed;
   const endpoints = new AzurePrivateEndpoints({
     client: new NetworkManagementClient(credential, settings.subscriptionId, clientOptions),
     subscriptionId: settings.subscriptionId,

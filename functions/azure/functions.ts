@@ -1,14 +1,21 @@
-import { app } from '@azure/functions';
+import { app, output } from '@azure/functions';
 import { DefaultAzureCredential } from '@azure/identity';
 import { confluentRunConfig } from '../confluent/run-config.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { createAzureAdapters } from './adapters.ts';
 import { createAzureHandlers } from './handlers.ts';
-import { AZURE_APP_SETTINGS, AZURE_FUNCTION_NAMES, DEFAULT_REPAIR_SCHEDULE, readAzureSettings } from './settings.ts';
+import {
+  AZURE_APP_SETTINGS,
+  AZURE_FUNCTION_NAMES,
+  DEFAULT_REPAIR_SCHEDULE,
+  readAzureSettings,
+  SWEEP_QUEUE,
+} from './settings.ts';
 
 /**
- * The Azure Functions app (v4 programming model): two Event Grid triggers and a timer over one set of adapters,
+ * The Azure Functions app (v4 programming model): two Event Grid triggers, the repair's coordinator (timer, writing the
+ * sweep queue through an output binding) and its worker (Storage queue trigger) over one set of adapters,
  * configured once from app settings at module load. A missing or invalid setting fails the host start with every
  * problem listed.
  */
@@ -35,7 +42,10 @@ const notifier = createNotifier(settings.config.notifications, {
   },
 });
 
-export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier, runConfig });
+// The sweep queue, through the identity-based `AzureWebJobsStorage` connection (AzureWebJobsStorage__accountName).
+const sweepQueue = output.storageQueue({ queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection });
+
+export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier, runConfig, sweepQueue });
 
 app.eventGrid(AZURE_FUNCTION_NAMES.endpointEvents, { handler: handlers.privateEndpointEvents });
 app.eventGrid(AZURE_FUNCTION_NAMES.zoneEvents, { handler: handlers.privateDnsRecordEvents });
@@ -43,5 +53,13 @@ app.timer(AZURE_FUNCTION_NAMES.scheduledRepair, {
   schedule: process.env[AZURE_APP_SETTINGS.repairSchedule]
     ? `%${AZURE_APP_SETTINGS.repairSchedule}%`
     : DEFAULT_REPAIR_SCHEDULE,
-  handler: handlers.scheduledRepair,
+  handler: handlers.repairCoordinator,
+  extraOutputs: [sweepQueue],
+});
+// Retries and the poison queue come from host.json (`extensions.queues`): a batch that keeps failing is moved to
+// `linkdns-sweep-poison` after `maxDequeueCount` attempts, and the other batches go on meanwhile.
+app.storageQueue(AZURE_FUNCTION_NAMES.repairWorker, {
+  queueName: SWEEP_QUEUE.name,
+  connection: SWEEP_QUEUE.connection,
+  handler: handlers.repairWorker,
 });

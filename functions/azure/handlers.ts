@@ -1,6 +1,7 @@
-import type { InvocationContext, Timer } from '@azure/functions';
+import type { InvocationContext, StorageQueueOutput, Timer } from '@azure/functions';
 import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
+import { ConfigError } from '../core/errors.ts';
 import { isWithinDomain } from '../core/model.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
@@ -12,10 +13,18 @@ import {
   zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
+import { decodeSweepMessage, runSweepBatch, sweepMessages, zonesPerInvocation } from '../core/sweep.ts';
+import {
+  type InvocationResult,
+  ignored,
+  reconcileDepsOf,
+  reconciled,
+  type SweepStarted,
+  settleInvocation,
+} from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
-import type { AzureSettings } from './settings.ts';
+import { type AzureSettings, FUNCTION_TIMEOUT_SECONDS } from './settings.ts';
 
 /** What a handler did with its trigger. Retryable failures are thrown instead, so Event Grid redelivers. */
 export type AzureHandlerResult = InvocationResult;
@@ -23,7 +32,10 @@ export type AzureHandlerResult = InvocationResult;
 export interface AzureHandlerDeps {
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
-  readonly settings: Pick<AzureSettings, 'config' | 'dnsResourceGroup' | 'identityObjectId' | 'repairDetectOnly'>;
+  readonly settings: Pick<AzureSettings, 'config' | 'dnsResourceGroup' | 'identityObjectId' | 'repairDetectOnly'> &
+    Partial<Pick<AzureSettings, 'armRequestsPerHour' | 'invocationShare' | 'sweepBatchZones'>>;
+  /** The sweep queue's output binding (`output.storageQueue`), where the coordinator writes the batches. */
+  readonly sweepQueue?: StorageQueueOutput;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
@@ -36,7 +48,12 @@ export interface AzureHandlerDeps {
 export interface AzureHandlers {
   privateEndpointEvents(event: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
   privateDnsRecordEvents(event: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
+  /** The whole repair in one invocation (small fleets, `linkdns invoke`). */
   scheduledRepair(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult>;
+  /** Timer: lists what to check and writes it to the sweep queue in batches (the output binding). */
+  repairCoordinator(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult | SweepStarted>;
+  /** Storage queue trigger: reconciles one batch; a throw makes the host retry it, then move it to `<queue>-poison`. */
+  repairWorker(message: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
 }
 
 /**
@@ -98,24 +115,90 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
           await repairAll(trigger, reconcile, { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly }),
         );
       }),
+
+    repairCoordinator: (timer, context) =>
+      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, signal) => {
+        const queue = deps.sweepQueue;
+        if (!queue) throw new ConfigError('the function app', ['the coordinator needs the sweep queue output binding']);
+        if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
+        const batchSize = sweepBatchSize(deps.settings);
+        const { plan, bodies } = await sweepMessages(reconcile, batchSize, signal);
+        // The host writes each array element as one queue message once the function returns (Azure Functions queue
+        // output binding: "to write multiple messages, set the output to an array").
+        context.extraOutputs.set(queue, bodies);
+        return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+      }),
+
+    repairWorker: (message, context) =>
+      settle(
+        deps,
+        context,
+        'schedule',
+        async (reconcile, signal, startZonesBefore) => {
+          const items = decodeSweepMessage(message);
+          const { id, dequeueCount } = (context.triggerMetadata ?? {}) as { id?: unknown; dequeueCount?: unknown };
+          const trigger = triggerOf(
+            'schedule',
+            `sweep-${typeof id === 'string' ? id : context.invocationId}`,
+            `scheduled repair, batch of ${items.length} (dequeue ${Number(dequeueCount ?? 1)})`,
+          );
+          return reconciled(
+            await runSweepBatch(trigger, items, reconcile, {
+              signal,
+              startZonesBefore,
+              dryRun: deps.settings.repairDetectOnly,
+            }),
+          );
+        },
+        {
+          retryUnchecked: true,
+          startZonesWithinMs: (deps.settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000,
+        },
+      ),
   };
 }
 
-/** Runs one invocation through {@link settleInvocation}: Event Grid redelivers what is thrown. */
-async function settle(
+/**
+ * Zones per sweep message: the setting, else what one worker checks within its share of the function timeout at the
+ * instance's ARM rate (1 request/s when no limit is set).
+ */
+export function sweepBatchSize(settings: AzureHandlerDeps['settings']): number {
+  return (
+    settings.sweepBatchZones ??
+    zonesPerInvocation({
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      share: settings.invocationShare ?? 0.5,
+      requestsPerSecond: (settings.armRequestsPerHour ?? 3600) / 3600,
+    })
+  );
+}
+
+/**
+ * Runs one invocation through {@link settleInvocation}: Event Grid redelivers, and the queue trigger retries, what is
+ * thrown. `startZonesWithinMs` bounds when zones may still be started (a sweep batch: its share of the timeout).
+ */
+async function settle<Result extends AzureHandlerResult | SweepStarted = AzureHandlerResult>(
   deps: AzureHandlerDeps,
   context: InvocationContext,
   kind: Trigger['kind'],
-  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<AzureHandlerResult>,
-): Promise<AzureHandlerResult> {
+  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,
+  options: { readonly retryUnchecked?: boolean; readonly startZonesWithinMs?: number } = {},
+): Promise<AzureHandlerResult | Result> {
   const budgetMs = deps.timeoutMs ?? 270_000;
   const signal = AbortSignal.timeout(budgetMs);
   const log = invocationLog(context);
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
-  const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () =>
-    invocationWithDiscovery(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, startZonesBefore)),
+  const startZonesBefore =
+    options.startZonesWithinMs === undefined
+      ? zoneStartCutoff(reconcile.now(), budgetMs)
+      : new Date(reconcile.now().getTime() + Math.min(options.startZonesWithinMs, budgetMs));
+  return settleInvocation<Result>(
+    { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
+    () =>
+      invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) =>
+        work(run, signal, startZonesBefore),
+      ),
   );
 }
 

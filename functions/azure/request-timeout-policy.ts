@@ -1,4 +1,5 @@
 import { type PipelinePolicy, RestError } from '@azure/core-rest-pipeline';
+import type { RequestLimiter } from '../request-limiter.ts';
 import type { RequestTimeouts } from '../request-timeouts.ts';
 
 /**
@@ -51,9 +52,28 @@ export function withRequestTimeout<Options extends object>(
   options: Options | undefined,
   timeouts: Pick<RequestTimeouts, 'requestMs'>,
 ): Options & { additionalPolicies: AdditionalPolicy[] } {
-  const existing = (options as { additionalPolicies?: AdditionalPolicy[] } | undefined)?.additionalPolicies ?? [];
+  return withPolicy(options, requestTimeoutPolicy(timeouts));
+}
+
+/**
+ * A pipeline policy that takes a token from `limiter` before every attempt of every ARM request, so one instance never
+ * sends more than the limiter's rate — SDK retries included — whichever client (network or Private DNS) sends it.
+ */
+export function requestLimitPolicy(limiter: RequestLimiter): PipelinePolicy {
   return {
-    ...(options ?? ({} as Options)),
-    additionalPolicies: [...existing, { policy: requestTimeoutPolicy(timeouts), position: 'perRetry' }],
+    name: 'linkdnsRequestLimit',
+    async sendRequest(request, next) {
+      await limiter.acquire(request.abortSignal as AbortSignal | undefined);
+      return next(request);
+    },
   };
+}
+
+/** Client options with `policy` added per retry to whatever `options` already hold. */
+export function withPolicy<Options extends object>(
+  options: Options | undefined,
+  policy: PipelinePolicy,
+): Options & { additionalPolicies: AdditionalPolicy[] } {
+  const existing = (options as { additionalPolicies?: AdditionalPolicy[] } | undefined)?.additionalPolicies ?? [];
+  return { ...(options ?? ({} as Options)), additionalPolicies: [...existing, { policy, position: 'perRetry' }] };
 }

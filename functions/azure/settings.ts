@@ -11,9 +11,21 @@ export const AZURE_FUNCTION_NAMES = {
   endpointEvents: 'privateEndpointEvents',
   /** Event Grid: record-set writes and deletes in the managed Private DNS zones. */
   zoneEvents: 'privateDnsRecordEvents',
-  /** Timer: scheduled drift repair. */
+  /** Timer: the scheduled repair's coordinator, which fans the sweep out through the sweep queue. */
   scheduledRepair: 'scheduledRepair',
+  /** Storage queue trigger: the repair's worker, one batch of the sweep per message. */
+  repairWorker: 'repairWorker',
 } as const;
+
+/**
+ * The Storage queue of the repair fan-out (created by the ARM template in the app's storage account, reached through
+ * the `AzureWebJobsStorage` identity-based connection). A message that keeps failing is moved by the Functions host to
+ * `<queue>-poison` after `extensions.queues.maxDequeueCount` attempts (host.json).
+ */
+export const SWEEP_QUEUE = { name: 'linkdns-sweep', poison: 'linkdns-sweep-poison', connection: 'AzureWebJobsStorage' };
+
+/** host.json `functionTimeout` in seconds (a test keeps both equal). */
+export const FUNCTION_TIMEOUT_SECONDS = 300;
 
 /** App settings the functions read. Secrets for notifications are further settings named in `LINKDNS_CONFIG`. */
 export const AZURE_APP_SETTINGS = {
@@ -32,6 +44,16 @@ export const AZURE_APP_SETTINGS = {
   repairSchedule: 'LINKDNS_REPAIR_SCHEDULE',
   /** `true`: the scheduled run only reports drift (dry run) instead of repairing it. */
   repairDetectOnly: 'LINKDNS_REPAIR_DETECT_ONLY',
+  /**
+   * ARM requests per hour each instance may send (a token bucket in front of both SDK clients). The template sets it
+   * so that `maximumInstanceCount` instances together stay within the deployment's share of the tightest documented
+   * limit (Private DNS reads); unset: no client-side limit.
+   */
+  armRequestsPerHour: 'LINKDNS_ARM_REQUESTS_PER_HOUR',
+  /** Share of the function timeout one sweep batch is sized for and may start zones in. Default 0.5. */
+  invocationShare: 'LINKDNS_INVOCATION_SHARE',
+  /** Zones per sweep message; default: what one worker checks within the share at its request rate. */
+  sweepBatchZones: 'LINKDNS_SWEEP_BATCH_ZONES',
 } as const;
 
 /**
@@ -54,6 +76,10 @@ export interface AzureSettings {
   readonly repairDetectOnly: boolean;
   /** Set only for the local cloud. */
   readonly apiRoot: string | undefined;
+  /** Per-instance ARM rate; undefined: no client-side limit. */
+  readonly armRequestsPerHour: number | undefined;
+  readonly invocationShare: number;
+  readonly sweepBatchZones: number | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -77,6 +103,13 @@ const settingsSchema = z.object({
       'must be a loopback http://HOST:PORT (local cloud only)',
     )
     .optional(),
+  [AZURE_APP_SETTINGS.armRequestsPerHour]: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1 (the deployment allows too many instances for its share of the ARM limit)')
+    .optional(),
+  [AZURE_APP_SETTINGS.invocationShare]: z.coerce.number().gt(0).max(1).optional(),
+  [AZURE_APP_SETTINGS.sweepBatchZones]: z.coerce.number().int().min(1).max(1000).optional(),
 });
 
 /**
@@ -113,5 +146,8 @@ export function readAzureSettings(env: Readonly<Record<string, string | undefine
     identityObjectId: data[AZURE_APP_SETTINGS.identityObjectId]?.toLowerCase(),
     repairDetectOnly: data[AZURE_APP_SETTINGS.repairDetectOnly] === 'true',
     apiRoot: data[AZURE_LOCAL_API_ROOT],
+    armRequestsPerHour: data[AZURE_APP_SETTINGS.armRequestsPerHour],
+    invocationShare: data[AZURE_APP_SETTINGS.invocationShare] ?? 0.5,
+    sweepBatchZones: data[AZURE_APP_SETTINGS.sweepBatchZones],
   };
 }

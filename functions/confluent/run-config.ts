@@ -192,17 +192,19 @@ export function discoveryFailureReport(trigger: Trigger, error: unknown, now: ()
  * invocation's report, so it is notified once and retried when retryable), then `work` with the merged mappings, its
  * report carrying the discovery summary. Without a source, `work` runs on the typed configuration.
  */
-export async function invocationWithDiscovery(
+export async function invocationWithDiscovery<Result extends { readonly outcome: string } = InvocationResult>(
   source: RunConfigSource | undefined,
   reconcile: ReconcileDeps,
   kind: Trigger['kind'],
   signal: AbortSignal,
-  work: (reconcile: ReconcileDeps) => Promise<InvocationResult>,
-): Promise<InvocationResult> {
+  work: (reconcile: ReconcileDeps) => Promise<Result | InvocationResult>,
+): Promise<Result | InvocationResult> {
   if (!source) return work(reconcile);
   const trigger = { kind, id: `${kind}-${reconcile.now().toISOString()}`, description: 'Confluent Cloud discovery' };
   const start = await beginRun(source, trigger, { now: reconcile.now, log: reconcile.log }, signal);
   if ('failed' in start) return reconciled(start.failed);
   const result = await work({ ...reconcile, config: start.config });
-  return result.outcome === 'reconciled' ? reconciled(start.finish(result.report)) : result;
+  return result.outcome === 'reconciled'
+    ? reconciled(start.finish((result as Extract<InvocationResult, { outcome: 'reconciled' }>).report))
+    : result;
 }

@@ -118,6 +118,29 @@ export function zonesPerInvocation(budget: {
   return Math.max(1, Math.floor((budget.share * budget.timeoutSeconds * budget.requestsPerSecond) / calls));
 }
 
+/**
+ * The coordinator's work on every platform: the sweep's items ({@link planSweep}) as queue message bodies of at most
+ * `batchSize` items each, in the plan's order. Sending them is the platform's part.
+ */
+export async function sweepMessages(
+  deps: ReconcileDeps,
+  batchSize: number,
+  signal?: AbortSignal,
+): Promise<{ readonly plan: SweepPlan; readonly bodies: string[] }> {
+  const plan = await planSweep(deps, signal);
+  return { plan, bodies: sweepBatches(plan.items, batchSize).map(encodeSweepBatch) };
+}
+
+/**
+ * A queue message as a platform hands it over: the body text (SQS, Pub/Sub data), or the object the Azure Functions
+ * host already parsed from a JSON queue message. @throws InvalidInputError for anything that is not a batch
+ */
+export function decodeSweepMessage(message: unknown): SweepItem[] {
+  if (typeof message === 'string') return decodeSweepBatch(message);
+  if (typeof message === 'object' && message !== null) return decodeSweepBatch(JSON.stringify(message));
+  throw new InvalidInputError(`Sweep message is a ${message === null ? 'null' : typeof message}, not a batch`);
+}
+
 /** A batch as the queue message body, and back. @throws InvalidInputError for a body that is not a batch */
 export function encodeSweepBatch(items: readonly SweepItem[]): string {
   return JSON.stringify({ linkdnsSweep: 1, items });

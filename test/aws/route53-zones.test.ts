@@ -5,13 +5,13 @@ import {
   type Route53Client,
 } from '@aws-sdk/client-route-53';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RequestLimiter } from '../../functions/aws/route53-request-limiter.ts';
 import { CREATED_BY_TAG, Route53Zones, type Route53ZonesOptions } from '../../functions/aws/route53-zones.ts';
 import { ConcurrentChangeError, OwnershipError, TransientCloudError } from '../../functions/core/errors.ts';
 import { type RecordSet, recordSet } from '../../functions/core/model.ts';
 import { type Changes, NO_CHANGES, planZoneChanges } from '../../functions/core/plan.ts';
 import type { OwnershipGuard, ZoneRef } from '../../functions/core/ports.ts';
 import { type Registry, readRegistry, registryName } from '../../functions/core/registry.ts';
+import { RequestLimiter } from '../../functions/request-limiter.ts';
 import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 import { type LocalRoute53, startLocalRoute53 } from './route53-local.ts';
 

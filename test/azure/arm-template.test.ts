@@ -6,7 +6,13 @@ import {
   RECORD_SET_OPERATIONS,
   RESOURCE_EVENT_TYPES,
 } from '../../functions/azure/event-grid-events.ts';
-import { AZURE_APP_SETTINGS, AZURE_FUNCTION_NAMES, readAzureSettings } from '../../functions/azure/settings.ts';
+import {
+  AZURE_APP_SETTINGS,
+  AZURE_FUNCTION_NAMES,
+  FUNCTION_TIMEOUT_SECONDS,
+  readAzureSettings,
+  SWEEP_QUEUE,
+} from '../../functions/azure/settings.ts';
 import type { ConfigError } from '../../functions/core/errors.ts';
 
 interface Template {
@@ -260,8 +266,124 @@ describe('infra/azure/azuredeploy.json', () => {
     // Assess
     expect(host.version).toBe('2.0');
     expect(host.extensionBundle.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
+    expect(host.functionTimeout).toBe(`00:0${FUNCTION_TIMEOUT_SECONDS / 60}:00`);
+  });
+
+  it('wires the repair fan-out: the sweep queue and its poison queue in the app’s storage, reachable by the identity', () => {
+    // Act
+    const host = JSON.parse(readFileSync('functions/azure/host.json', 'utf8'));
+    const queues = ofType('Microsoft.Storage/storageAccounts/queueServices/queues').map((queue) => queue.name);
+    const queueGrant = ofType('Microsoft.Authorization/roleAssignments').find((assignment) =>
+      String(assignment.properties.roleDefinitionId).includes('storageQueueDataContributor'),
+    );
+
+    // Assess
+    expect(template.variables.sweepQueue).toBe(SWEEP_QUEUE.name);
+    expect(queues).toEqual([
+      "[format('{0}/default/{1}', variables('storageName'), variables('sweepQueue'))]",
+      "[format('{0}/default/{1}-poison', variables('storageName'), variables('sweepQueue'))]",
+    ]);
+    expect(SWEEP_QUEUE.poison).toBe(`${SWEEP_QUEUE.name}-poison`);
+    expect((template.variables.roles as Record<string, string>).storageQueueDataContributor).toBe(
+      '974c5e8b-45b9-4653-ba55-5f855dd0fb88',
+    );
+    expect((queueGrant as { scope?: string } | undefined)?.scope).toBe(
+      "[format('Microsoft.Storage/storageAccounts/{0}', variables('storageName'))]",
+    );
+    expect(appSettingNames()).toContain(`${SWEEP_QUEUE.connection}__accountName`);
+    // A failing batch is retried, one at a time per instance, then left in the poison queue.
+    expect(host.extensions.queues).toMatchObject({ maxDequeueCount: 3, batchSize: 1, newBatchThreshold: 0 });
+  });
+
+  it('keeps all instances together within half the Private DNS request limit by construction', () => {
+    // Prepare: the app setting's expression, evaluated as ARM does (int arithmetic, `div` rounds down)
+    const expression = appSettingExpression(AZURE_APP_SETTINGS.armRequestsPerHour);
+    const parameters = template.parameters as Record<
+      string,
+      { defaultValue?: number; minValue?: number; maxValue?: number }
+    >;
+    const perInstance = (values: Record<string, number>) => Number(evaluateArm(expression, values));
+    const defaults = Object.fromEntries(
+      ['privateDnsReadsPerFiveMinutes', 'armSharePercent', 'maximumInstanceCount'].map((name) => [
+        name,
+        Number(parameters[name]?.defaultValue),
+      ]),
+    );
+
+    // Act
+    const atDefaults = perInstance(defaults);
+    const worst = [1, 2, 3, 4, 7, 10, 40, 99, 100, 1000].flatMap((instances) =>
+      [1, 10, 33, 50, 100].map((share) => {
+        const values = { ...defaults, maximumInstanceCount: instances, armSharePercent: share };
+        const allowedPerHour = (defaults.privateDnsReadsPerFiveMinutes as number) * 12 * (share / 100);
+        return { instances, share, total: instances * perInstance(values), allowedPerHour };
+      }),
+    );
+
+    // Assess: the documented 500 GETs per 5 minutes, half of it, over 4 instances: 750 requests/hour each
+    expect(defaults).toEqual({ privateDnsReadsPerFiveMinutes: 500, armSharePercent: 50, maximumInstanceCount: 4 });
+    expect(atDefaults).toBe(750);
+    expect(worst.filter((row) => row.total > row.allowedPerHour)).toEqual([]);
+    expect(parameters.maximumInstanceCount).toMatchObject({ minValue: 1, maxValue: 1000 });
+    // The functions read it, and refuse a deployment whose share rounds down to nothing per instance.
+    const settings = (value: string) =>
+      readAzureSettings({
+        [AZURE_APP_SETTINGS.config]: '{"owner":"linkdns-azure-prod"}',
+        [AZURE_APP_SETTINGS.subscriptionId]: '8f3c2a7e-4b1d-4e6a-9c3f-2d5e7a1b9c04',
+        [AZURE_APP_SETTINGS.dnsResourceGroup]: 'rg-private-dns',
+        [AZURE_APP_SETTINGS.armRequestsPerHour]: value,
+      });
+    expect(settings(String(atDefaults)).armRequestsPerHour).toBe(750);
+    expect(() => settings('0')).toThrow(/LINKDNS_ARM_REQUESTS_PER_HOUR: must be at least 1/);
   });
 });
+
+/** The value expression of one app setting in the createObject(...) call. */
+function appSettingExpression(name: string): string {
+  const [settings] = ofType('Microsoft.Web/sites/config');
+  const expression = String(settings?.properties);
+  const start = expression.indexOf(`'${name}', `) + name.length + 4;
+  let depth = 0;
+  for (let index = start; index < expression.length; index += 1) {
+    const char = expression[index];
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if ((char === ',' && depth === 0) || depth < 0) return expression.slice(start, index).trim();
+  }
+  throw new Error(`no app setting ${name}`);
+}
+
+/** Evaluates the ARM functions the budget uses: string, div, mul, parameters and integer literals. */
+function evaluateArm(expression: string, parameters: Record<string, number>): number | string {
+  const call = /^(\w+)\((.*)\)$/s.exec(expression.trim());
+  if (!call) {
+    if (!/^\d+$/.test(expression.trim())) throw new Error(`cannot evaluate ${expression}`);
+    return Number(expression.trim());
+  }
+  const [, name, inner] = call as unknown as [string, string, string];
+  const args: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of inner) {
+    if (char === '(') depth += 1;
+    if (char === ')') depth -= 1;
+    if (char === ',' && depth === 0) {
+      args.push(current);
+      current = '';
+    } else current += char;
+  }
+  args.push(current);
+  if (name === 'parameters') {
+    const parameter = (args[0] ?? '').trim().replace(/^'|'$/g, '');
+    if (!(parameter in parameters)) throw new Error(`parameter ${parameter} has no value`);
+    return parameters[parameter] as number;
+  }
+  const values = args.map((arg) => Number(evaluateArm(arg, parameters)));
+  if (name === 'mul') return (values[0] as number) * (values[1] as number);
+  if (name === 'div') return Math.trunc((values[0] as number) / (values[1] as number));
+  if (name === 'string') return String(values[0]);
+  throw new Error(`cannot evaluate ${name}()`);
+}
 
 describe('functions/azure/functions.ts', () => {
   afterEach(() => {
@@ -278,6 +400,7 @@ describe('functions/azure/functions.ts', () => {
     vi.stubEnv(AZURE_APP_SETTINGS.repairSchedule, '0 */5 * * * *');
     const eventGrid = vi.spyOn(app, 'eventGrid').mockImplementation(() => undefined);
     const timer = vi.spyOn(app, 'timer').mockImplementation(() => undefined);
+    const storageQueue = vi.spyOn(app, 'storageQueue').mockImplementation(() => undefined);
 
     // Act
     await import('../../functions/azure/functions.ts');
@@ -289,6 +412,14 @@ describe('functions/azure/functions.ts', () => {
     ]);
     expect(timer.mock.calls.map(([name, options]) => [name, options.schedule])).toEqual([
       [AZURE_FUNCTION_NAMES.scheduledRepair, '%LINKDNS_REPAIR_SCHEDULE%'],
+    ]);
+    // The timer runs the coordinator, which writes the sweep queue the worker is triggered by.
+    const timerOptions = timer.mock.calls[0]?.[1] as { extraOutputs?: unknown[] } | undefined;
+    expect(timerOptions?.extraOutputs).toEqual([
+      expect.objectContaining({ type: 'queue', queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection }),
+    ]);
+    expect(storageQueue.mock.calls.map(([name, options]) => [name, options.queueName, options.connection])).toEqual([
+      [AZURE_FUNCTION_NAMES.repairWorker, SWEEP_QUEUE.name, SWEEP_QUEUE.connection],
     ]);
   });
 

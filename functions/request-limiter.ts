@@ -1,4 +1,4 @@
-import { sleep } from '../waiting.ts';
+import { sleep } from './waiting.ts';
 
 export interface RequestLimiterOptions {
   /** Sustained rate: tokens added per second. */
@@ -10,9 +10,10 @@ export interface RequestLimiterOptions {
 }
 
 /**
- * A client-side token bucket in front of Route 53, shared by every call of one process. Route 53's account limit is
- * itself a token bucket (PRODUCT.md §6: burst 50, refill 10/s, plus per-action buckets); staying under it on our side
- * turns would-be `Throttling` answers into short local waits, which is cheaper than backing off after the fact.
+ * A client-side token bucket in front of a cloud API (Route 53, ARM, Cloud DNS), shared by every call of one process.
+ * Route 53's account limit is itself a token bucket (PRODUCT.md §6: burst 50, refill 10/s, plus per-action buckets);
+ * staying under a limit on our side turns would-be throttling answers into short local waits, which is cheaper than
+ * backing off after the fact — and with a bounded number of instances it keeps a whole deployment within its budget.
  *
  * Each caller reserves a token and waits until it is due, so waiting callers are served in order. A cancelled wait
  * hands its token back.

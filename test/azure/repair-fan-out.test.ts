@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { InvocationContext, output, type StorageQueueOutput } from '@azure/functions';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createAzureAdapters } from '../../functions/azure/adapters.ts';
+import { type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
+import { readAzureSettings, SWEEP_QUEUE } from '../../functions/azure/settings.ts';
+import type { RunReport } from '../../functions/core/report.ts';
+import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
+import { resourceId } from '../../local/azure/arm-store.ts';
+import { localAzureClientOptions, localAzureCredential } from '../../local/azure/client-options.ts';
+import { seedPrivateDnsZone, seedPrivateEndpoint, zoneSnapshot } from '../../local/azure/seed.ts';
+import { LocalStorageQueues } from '../../local/azure/storage-queue.ts';
+import { DNS_RG, ENDPOINT_RG, SUBSCRIPTION } from './azure-harness.ts';
+
+const VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${ENDPOINT_RG}/providers/Microsoft.Network/virtualNetworks/vnet-fan-out`;
+const ZONES = 8;
+/** 100 requests/s per instance: fast enough for a test, slow enough that the limiter's spacing is measurable. */
+const ARM_REQUESTS_PER_HOUR = 360_000;
+const host = JSON.parse(readFileSync('functions/azure/host.json', 'utf8')) as {
+  extensions: { queues: { maxDequeueCount: number } };
+};
+
+const domainOf = (index: number) => `fan${index}.centralus.azure.confluent.cloud`;
+const zoneIdOf = (index: number) => resourceId(SUBSCRIPTION, DNS_RG, 'privatednszones', domainOf(index));
+
+interface FanOut {
+  readonly azure: LocalAzure;
+  readonly handlers: AzureHandlers;
+  readonly queues: LocalStorageQueues;
+  readonly reports: RunReport[];
+  /** The coordinator's output binding, as functions.ts registers it. */
+  readonly sweepQueue: StorageQueueOutput;
+  close(): Promise<void>;
+}
+
+let world: FanOut;
+
+/** The local Azure with one regional-layout endpoint and one linked, empty zone per domain; the app's real adapters. */
+async function startFanOut(): Promise<FanOut> {
+  const azure = await startLocalAzure();
+  for (let index = 0; index < ZONES; index += 1) {
+    seedPrivateEndpoint(azure.state, {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: ENDPOINT_RG,
+      name: `pe-fan-${index}`,
+      subnetId: `${VNET}/subnets/snet-private-endpoints`,
+      service: `s-fan${index}-privatelink.5f2c1e0a-7b3d-4c8e-9a6f-1d2e3b4c5a6f.centralus.azure.privatelinkservice`,
+      ip: `10.40.0.${10 + index}`,
+    });
+    seedPrivateDnsZone(azure.state, {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: DNS_RG,
+      name: domainOf(index),
+      links: [VNET],
+    });
+  }
+  const settings = readAzureSettings({
+    LINKDNS_CONFIG: JSON.stringify({
+      owner: 'linkdns-azure-prod',
+      mappings: Array.from({ length: ZONES }, (_, index) => ({
+        cloud: 'azure',
+        service: `s-fan${index}-privatelink.*.centralus.azure.privatelinkservice`,
+        domain: domainOf(index),
+        layout: 'regional',
+      })),
+    }),
+    AZURE_SUBSCRIPTION_ID: SUBSCRIPTION,
+    LINKDNS_DNS_RESOURCE_GROUP: DNS_RG,
+    LINKDNS_ARM_REQUESTS_PER_HOUR: String(ARM_REQUESTS_PER_HOUR),
+    LINKDNS_SWEEP_BATCH_ZONES: '3',
+  });
+  // What functions.ts builds, on the local Azure: one ARM limiter under both SDK clients.
+  const { endpoints, dns } = createAzureAdapters(settings, localAzureCredential, {
+    clientOptions: localAzureClientOptions(azure.baseUrl),
+  });
+  const reports: RunReport[] = [];
+  const sweepQueue = output.storageQueue({ queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection });
+  const handlers = createAzureHandlers({
+    endpoints,
+    dns,
+    settings,
+    sweepQueue,
+    notifier: {
+      notify: async (report) => {
+        reports.push(report);
+      },
+    },
+  });
+  return {
+    azure,
+    handlers,
+    queues: new LocalStorageQueues({ maxDequeueCount: host.extensions.queues.maxDequeueCount }),
+    reports,
+    sweepQueue,
+    close: () => azure.close(),
+  };
+}
+
+const quiet = () => undefined;
+
+const timer = {
+  isPastDue: false,
+  schedule: { adjustForDST: false },
+  scheduleStatus: { last: '2026-11-26T03:45:00Z', next: '2026-11-26T04:15:00Z', lastUpdated: '2026-11-26T03:45:00Z' },
+};
+
+/** The timer fires: the coordinator runs and the host writes its output binding to the sweep queue. */
+async function coordinate(): Promise<unknown> {
+  const context = new InvocationContext({
+    invocationId: 'coordinator',
+    functionName: 'scheduledRepair',
+    logHandler: quiet,
+  });
+  const result = await world.handlers.repairCoordinator(timer, context);
+  world.queues.writeOutput(SWEEP_QUEUE.name, context.extraOutputs.get(world.sweepQueue));
+  return result;
+}
+
+/** The queue trigger, until the sweep queue is empty. Returns the worker invocations. */
+async function drain(): Promise<number> {
+  let invocations = 0;
+  while (
+    (await world.queues.deliver(SWEEP_QUEUE.name, (message, triggerMetadata) =>
+      world.handlers.repairWorker(
+        message,
+        new InvocationContext({
+          invocationId: `worker-${invocations}`,
+          functionName: 'repairWorker',
+          triggerMetadata,
+          logHandler: quiet,
+        }),
+      ),
+    )) > 0
+  ) {
+    invocations += 1;
+  }
+  return invocations;
+}
+
+beforeEach(async () => {
+  world = await startFanOut();
+});
+afterEach(async () => {
+  await world.close();
+});
+
+/**
+ * Issue #14 on Azure, through the real handlers and SDK clients against the local ARM: the timer's coordinator writes
+ * the sweep to the Storage queue through its output binding, the queue trigger runs a worker per batch, a batch that
+ * keeps failing is retried `maxDequeueCount` times (host.json) and then lands in `linkdns-sweep-poison`.
+ */
+describe('Azure repair fan-out: timer coordinator → Storage queue → queue-triggered workers', () => {
+  it('checks every zone, retries a failing zone’s batch and moves it to the poison queue without holding back the rest', async () => {
+    // Prepare: zone 4 (second batch) answers 500 to every record-set write
+    const broken = domainOf(4);
+    world.azure.faults.add({
+      method: 'PUT',
+      path: new RegExp(`/privateDnsZones/${broken}/`, 'i'),
+      status: 500,
+      times: 1_000,
+    });
+    world.azure.requests.clear();
+    const started = Date.now();
+
+    // Act
+    const coordinated = await coordinate();
+    const invocations = await drain();
+
+    // Assess: 8 endpoint targets and 8 zone items (the zones' registries tell a worker whose they are; Private DNS has
+    // no zones-by-network listing to match them up front) in batches of 3; the broken batch came back twice more,
+    // after the others had run
+    const batches = Math.ceil((2 * ZONES) / 3);
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started', items: 2 * ZONES, batches, batchSize: 3 });
+    expect(invocations).toBe(batches + (host.extensions.queues.maxDequeueCount - 1));
+    for (let index = 0; index < ZONES; index += 1) {
+      const records = zoneSnapshot(world.azure.state, zoneIdOf(index));
+      if (domainOf(index) === broken) expect(records['A *']).toBeUndefined();
+      else expect(records['A *']).toEqual([`10.40.0.${10 + index}`]);
+    }
+    const failures = world.reports.flatMap((report) => report.zones).filter((zone) => zone.outcome === 'failed');
+    expect(failures.map((zone) => zone.domain)).toEqual(Array(host.extensions.queues.maxDequeueCount).fill(broken));
+    expect(failures[0]?.error?.retryable).toBe(true);
+    expect(world.queues.messages(SWEEP_QUEUE.name)).toEqual([]);
+    const poison = world.queues.messages(SWEEP_QUEUE.poison);
+    expect(poison).toHaveLength(1);
+    expect(poison[0]).toContain(broken);
+    // Budget: the instance's limiter spaced every ARM request (SDK retries included) at 100 requests/s
+    const armRequests = world.azure.requests.entries.length;
+    expect(Date.now() - started).toBeGreaterThanOrEqual(
+      ((armRequests - 1) / (ARM_REQUESTS_PER_HOUR / 3600)) * 1000 - 5,
+    );
+  }, 60_000);
+
+  it('rejects a malformed message without a retry, so it never reaches the poison queue', async () => {
+    // Act
+    world.queues.writeOutput(SWEEP_QUEUE.name, ['{"not":"a batch"}']);
+    const invocations = await drain();
+
+    // Assess
+    expect(invocations).toBe(1);
+    expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+  });
+});
