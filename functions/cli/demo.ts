@@ -5,6 +5,12 @@ import { pathToFileURL } from 'node:url';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Webhook } from 'standardwebhooks';
 import { zoneSnapshot } from '../../local/azure/seed.ts';
+import {
+  awsUntouchedZones,
+  azureUntouchedZones,
+  gcpUntouchedZones,
+  type UntouchedZones,
+} from '../../local/brownfield-untouched.ts';
 import { CONFLUENT_SCENARIO, seedConfluentScenario } from '../../local/confluent/seed.ts';
 import { type LocalConfluent, startLocalConfluent } from '../../local/confluent/server.ts';
 import {
@@ -515,6 +521,21 @@ async function gcpPart(context: DemoContext, scenario: GcpScenario): Promise<voi
   checkWebhook(context, 7, 'updated');
 }
 
+/** Every zone of the three worlds that is not linkdns's is as seeded, byte for byte, and no write request named it. */
+function brownfieldPart(context: DemoContext, clouds: readonly UntouchedZones[]): void {
+  const { say } = context;
+  say.step("The brownfield around them: other teams' and Azure-managed zones");
+  for (const cloud of clouds) {
+    const changed = cloud.changed();
+    say.check(
+      changed.length === 0 && cloud.names.length > 0,
+      `${cloud.cloud}: ${cloud.names.join(', ')} exactly as seeded; no write request named them`,
+      () =>
+        `${cloud.cloud}: ${changed.length > 0 ? changed.join('; ') : 'no zone to watch (the brownfield was not seeded)'}`,
+    );
+  }
+}
+
 /** The environment a user would export for the CLI: the Cloud API key and secret, the local Confluent Cloud's URL. */
 function confluentEnvironment(confluent: LocalConfluent): Record<string, string> {
   return {
@@ -655,6 +676,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
         `${gcp.brownfield?.rules.length ?? 0} load-balancer and Google-APIs rules and a corporate zone`,
     );
     const context: DemoContext = { confluent, say, palette, webhooks, secret, warnings };
+    // As seeded, before anything runs: the zones that are not linkdns's, to compare with at the end.
+    const untouched = [awsUntouchedZones(aws), azureUntouchedZones(azure), gcpUntouchedZones(gcp)];
     options.onCloudsStarted?.({ aws, azure, gcp });
 
     await discoveryPart(context);
@@ -668,6 +691,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<number> {
     const gcpStarted = performance.now();
     await gcpPart(context, gcp);
     const gcpTime = elapsed(gcpStarted);
+    brownfieldPart(context, untouched);
 
     const route53 = aws.aws.requests.entries.filter((entry) => entry.service === 'route53').length;
     const ec2 = aws.aws.requests.entries.filter((entry) => entry.service === 'ec2').length;

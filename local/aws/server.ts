@@ -34,6 +34,8 @@ export interface LocalAwsService {
 export interface LoggedRequest {
   readonly service: string;
   readonly operation: string;
+  /** The request path: Route 53's REST paths name the hosted zone (`/2013-04-01/hostedzone/Z…/rrset`). */
+  readonly path: string;
   readonly status: number;
   readonly bytesIn: number;
   readonly bytesOut: number;
@@ -237,6 +239,7 @@ async function respond(
       requests.record({
         service: service.name,
         operation,
+        path: request.path,
         status: 0,
         bytesIn: Buffer.byteLength(request.body),
         bytesOut: 0,
@@ -246,6 +249,7 @@ async function respond(
     requests.record({
       service: service.name,
       operation,
+      path: request.path,
       status: response.status,
       bytesIn: Buffer.byteLength(request.body),
       bytesOut: Buffer.byteLength(response.body),

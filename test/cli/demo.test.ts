@@ -4,6 +4,8 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { runDemo } from '../../functions/cli/demo.ts';
 import { PLAIN } from '../../functions/cli/plan-output.ts';
+import { aRecords, putRecordSet } from '../../local/azure/seed.ts';
+import { azureZoneId } from '../../local/demo-scenario.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -82,8 +84,14 @@ describe('npm start (the demo)', () => {
     expect(gcpStep).toContain('✓ the same-named public zone (public-6ky22p) was never touched');
     expect(gcpStep).toContain('it reports the zone as updated');
     expect(out).toMatch(
-      /✓ demo passed: 30 checks in \d+(\.\d)? (ms|s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\), local Confluent 6 \(one discovery per function instance\); webhooks: 7 received, all verified\n$/,
+      /✓ demo passed: 33 checks in \d+(\.\d)? (ms|s) \(AWS steps .*, Azure step .*, Google step .*\); API calls: local AWS \d+ \(Route 53 \d+, EC2 \d+\), local Azure \d+, local Google \d+ \(Cloud DNS \d+, Compute \d+\), local Confluent 6 \(one discovery per function instance\); webhooks: 7 received, all verified\n$/,
     );
+    // the brownfield: other teams' and Azure-managed zones as seeded
+    expect(out).toContain(
+      '✓ Azure: privatelink.blob.core.windows.net, privatelink.vaultcore.azure.net, privatelink.database.windows.net exactly as seeded',
+    );
+    expect(out).toMatch(/✓ AWS: .*corp\.internal .* exactly as seeded; no write request named them/);
+    expect(out).toContain('✓ Google: corp-internal, public-6ky22p exactly as seeded; no write request named them');
     expect(out).not.toContain('✗');
   }, 60_000); // a child process on a shared machine: the 30 s bound above is the claim, not vitest's default 20 s
 
@@ -149,5 +157,31 @@ describe('npm start (the demo)', () => {
     expect(io.stdout()).not.toContain('✓ * with all three PSC IPs');
     expect(io.stdout()).not.toContain('demo passed');
     expect(io.stderr()).toContain('✗ demo failed: the forwarding-rule insert event: linkdns reports zone 6ky22p');
+  });
+
+  it('exits 1 naming the zone when an Azure-managed privatelink zone is not as seeded at the end', async () => {
+    // Prepare
+    const io = captured();
+
+    // Act: someone else's record lands in privatelink.blob.core.windows.net after the demo looked at it.
+    const code = await runDemo({
+      ...io.options,
+      onCloudsStarted: ({ azure }) =>
+        putRecordSet(
+          azure.azure.state,
+          azureZoneId('privatelink.blob.core.windows.net'),
+          'A',
+          'intruder',
+          aRecords(['10.20.1.66'], 10),
+        ),
+    });
+
+    // Assess
+    expect(code).toBe(1);
+    expect(io.stdout()).toContain('✓ AWS: ');
+    expect(io.stdout()).not.toContain('demo passed');
+    expect(io.stderr()).toContain(
+      '✗ demo failed: step 12: Azure: privatelink.blob.core.windows.net: its records or settings changed',
+    );
   });
 });
