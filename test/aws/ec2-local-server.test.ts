@@ -225,6 +225,112 @@ describe('local EC2: CreateVpcEndpoint', () => {
   });
 });
 
+describe('local EC2: what real accounts show (issue 11)', () => {
+  it('by default goes pending → available after creation and deleting → deleted after deletion, as AWS does', async () => {
+    // Prepare: no lifecycle options, a clock the test moves
+    let now = 2_000_000;
+    const { state, ec2 } = await localEc2({ now: () => now });
+    const { vpcId, subnets } = state.addVpcWithSubnets(['us-east-2a']);
+
+    // Act
+    const id = await createInterfaceEndpoint(ec2, {
+      vpcId,
+      serviceName: state.addEndpointService(),
+      subnetIds: [subnets[0]?.subnetId ?? ''],
+    });
+    const created = (await describeOne(ec2, id))?.State;
+    now += DEFAULT_LIFECYCLE.pendingMs;
+    const later = (await describeOne(ec2, id))?.State;
+    await ec2.send(new DeleteVpcEndpointsCommand({ VpcEndpointIds: [id] }));
+    const deleting = (await describeOne(ec2, id))?.State;
+    now += DEFAULT_LIFECYCLE.deletingMs;
+    const deleted = (await describeOne(ec2, id))?.State;
+
+    // Assess
+    expect([created, later, deleting, deleted]).toEqual(['pending', 'available', 'deleting', 'deleted']);
+    expect(DEFAULT_LIFECYCLE.pendingMs).toBeGreaterThan(0);
+  });
+
+  it("names an AWS service's Interface endpoint after the service, with its private DNS name; S3's with wildcards", async () => {
+    // Prepare: names per https://docs.aws.amazon.com/vpc/latest/privatelink/privatelink-access-aws-services.html and
+    // the S3 shapes of https://docs.aws.amazon.com/AmazonS3/latest/userguide/privatelink-interface-endpoints.html
+    const { state, ec2 } = await localEc2(IMMEDIATE_LIFECYCLE);
+    const { vpcId, subnets } = state.addVpcWithSubnets(['us-east-2a']);
+    const ssm = state.addEndpointService({ serviceName: 'com.amazonaws.us-east-2.ssm' });
+    const s3 = state.addEndpointService({ serviceName: 'com.amazonaws.us-east-2.s3', type: 'Interface' });
+    const subnetIds = [subnets[0]?.subnetId ?? ''];
+
+    // Act
+    const ssmEndpoint = await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpcId,
+        ServiceName: ssm,
+        VpcEndpointType: 'Interface',
+        SubnetIds: subnetIds,
+        PrivateDnsEnabled: true,
+      }),
+    );
+    const s3Id = await createInterfaceEndpoint(ec2, { vpcId, serviceName: s3, subnetIds });
+
+    // Assess
+    const ssmNames = (ssmEndpoint.VpcEndpoint?.DnsEntries ?? []).map((entry) => entry.DnsName).sort();
+    expect(ssmNames).toEqual([
+      'ssm.us-east-2.amazonaws.com',
+      expect.stringMatching(/^vpce-[0-9a-f]{17}-[a-z0-9]{8}-us-east-2a\.ssm\.us-east-2\.vpce\.amazonaws\.com$/),
+      expect.stringMatching(/^vpce-[0-9a-f]{17}-[a-z0-9]{8}\.ssm\.us-east-2\.vpce\.amazonaws\.com$/),
+    ]);
+    const s3Names = ((await describeOne(ec2, s3Id))?.DnsEntries ?? []).map((entry) => entry.DnsName).sort();
+    expect(s3Names).toEqual([
+      expect.stringMatching(/^\*\.vpce-[0-9a-f]{17}-[a-z0-9]{8}-us-east-2a\.s3\.us-east-2\.vpce\.amazonaws\.com$/),
+      expect.stringMatching(/^\*\.vpce-[0-9a-f]{17}-[a-z0-9]{8}\.s3\.us-east-2\.vpce\.amazonaws\.com$/),
+    ]);
+  });
+
+  it('accepts the documented DnsOptions and echoes them back', async () => {
+    // Prepare: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DnsOptionsSpecification.html
+    const { state, ec2 } = await localEc2(IMMEDIATE_LIFECYCLE);
+    const { vpcId, subnets } = state.addVpcWithSubnets(['us-east-2a']);
+
+    // Act
+    const created = await ec2.send(
+      new CreateVpcEndpointCommand({
+        VpcId: vpcId,
+        ServiceName: state.addEndpointService(),
+        VpcEndpointType: 'Interface',
+        SubnetIds: [subnets[0]?.subnetId ?? ''],
+        DnsOptions: { DnsRecordIpType: 'ipv4' },
+      }),
+    );
+
+    // Assess
+    expect(created.VpcEndpoint?.DnsOptions).toMatchObject({ DnsRecordIpType: 'ipv4' });
+    expect((await describeOne(ec2, created.VpcEndpoint?.VpcEndpointId ?? ''))?.DnsOptions).toMatchObject({
+      DnsRecordIpType: 'ipv4',
+    });
+  });
+
+  it('filters DescribeAvailabilityZones by the documented opt-in-status', async () => {
+    // Prepare: https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeAvailabilityZones.html (filters)
+    const { ec2 } = await localEc2();
+
+    // Act
+    const notRequired = await ec2.send(
+      new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'opt-in-status', Values: ['opt-in-not-required'] }] }),
+    );
+    const optedIn = await ec2.send(
+      new DescribeAvailabilityZonesCommand({ Filters: [{ Name: 'opt-in-status', Values: ['opted-in'] }] }),
+    );
+
+    // Assess
+    expect(notRequired.AvailabilityZones?.map((zone) => zone.ZoneName)).toEqual([
+      'us-east-2a',
+      'us-east-2b',
+      'us-east-2c',
+    ]);
+    expect(optedIn.AvailabilityZones).toEqual([]);
+  });
+});
+
 describe('local EC2: ModifyVpcEndpoint and DeleteVpcEndpoints', () => {
   it('moves the zonal names with the subnets when subnets are removed and added', async () => {
     // Prepare

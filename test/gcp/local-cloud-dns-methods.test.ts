@@ -192,3 +192,38 @@ describe('Cloud DNS v1 managedZones.patch and delete', () => {
     expect(gone.status).toBe(404);
   });
 });
+
+describe('Cloud DNS v1 changes.list', () => {
+  it("lists the zone's changes oldest first, newest first with sortOrder=descending, paged with maxResults", async () => {
+    // Prepare: https://cloud.google.com/dns/docs/reference/rest/v1/changes/list (what `gcloud dns record-sets
+    // changes list` calls)
+    await startWithZone();
+    for (const ip of ['10.0.0.1', '10.0.0.2']) {
+      await call('POST', `${zonePath}/changes`, {
+        additions: [{ name: `app${ip.at(-1)}.${apex}`, type: 'A', ttl: 60, rrdatas: [ip] }],
+      });
+    }
+
+    // Act
+    const ascending = await call('GET', `${zonePath}/changes`);
+    const descending = await call('GET', `${zonePath}/changes?sortOrder=descending&maxResults=1`);
+    const next = await call(
+      'GET',
+      `${zonePath}/changes?sortOrder=descending&maxResults=1&pageToken=${descending.body.nextPageToken}`,
+    );
+
+    // Assess
+    expect(ascending.status).toBe(200);
+    expect(ascending.body.kind).toBe('dns#changesListResponse');
+    const names = (body: Json) => body.changes.map((change: Json) => change.additions[0].name);
+    // Change 0 is the zone's creation (its SOA and NS), as Cloud DNS lists it.
+    expect(names(ascending.body)).toEqual([apex, `app1.${apex}`, `app2.${apex}`]);
+    expect(names(descending.body)).toEqual([`app2.${apex}`]);
+    expect(names(next.body)).toEqual([`app1.${apex}`]);
+    expect(next.body.nextPageToken).toBeDefined();
+    expect(ascending.body.changes[0]).toMatchObject({
+      kind: 'dns#change',
+      status: expect.stringMatching(/^(pending|done)$/),
+    });
+  });
+});
