@@ -5,6 +5,7 @@ import {
   ChangeTagsForResourceCommand,
   CreateHostedZoneCommand,
   GetChangeCommand,
+  GetHostedZoneCommand,
   type HostedZoneSummary,
   ListHostedZonesByVPCCommand,
   ListHostedZonesCommand,
@@ -27,6 +28,7 @@ import { type Changes, hasChanges } from '../core/plan.ts';
 import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZoneRef } from '../core/ports.ts';
 import { RequestLimiter } from '../request-limiter.ts';
 import { sleep } from '../waiting.ts';
+import type { ProfileZoneSource } from './route53-profiles.ts';
 import {
   type BatchLimits,
   changeBatches,
@@ -87,6 +89,12 @@ export interface Route53ZonesOptions {
   readonly zoneLookupTtlMs?: number;
   /** Clock for {@link Route53ZonesOptions.zoneLookupTtlMs}; injected by tests. @default Date.now */
   readonly nowMs?: () => number;
+  /**
+   * Zones a VPC sees through a Route 53 Profile, which `ListHostedZonesByVPC` does not show (`route53-profiles.ts`).
+   * They join the VPC's zones: found for its domains (the topology model then decides whether the VPC is the source),
+   * and never shadowed by a zone linkdns creates. Omitted: only direct associations count.
+   */
+  readonly profileZones?: ProfileZoneSource;
 }
 
 /** More than one private zone of one name is associated with one VPC (Route 53 itself prevents this). */
@@ -97,6 +105,15 @@ export class ChangeRejectedError extends LinkdnsError {}
 
 /** The zone is owned by an AWS service (e.g. Cloud Map): linkdns does not write to it. */
 export class ServiceOwnedZoneError extends LinkdnsError {}
+
+/**
+ * The VPC already resolves the domain through a zone linkdns may not manage (a Route 53 Profile's zone outside
+ * `managedZoneIds`): a zone created for the VPC would shadow it, so none is created.
+ */
+export class ShadowingZoneError extends LinkdnsError {}
+
+/** The Route 53 Profiles look-up failed: the VPC's zones are unknown, so its domains are left alone this run. */
+export class ProfileLookupError extends LinkdnsError {}
 
 interface VpcRef {
   readonly region: string;
@@ -149,15 +166,21 @@ export class Route53Zones implements RunScopedDnsProvider {
   ): Promise<ZoneRef | undefined> {
     const wanted = canonicalName(domain);
     const vpc = parseVpcRef(scope, this.options.region);
-    const found = (await this.privateZonesOf(vpc, wanted, options.signal)).filter((zone) =>
-      this.isManagedZoneId(zone.id),
-    );
+    const named = await this.privateZonesOf(vpc, wanted, options.signal);
+    const found = named.filter((zone) => this.isManagedZoneId(zone.id));
     if (found.length > 1) {
       throw new AmbiguousZoneError(
         `${found.length} private zones named ${wanted} are associated with ${vpc.id} (${found.map((zone) => zone.id).join(', ')})`,
       );
     }
     if (found[0] || !options.create) return found[0];
+    const [shadowed] = named;
+    if (shadowed) {
+      throw new ShadowingZoneError(
+        `${vpc.id} resolves ${wanted} through private zone ${shadowed.id}, which is not among the managed zones; ` +
+          'linkdns does not create a second zone that would shadow it',
+      );
+    }
     return this.createZone(wanted, vpc, options.extraNetworks ? (this.options.extraVpcs ?? []) : [], options.signal);
   }
 
@@ -364,6 +387,58 @@ export class Route53Zones implements RunScopedDnsProvider {
       zones.push(...(page.HostedZoneSummaries ?? []));
       token = page.NextToken;
     } while (token);
+    return [...zones, ...(await this.zonesThroughProfiles(vpc, zones, signal))];
+  }
+
+  /**
+   * The private zones `vpc` sees through its Route 53 Profile and not through a direct association, named by
+   * `GetHostedZone` (the Profiles API gives only the zone's ARN).
+   */
+  private async zonesThroughProfiles(
+    vpc: VpcRef,
+    direct: readonly HostedZoneSummary[],
+    signal?: AbortSignal,
+  ): Promise<HostedZoneSummary[]> {
+    const source = this.options.profileZones;
+    if (!source) return [];
+    // Route 53 Profiles is a service of its own with its own rate limits: retried, but not counted against Route 53's.
+    const ids = await withRetries('ListProfileAssociations', () => source.hostedZoneIdsSeenBy(vpc, signal), {
+      policy: this.retry,
+      signal,
+      ...(this.options.random ? { random: this.options.random } : {}),
+    }).catch((error: unknown) => {
+      if (signal?.aborted) throw error;
+      const cause = `${awsErrorCode(error) ?? (error as Error).name}: ${(error as Error).message}`;
+      throw new ProfileLookupError(
+        `Cannot tell which zones ${vpc.id} sees through a Route 53 Profile (${cause}). Grant ` +
+          'route53profiles:ListProfileAssociations and route53profiles:ListProfileResourceAssociations, or set ' +
+          'LINKDNS_ROUTE53_PROFILES=off and list those zones in LINKDNS_PROFILE_ZONE_IDS',
+        { cause: error, retryable: error instanceof TransientCloudError },
+      );
+    });
+    const known = new Set(direct.map((zone) => bareId(zone.HostedZoneId ?? '')));
+    const zones: HostedZoneSummary[] = [];
+    // A zone outside managedZoneIds is not readable (IAM grants GetHostedZone on the managed zones only) and not ours.
+    for (const id of ids.filter((zoneId) => !known.has(zoneId) && this.isManagedZoneId(zoneId))) {
+      const found = await this.call(
+        'GetHostedZone',
+        (abortSignal) => this.client.send(new GetHostedZoneCommand({ Id: id }), { abortSignal }),
+        signal,
+      ).catch((error: unknown) => {
+        // A zone removed since the Profile was read resolves nothing: skip it.
+        if (awsErrorCode(error) === 'NoSuchHostedZone') return undefined;
+        throw error;
+      });
+      if (found?.HostedZone?.Config?.PrivateZone) {
+        zones.push({ HostedZoneId: id, Name: found.HostedZone.Name ?? '', Owner: {} });
+      }
+    }
+    if (zones.length > 0) {
+      this.options.log?.debug?.('zones seen through a Route 53 Profile', {
+        vpc: vpc.id,
+        zones: zones.map((zone) => `${zone.HostedZoneId} ${decodeRoute53Name(zone.Name ?? '')}`),
+      });
+    }
     return zones;
   }
 

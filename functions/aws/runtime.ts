@@ -17,6 +17,12 @@ import { createNotifier, type NotifierDeps } from '../notify/notifier.ts';
 import { awsSecretResolver, type SecretResolver } from '../notify/secrets.ts';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { Ec2EndpointSource } from './ec2-endpoint-source.ts';
+import {
+  ConfiguredProfileZones,
+  combinedProfileZones,
+  type ProfileZoneSource,
+  Route53ProfilesApi,
+} from './route53-profiles.ts';
 import { Route53Zones } from './route53-zones.ts';
 import { publishRunMetrics } from './run-metrics.ts';
 import type { AwsSettings } from './settings.ts';
@@ -78,6 +84,7 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     requestsPerSecond: settings.LINKDNS_ROUTE53_RATE,
     managedZoneIds: settings.LINKDNS_MANAGED_ZONE_IDS,
     zoneLookupTtlMs: settings.LINKDNS_ZONE_LOOKUP_TTL_SECONDS * 1000,
+    ...profileZonesOption(settings, route53),
     ...options.route53Options,
   });
   const log = options.changeLog ?? changeLogOf(logger);
@@ -120,6 +127,28 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
     deps: { dns, endpoints, config, log, now: () => new Date() },
     runConfig,
   };
+}
+
+/**
+ * Where zones seen through Route 53 Profiles come from: the Profiles API (through the Route 53 client's request handler
+ * and credentials, so the same timeouts apply) and/or the configured zone ids per VPC.
+ */
+function profileZonesOption(settings: AwsSettings, route53: Route53Client): { profileZones?: ProfileZoneSource } {
+  const sources: ProfileZoneSource[] = [];
+  if (settings.LINKDNS_ROUTE53_PROFILES === 'api') {
+    sources.push(
+      new Route53ProfilesApi({
+        requestHandler: route53.config.requestHandler as ConstructorParameters<
+          typeof Route53ProfilesApi
+        >[0]['requestHandler'],
+        credentials: route53.config.credentials,
+        ...(settings.LINKDNS_AWS_ENDPOINT ? { endpoint: settings.LINKDNS_AWS_ENDPOINT } : {}),
+      }),
+    );
+  }
+  if (settings.LINKDNS_PROFILE_ZONE_IDS.size > 0)
+    sources.push(new ConfiguredProfileZones(settings.LINKDNS_PROFILE_ZONE_IDS));
+  return sources.length > 0 ? { profileZones: combinedProfileZones(sources) } : {};
 }
 
 /**

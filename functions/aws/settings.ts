@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../core/errors.ts';
+import { parseProfileZoneIds } from './profile-zone-ids.ts';
 
 /**
  * Settings the AWS functions read from their environment, once, at cold start. The CDK construct sets them
@@ -56,6 +57,24 @@ const settingsSchema = z
     LINKDNS_SPOKE_ACCOUNTS: commaList,
     /** When set, the only hosted zones linkdns reads or writes (IAM is scoped to them too). */
     LINKDNS_MANAGED_ZONE_IDS: commaList,
+    /**
+     * Route 53 Profiles: `api` asks the Profiles API which zones each VPC sees through its Profile
+     * (`route53profiles:ListProfileAssociations` / `ListProfileResourceAssociations`); `off` for accounts where the
+     * functions may not call it — then only LINKDNS_PROFILE_ZONE_IDS says so.
+     */
+    LINKDNS_ROUTE53_PROFILES: z.enum(['api', 'off']).default('api'),
+    /** Zones VPCs see through Profiles, from configuration: `vpc-1=Z1|Z2,vpc-2=Z3`. */
+    LINKDNS_PROFILE_ZONE_IDS: z
+      .string()
+      .default('')
+      .transform((value, context) => {
+        try {
+          return parseProfileZoneIds(value);
+        } catch (error) {
+          context.addIssue({ code: 'custom', message: (error as Error).message });
+          return z.NEVER;
+        }
+      }),
     /** Per-attempt timeouts of every AWS SDK call (functions/request-timeouts.ts). */
     LINKDNS_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().max(60_000).optional(),
     LINKDNS_REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().max(300_000).optional(),

@@ -80,6 +80,44 @@ export function findZonesStatement(): PolicyStatement {
   });
 }
 
+/** Why the Route 53 Profiles reads use wildcards. */
+export const PROFILES_LOOKUP_REASON =
+  'route53profiles:ListProfileAssociations has no resource-level permission; ListProfileResourceAssociations acts on ' +
+  'the Profile associated with the VPC, which may be shared from another account of the organisation (AWS RAM) and ' +
+  'is unknown at deploy time. Both only list: which zones a VPC sees through its Profile (ListHostedZonesByVPC does ' +
+  'not show them).';
+
+/**
+ * Finds the zones a VPC sees through a Route 53 Profile (`functions/aws/route53-profiles.ts`): the VPC's Profile
+ * association, then that Profile's hosted zones. Read-only; nothing is associated or changed.
+ */
+export function findProfileZonesStatements(stack: Stack): PolicyStatement[] {
+  const profiles = Arn.format(
+    {
+      service: 'route53profiles',
+      account: '*',
+      resource: 'profile',
+      resourceName: '*',
+      arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+    },
+    stack,
+  );
+  return [
+    new PolicyStatement({
+      sid: 'FindProfileAssociations',
+      effect: Effect.ALLOW,
+      actions: ['route53profiles:ListProfileAssociations'],
+      resources: ['*'],
+    }),
+    new PolicyStatement({
+      sid: 'FindProfileZones',
+      effect: Effect.ALLOW,
+      actions: ['route53profiles:ListProfileResourceAssociations'],
+      resources: [profiles],
+    }),
+  ];
+}
+
 /** Reads the records and the VPC associations of the managed zones. */
 export function readZonesStatement(zoneArns: readonly string[]): PolicyStatement {
   return new PolicyStatement({

@@ -14,6 +14,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { ParameterTier, StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import type { z } from 'zod';
+import { parseProfileZoneIds } from '../../functions/aws/profile-zone-ids.ts';
 import { type configSchema, type LinkdnsConfig, managedDomains, parseConfig } from '../../functions/core/config.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
@@ -27,8 +28,10 @@ import {
   createZonesStatements,
   decryptSecretsStatement,
   EC2_DESCRIBE_REASON,
+  findProfileZonesStatements,
   findZonesStatement,
   hostedZoneArns,
+  PROFILES_LOOKUP_REASON,
   readConfigurationStatement,
   readEndpointsStatement,
   readFunctionSecretsStatements,
@@ -102,6 +105,18 @@ export interface PrivateLinkDnsProps {
    * @default - `config.zones.create`, which defaults to false
    */
   readonly createZones?: boolean;
+  /**
+   * Ask the Route 53 Profiles API which zones each VPC sees through its Profile (`ListHostedZonesByVPC` does not show
+   * them): grants `route53profiles:ListProfileAssociations` and `ListProfileResourceAssociations`. `false` for accounts
+   * whose functions may not call it; list such zones in `profileZoneIds` instead.
+   * @default true
+   */
+  readonly route53ProfilesApi?: boolean;
+  /**
+   * Zones VPCs see through Route 53 Profiles, from configuration: VPC id (or `region:vpc-id`) → hosted zone IDs. They
+   * are found for those VPCs' domains and never shadowed by a zone linkdns creates.
+   */
+  readonly profileZoneIds?: Readonly<Record<string, readonly string[]>>;
   /**
    * VPCs to associate with the zones linkdns creates (hub or peered VPCs): `vpc-…` in the stack's region or
    * `<region>:vpc-…`. Merged into `config.zones.extraNetworks`.
@@ -236,6 +251,7 @@ export class PrivateLinkDns extends Construct {
   readonly repairFailuresAlarm: Alarm;
 
   private readonly zoneArns: string[];
+  private readonly route53ProfilesApi: boolean;
   private readonly recordNamePatterns: string[];
   private readonly secrets: FunctionSecrets;
 
@@ -275,6 +291,7 @@ export class PrivateLinkDns extends Construct {
       ]);
     }
     this.zoneArns = hostedZoneArns(stack, managedZoneIds);
+    this.route53ProfilesApi = props.route53ProfilesApi ?? true;
     const repairMode = props.repairMode ?? 'repair';
     const spokeAccounts = [...new Set(props.spokeAccounts ?? [])].sort();
     const spokeRoleName = props.spokeRoleName ?? DEFAULT_SPOKE_ROLE_NAME;
@@ -319,6 +336,8 @@ export class PrivateLinkDns extends Construct {
         // Changes with the configuration, so warm functions restart and re-read it after a deployment.
         LINKDNS_CONFIG_VERSION: createHash('sha256').update(configJson).digest('hex').slice(0, 16),
         ...(managedZoneIds.length > 0 ? { LINKDNS_MANAGED_ZONE_IDS: managedZoneIds.join(',') } : {}),
+        ...(props.route53ProfilesApi === false ? { LINKDNS_ROUTE53_PROFILES: 'off' } : {}),
+        ...profileZoneIdsEnvironment(props.profileZoneIds),
       },
     };
     this.endpointEvents = new LinkdnsFunction(this, 'EndpointEvents', {
@@ -479,7 +498,16 @@ export class PrivateLinkDns extends Construct {
   ): void {
     const stack = Stack.of(this);
     fn.addToRolePolicy(readEndpointsStatement(), findZonesStatement(), readZonesStatement(this.zoneArns));
-    acknowledgeWildcardResource(fn, '*', `${EC2_DESCRIBE_REASON} ${ZONE_LOOKUP_REASON}`);
+    if (this.route53ProfilesApi) {
+      const [associations, zones] = findProfileZonesStatements(stack);
+      fn.addToRolePolicy(...[associations, zones].filter((statement) => statement !== undefined));
+      acknowledgeWildcardResource(fn, zones?.resources[0] ?? '', PROFILES_LOOKUP_REASON);
+    }
+    acknowledgeWildcardResource(
+      fn,
+      '*',
+      `${EC2_DESCRIBE_REASON} ${ZONE_LOOKUP_REASON}${this.route53ProfilesApi ? ` ${PROFILES_LOOKUP_REASON}` : ''}`,
+    );
     if (access.write) {
       fn.addToRolePolicy(writeRecordsStatement(this.zoneArns, this.recordNamePatterns));
       if (access.createZones) fn.addToRolePolicy(...createZonesStatements(stack));
@@ -545,4 +573,18 @@ function mergeDeploymentOptions(props: PrivateLinkDnsProps): LinkdnsConfigInput 
     ...props.config,
     zones: { ...zones, create: props.createZones ?? zones.create ?? false, extraNetworks },
   };
+}
+
+/**
+ * `LINKDNS_PROFILE_ZONE_IDS` (`vpc-1=Z1|Z2,…`) from the construct's `profileZoneIds`, checked at synthesis.
+ * @throws Error naming the VPC or zone ID that is not one
+ */
+function profileZoneIdsEnvironment(zoneIdsByVpc: Readonly<Record<string, readonly string[]>> | undefined): {
+  LINKDNS_PROFILE_ZONE_IDS?: string;
+} {
+  const entries = Object.entries(zoneIdsByVpc ?? {}).filter(([, ids]) => ids.length > 0);
+  if (entries.length === 0) return {};
+  const value = entries.map(([vpc, ids]) => `${vpc}=${bareHostedZoneIds(ids).join('|')}`).join(',');
+  parseProfileZoneIds(value);
+  return { LINKDNS_PROFILE_ZONE_IDS: value };
 }

@@ -1,8 +1,10 @@
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { Route53Client } from '@aws-sdk/client-route-53';
+import { LocalAccounts } from './accounts.ts';
 import { ec2Service } from './ec2.ts';
 import { type LocalEc2Options, LocalEc2State } from './ec2-state.ts';
 import { Route53State, route53Service } from './route53.ts';
+import { Route53ProfilesState, route53ProfilesService } from './route53-profiles.ts';
 import { type FaultInjector, type RequestLog, startLocalAwsServer } from './server.ts';
 import { LocalSqsState, sqsService } from './sqs.ts';
 
@@ -13,6 +15,10 @@ export interface LocalAwsCloud {
   /** For the SDK clients' `endpoint` option, and `LINKDNS_AWS_ENDPOINT`. */
   readonly endpoint: string;
   readonly route53: Route53State;
+  /** Route 53 Profiles: Profiles, their VPC associations and hosted zones (seed them here). */
+  readonly profiles: Route53ProfilesState;
+  /** Access key id → account: requests act as the account of the key they are signed with. */
+  readonly accounts: LocalAccounts;
   readonly ec2: LocalEc2State;
   /** A minimal SQS (JSON protocol) for the repair's fan-out queue. */
   readonly sqs: LocalSqsState;
@@ -32,13 +38,15 @@ export interface LocalAwsCloud {
  * aws.route53.createZone({ name: 'pr1jy6.us-east-2.aws.confluent.cloud', private: true, vpcs: [{ region: 'us-east-2', id: vpcId }] });
  */
 export async function startLocalAws(options: LocalEc2Options & { port?: number } = {}): Promise<LocalAwsCloud> {
-  const route53 = new Route53State();
+  const accounts = new LocalAccounts();
+  const route53 = new Route53State(accounts);
+  const profiles = new Route53ProfilesState(accounts);
   const ec2 = new LocalEc2State(options);
   // Route 53 checks the VPCs it is given against the local EC2 (one region here; VPCs of other regions pass).
   route53.vpcExists = (vpc) => vpc.region !== ec2.region || ec2.hasVpc(vpc.id);
   const sqs = new LocalSqsState();
   const server = await startLocalAwsServer(
-    [route53Service(route53), ec2Service(ec2), sqsService(sqs)],
+    [route53Service(route53), route53ProfilesService(profiles), ec2Service(ec2), sqsService(sqs)],
     options.port ?? 0,
   );
   sqs.setEndpoint(server.endpoint);
@@ -50,6 +58,8 @@ export async function startLocalAws(options: LocalEc2Options & { port?: number }
   return {
     endpoint: server.endpoint,
     route53,
+    profiles,
+    accounts,
     ec2,
     sqs,
     requests: server.requests,

@@ -1,3 +1,4 @@
+import { LocalAccounts } from './accounts.ts';
 import { compareAscii, formatDnsName, isInZone, parseDnsName, reversedLabelKey } from './route53-names.ts';
 
 /**
@@ -109,9 +110,19 @@ export class Route53State {
    * AWS answers it from its EC2. Unset (a bare Route 53), every well-formed VPC id is taken to exist.
    */
   vpcExists?: (vpc: Vpc) => boolean;
-  readonly accountId = '111122223333';
+  /** Which account a request acts as (the access key it is signed with). */
+  readonly accounts: LocalAccounts;
   private sequence = 0;
   private readonly callerReferences = new Set<string>();
+
+  constructor(accounts: LocalAccounts = new LocalAccounts()) {
+    this.accounts = accounts;
+  }
+
+  /** The account zones are created in unless another is named. */
+  get accountId(): string {
+    return this.accounts.defaultAccount;
+  }
 
   /**
    * Creates a zone with its SOA and NS records, as `CreateHostedZone` does.

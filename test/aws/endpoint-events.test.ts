@@ -41,11 +41,13 @@ describe('endpoint events handler', () => {
     const azName = h.aws.ec2.availabilityZones.find((zone) => zone.id === 'use2-az1')?.name as string;
     expect(lines[1]).toContain(`-${azName}.vpce-svc-`);
     // A cold function: the event's VPC is listed once (the endpoint is found in that listing), its subnets read once
-    // for the AZ ids, its zones looked up once; then read, write, and the verifying re-read.
+    // for the AZ ids, its zones looked up once (directly associated, and through a Route 53 Profile: none here); then
+    // read, write, and the verifying re-read.
     expect(h.aws.requests.byOperation()).toEqual({
       DescribeVpcEndpoints: 1,
       DescribeSubnets: 1,
       ListHostedZonesByVPC: 1,
+      ListProfileAssociations: 1,
       ListResourceRecordSets: 2,
       ChangeResourceRecordSets: 1,
     });

@@ -21,11 +21,13 @@ describe('endpoint event cost', () => {
     expect(costs.modify).toEqual({ DescribeVpcEndpoints: 2, ListResourceRecordSets: 2, ChangeResourceRecordSets: 1 });
     expect(costs.delete).toEqual({ DescribeVpcEndpoints: 2, ListResourceRecordSets: 2, ChangeResourceRecordSets: 1 });
     for (const calls of [costs.create, costs.modify, costs.delete]) expect(totalCalls(calls)).toBeLessThanOrEqual(5);
-    // A cold instance learns the AZ ids and looks the zone up once: two calls more than a warm one.
+    // A cold instance learns the AZ ids and looks the zone up once (direct associations and the VPC's Route 53
+    // Profile): three calls more than a warm one.
     expect(costs.coldCreate).toEqual({
       DescribeVpcEndpoints: 1,
       DescribeSubnets: 1,
       ListHostedZonesByVPC: 1,
+      ListProfileAssociations: 1,
       ListResourceRecordSets: 2,
       ChangeResourceRecordSets: 1,
     });

@@ -93,6 +93,8 @@ export function addSite(
 export interface RuntimeOptions {
   readonly mode?: 'repair' | 'detect-only';
   readonly createZones?: boolean;
+  /** `zones.sources`: domain → the network whose endpoints decide the zone's records. */
+  readonly sources?: Readonly<Record<string, string>>;
   readonly writerRoleArns?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -140,7 +142,7 @@ function repairConfig(networks: readonly Network[], options: RuntimeOptions): Li
   return parseConfig({
     owner: OWNER,
     mappings: networks.map((network) => ({ service: network.service, domain: network.domain })),
-    zones: { create: options.createZones ?? false, extraNetworks: [] },
+    zones: { create: options.createZones ?? false, extraNetworks: [], sources: options.sources ?? {} },
     notifications: [
       {
         name: 'oncall',

@@ -73,13 +73,14 @@ describe('scheduled repair on the local AWS', () => {
       [['typo.example.com'], wildcard?.values],
     ]);
     expect(harness.aws.route53.recordSet(site.zoneId, `*.${DOMAIN}`, 'CNAME')?.values).toEqual(wildcard?.values);
-    // Endpoints listed once, the zone list, one read (shared by discovery and planning), one zone look-up, one
-    // compare-and-swap batch, one verifying re-read.
+    // Endpoints listed once, the zone list, one read (shared by discovery and planning), one zone look-up (direct
+    // associations and the VPC's Route 53 Profile), one compare-and-swap batch, one verifying re-read.
     expect(harness.aws.requests.byOperation()).toEqual({
       DescribeVpcEndpoints: 1,
       ListHostedZones: 1,
       ListResourceRecordSets: 2,
       ListHostedZonesByVPC: 1,
+      ListProfileAssociations: 1,
       ChangeResourceRecordSets: 1,
     });
     expect(takeMetrics(setup.metrics)).toMatchObject({

@@ -32,7 +32,13 @@ const FUNCTIONS = ['EndpointEvents', 'ZoneEvents', 'ScheduledRepair', 'RepairWor
 const ROLE_PREFIX = (fn: string) => `Linkdns${fn}Role`;
 
 /** Statements that may use `Resource: "*"`: the actions without resource-level permissions. */
-const STAR_SIDS = new Set(['ReadVpcEndpoints', 'FindPrivateZones', 'CreatePrivateZones']);
+const STAR_SIDS = new Set([
+  'ReadVpcEndpoints',
+  'FindPrivateZones',
+  'CreatePrivateZones',
+  'FindProfileAssociations',
+  'FindProfileZones',
+]);
 
 function deploy(props: Partial<PrivateLinkDnsProps> = {}, extra?: (stack: Stack) => void): Synthesized {
   return synthesize((app) => {
@@ -257,6 +263,8 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
       '(logs:CreateLogStream,logs:PutLogEvents)',
       '(sqs:SendMessage,sqs:GetQueueAttributes,sqs:GetQueueUrl)',
       'FindPrivateZones',
+      'FindProfileAssociations',
+      'FindProfileZones',
       'ReadConfiguration',
       'ReadFunctionSecrets',
       'ReadManagedZones',
@@ -294,6 +302,16 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
         'ec2:DescribeVpcs',
         'route53:ListHostedZones',
         'route53:ListHostedZonesByVPC',
+      ]);
+      // Route 53 Profiles: two list calls, nothing that associates or changes; the zones list only on Profiles.
+      expect(actionsOf(statement(template, fn, 'FindProfileAssociations'))).toEqual([
+        'route53profiles:ListProfileAssociations',
+      ]);
+      expect(actionsOf(statement(template, fn, 'FindProfileZones'))).toEqual([
+        'route53profiles:ListProfileResourceAssociations',
+      ]);
+      expect(resourcesOf(statement(template, fn, 'FindProfileZones'))).toEqual([
+        'arn:<AWS::Partition>:route53profiles:us-east-2:*:profile/*',
       ]);
       expect(statements.every((candidate) => candidate.Effect === 'Allow')).toBe(true);
     },
@@ -382,6 +400,36 @@ describe('PrivateLinkDns variants', () => {
       expect(sidsOf(template, 'EndpointEvents')).toContain('WriteManagedRecords');
       template.hasResourceProperties('AWS::Lambda::Function', {
         Environment: { Variables: Match.objectLike({ LINKDNS_REPAIR_MODE: 'detect-only' }) },
+      });
+      expect(synth.violations).toEqual([]);
+    } finally {
+      synth.dispose();
+    }
+  });
+
+  it('without the Route 53 Profiles API, grants no route53profiles action and passes the configured Profile zones', () => {
+    // Prepare
+    const synth = deploy({
+      managedZoneIds: [ZONE_ID],
+      route53ProfilesApi: false,
+      profileZoneIds: { 'vpc-0spoke': [`/hostedzone/${ZONE_ID}`] },
+    });
+    try {
+      // Act
+      const template = synth.template(synth.stacks[0] as Stack);
+      // Assess
+      for (const fn of FUNCTIONS) {
+        expect(sidsOf(template, fn)).not.toContain('FindProfileAssociations');
+        expect(sidsOf(template, fn)).not.toContain('FindProfileZones');
+      }
+      expect(JSON.stringify(template.toJSON())).not.toContain('route53profiles:');
+      template.hasResourceProperties('AWS::Lambda::Function', {
+        Environment: {
+          Variables: Match.objectLike({
+            LINKDNS_ROUTE53_PROFILES: 'off',
+            LINKDNS_PROFILE_ZONE_IDS: `vpc-0spoke=${ZONE_ID}`,
+          }),
+        },
       });
       expect(synth.violations).toEqual([]);
     } finally {
@@ -590,6 +638,18 @@ describe('PrivateLinkDns refuses configurations that cannot work', () => {
     } finally {
       synth.dispose();
     }
+  });
+
+  it('refuses profileZoneIds that are not VPC ids and hosted zone IDs, naming them', () => {
+    const stack = new Stack(undefined, 'Test', { env: ENV });
+    expect(
+      () =>
+        new PrivateLinkDns(stack, 'Linkdns', {
+          config: CONFIG,
+          managedZoneIds: [ZONE_ID],
+          profileZoneIds: { 'subnet-0abc': [ZONE_ID] },
+        }),
+    ).toThrow(/subnet-0abc/);
   });
 
   it('refuses something that is not a hosted zone ID', () => {
