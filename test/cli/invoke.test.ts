@@ -133,7 +133,7 @@ describe('linkdns invoke --local, AWS samples', () => {
     expect(result.stdout).toContain(`Zone ${AWS_DOMAIN} after the run`);
     expect(result.stdout).toMatch(new RegExp(`\\*\\.use2-az2\\.${AWS_DOMAIN.replaceAll('.', '\\.')} +CNAME +60 `));
     expect(result.stderr).toContain('local AWS: seeded endpoint vpce-0f1e2d3c4b5a69788 (3 AZs)');
-    expect(result.stderr).toMatch(/the handler made 6 API calls \(.*ChangeResourceRecordSets 1\)/);
+    expect(result.stderr).toMatch(/the handler made 7 API calls \(.*ChangeResourceRecordSets 1\)/);
   });
 
   it('shows the plan and writes nothing with --dry-run', async () => {
