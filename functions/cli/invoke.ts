@@ -40,8 +40,11 @@ export type EventRoute =
 /** The AWS Lambda handlers, by the name of their module in functions/aws/handlers/. */
 export type AwsHandlerName = 'endpoint-events' | 'zone-events' | 'scheduled-repair';
 
-/** The Google Cloud Functions, by their entry-point names (functions/gcp/settings.ts GCP_FUNCTION_NAMES). */
-export type GcpHandlerName = keyof GcpHandlers;
+/**
+ * The Google Cloud Functions an event file can be run through, by their entry-point names (functions/gcp/settings.ts
+ * GCP_FUNCTION_NAMES); not the sweep's coordinator and worker, which need a topic.
+ */
+export type GcpHandlerName = Exclude<keyof GcpHandlers, 'repairCoordinator' | 'repairWorker'>;
 
 /** An Event Grid event and the Azure Function that takes it. */
 export interface AzureInvocation {

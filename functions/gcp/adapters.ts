@@ -1,6 +1,7 @@
 import type { LinkdnsConfig } from '../core/config.ts';
 import { endpointSelector } from '../core/endpoint-selection.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import { RequestLimiter } from '../request-limiter.ts';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { CloudDnsZones } from './cloud-dns-zones.ts';
 import { ForwardingRuleSource } from './forwarding-rule-source.ts';
@@ -11,6 +12,7 @@ import {
   GoogleApiClient,
   type GoogleRetryPolicy,
 } from './google-api.ts';
+import { PubSubTopic } from './pubsub-topic.ts';
 import type { GcpSettings } from './settings.ts';
 
 export interface GcpAdapterOptions {
@@ -34,12 +36,18 @@ export function createGcpAdapters(
   settings: GcpSettings,
   tokens: AccessTokenSource,
   options: GcpAdapterOptions = {},
-): { endpoints: ForwardingRuleSource; dns: CloudDnsZones; client: GoogleApiClient } {
+): { endpoints: ForwardingRuleSource; dns: CloudDnsZones; client: GoogleApiClient; sweepTopic?: PubSubTopic } {
   const log = options.log ? { log: options.log } : {};
   const client = new GoogleApiClient({
     transport: fetchTransport(tokens, fetch, options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
-    roots: settings.apiRoot ? { dns: settings.apiRoot, compute: settings.apiRoot } : GOOGLE_API_ROOTS,
+    roots: settings.apiRoot
+      ? { dns: settings.apiRoot, compute: settings.apiRoot, pubsub: settings.apiRoot }
+      : GOOGLE_API_ROOTS,
     ...(options.retry ? { retry: options.retry } : {}),
+    // One limiter per instance for every Google API call: the unit of the deployment's Cloud DNS budget.
+    ...(settings.requestsPerMinute
+      ? { limiter: new RequestLimiter({ requestsPerSecond: settings.requestsPerMinute / 60, burst: 1 }) }
+      : {}),
     ...log,
   });
   const endpoints = new ForwardingRuleSource({
@@ -57,5 +65,10 @@ export function createGcpAdapters(
     ...(options.pollIntervalMs === undefined ? {} : { pollIntervalMs: options.pollIntervalMs }),
     ...log,
   });
-  return { endpoints, dns, client };
+  return {
+    endpoints,
+    dns,
+    client,
+    ...(settings.sweepTopic ? { sweepTopic: new PubSubTopic(client, settings.sweepTopic) } : {}),
+  };
 }

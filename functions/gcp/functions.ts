@@ -1,6 +1,7 @@
 import { type CloudEvent, cloudEvent } from '@google-cloud/functions-framework';
 import { GoogleAuth } from 'google-auth-library';
 import { confluentRunConfig } from '../confluent/run-config.ts';
+import type { SweepStarted } from '../invocation.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { createGcpAdapters } from './adapters.ts';
@@ -9,7 +10,7 @@ import { createGcpHandlers, type GcpHandlerResult, structuredLog } from './handl
 import { GCP_FUNCTION_NAMES, readGcpSettings } from './settings.ts';
 
 /**
- * The Cloud Functions (2nd gen) entry points: three CloudEvent functions over one set of adapters, configured once
+ * The Cloud Functions (2nd gen) entry points: four CloudEvent functions over one set of adapters, configured once
  * from the environment at module load. A missing or invalid variable fails the instance start with every problem
  * listed. Deploy each with `--entry-point` set to its name (infra/gcp/README.md).
  */
@@ -26,21 +27,32 @@ const runConfig = confluentRunConfig(settings.config, {
   log,
 });
 
-const { endpoints, dns } = createGcpAdapters(settings, tokens, { log, currentConfig: runConfig.current });
+const { endpoints, dns, sweepTopic } = createGcpAdapters(settings, tokens, { log, currentConfig: runConfig.current });
 
 // Secrets reach the function as environment variables (`--set-secrets` from Secret Manager) and are read through
 // `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
 const notifier = createNotifier(settings.config.notifications, { secrets: envSecretResolver(process.env), log });
 
-export const handlers = createGcpHandlers({ endpoints, dns, settings, notifier, log, runConfig });
+export const handlers = createGcpHandlers({
+  endpoints,
+  dns,
+  settings,
+  notifier,
+  log,
+  runConfig,
+  ...(sweepTopic ? { sweepTopic } : {}),
+});
 
 // The framework answers 2xx when the handler resolves and 500 when it rejects; Eventarc redelivers only the latter
 // (with retries enabled), which is what linkdns wants for retryable errors and only for those.
-const register = (name: string, handler: (event: unknown) => Promise<GcpHandlerResult>) =>
+const register = (name: string, handler: (event: unknown) => Promise<GcpHandlerResult | SweepStarted>) =>
   cloudEvent(name, async (event: CloudEvent<unknown>) => {
     await handler(event);
   });
 
 register(GCP_FUNCTION_NAMES.endpointEvents, handlers.forwardingRuleEvents);
 register(GCP_FUNCTION_NAMES.zoneEvents, handlers.cloudDnsRecordEvents);
-register(GCP_FUNCTION_NAMES.scheduledRepair, handlers.scheduledRepair);
+// With a sweep topic (deploy-gcp.sh sets one) the schedule runs the coordinator and workers take the batches from the
+// topic (`--retry`, dead-letter topic on the trigger's subscription); without one, the whole repair in one invocation.
+register(GCP_FUNCTION_NAMES.scheduledRepair, sweepTopic ? handlers.repairCoordinator : handlers.scheduledRepair);
+register(GCP_FUNCTION_NAMES.repairWorker, handlers.repairWorker);

@@ -1,5 +1,6 @@
 import { LinkdnsError, TransientCloudError } from '../core/errors.ts';
 import type { ChangeLog } from '../core/ports.ts';
+import type { RequestLimiter } from '../request-limiter.ts';
 import { DEFAULT_REQUEST_TIMEOUTS, type RequestTimeouts } from '../request-timeouts.ts';
 import { parseRetryAfter, sleep } from '../waiting.ts';
 
@@ -25,13 +26,15 @@ export interface AccessTokenSource {
   getAccessToken(): Promise<string | null | undefined>;
 }
 
-/** Production API roots; a local cloud replaces both with its own base URL. */
+/** Production API roots; a local cloud replaces them with its own base URL. */
 export const GOOGLE_API_ROOTS = {
   dns: 'https://dns.googleapis.com',
   compute: 'https://compute.googleapis.com',
+  pubsub: 'https://pubsub.googleapis.com',
 } as const;
 
-export type GoogleApiRoots = { readonly dns: string; readonly compute: string };
+/** `pubsub` only for the repair coordinator, which publishes the sweep (default: Google's). */
+export type GoogleApiRoots = { readonly dns: string; readonly compute: string; readonly pubsub?: string };
 
 /** The scope linkdns asks tokens for (Cloud DNS read-write and Compute read are both inside it). */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
@@ -161,6 +164,12 @@ export interface GoogleApiClientOptions {
   readonly log?: ChangeLog;
   /** Jitter source; injected by tests. */
   readonly random?: () => number;
+  /**
+   * The instance's request budget: every attempt of every call waits for a token first (retries included), so an
+   * instance never sends more than its share of the Cloud DNS quota (deploy-gcp.sh sets the rate). Compute and Pub/Sub
+   * calls spend tokens too, which keeps the bound conservative.
+   */
+  readonly limiter?: RequestLimiter;
 }
 
 /**
@@ -175,6 +184,7 @@ export class GoogleApiClient {
   readonly #policy: GoogleRetryPolicy;
   readonly #log: ChangeLog | undefined;
   readonly #random: () => number;
+  readonly #limiter: RequestLimiter | undefined;
 
   constructor(options: GoogleApiClientOptions) {
     this.#transport = options.transport;
@@ -182,6 +192,7 @@ export class GoogleApiClient {
     this.#policy = { ...DEFAULT_GOOGLE_RETRY, ...options.retry };
     this.#log = options.log;
     this.#random = options.random ?? Math.random;
+    this.#limiter = options.limiter;
   }
 
   /**
@@ -192,6 +203,7 @@ export class GoogleApiClient {
   async call<T>(operation: string, method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
     for (let attempt = 1; ; attempt += 1) {
       signal?.throwIfAborted();
+      await this.#limiter?.acquire(signal);
       let error: GoogleApiError;
       try {
         const response = await this.#transport.request(method, url, body, signal);

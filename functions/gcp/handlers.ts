@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
-import { InvalidInputError } from '../core/errors.ts';
+import { ConfigError, InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
 import {
   type ReconcileDeps,
@@ -12,9 +12,17 @@ import {
   zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { type InvocationResult, ignored, reconcileDepsOf, reconciled, settleInvocation } from '../invocation.ts';
+import { decodeSweepMessage, runSweepBatch, sweepMessages, zonesPerInvocation } from '../core/sweep.ts';
+import {
+  type InvocationResult,
+  ignored,
+  reconcileDepsOf,
+  reconciled,
+  type SweepStarted,
+  settleInvocation,
+} from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
-import type { GcpSettings } from './settings.ts';
+import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
 
 /** What a handler did with its event. Retryable failures are thrown instead, so Eventarc redelivers. */
 export type GcpHandlerResult = InvocationResult;
@@ -23,7 +31,11 @@ export interface GcpHandlerDeps {
   readonly endpoints: EndpointSource;
   readonly dns: DnsProvider;
   readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'> &
-    Partial<Pick<GcpSettings, 'projectIds'>>;
+    Partial<Pick<GcpSettings, 'projectIds' | 'requestsPerMinute' | 'invocationShare' | 'sweepBatchZones'>>;
+  /** Where the coordinator publishes the sweep (a {@link PubSubTopic}). */
+  readonly sweepTopic?: {
+    publish(bodies: readonly string[], attributes?: Record<string, string>, signal?: AbortSignal): Promise<unknown>;
+  };
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
@@ -40,11 +52,29 @@ export interface GcpHandlers {
   forwardingRuleEvents(event: unknown): Promise<GcpHandlerResult>;
   /** Eventarc audit-log trigger on `dns.googleapis.com` `dns.changes.create`: repairs a zone someone edited. */
   cloudDnsRecordEvents(event: unknown): Promise<GcpHandlerResult>;
-  /** Cloud Scheduler → Pub/Sub → Eventarc: the scheduled drift repair. */
+  /** Cloud Scheduler → Pub/Sub → Eventarc: the whole drift repair in one invocation (no sweep topic configured). */
   scheduledRepair(event: unknown): Promise<GcpHandlerResult>;
+  /** Cloud Scheduler → Pub/Sub → Eventarc: lists what to check and publishes it to the sweep topic in batches. */
+  repairCoordinator(event: unknown): Promise<GcpHandlerResult | SweepStarted>;
+  /** Eventarc Pub/Sub trigger on the sweep topic: reconciles one batch; a throw is a nack (retry, then dead letter). */
+  repairWorker(event: unknown): Promise<GcpHandlerResult>;
 }
 
 const scheduleEvent = z.looseObject({ id: z.string().min(1), type: z.string().min(1) });
+
+/**
+ * The CloudEvent Eventarc delivers for a Pub/Sub message (`google.cloud.pubsub.topic.v1.messagePublished`): `data` is
+ * the push body, `{ message: { data (base64), attributes, messageId, publishTime }, subscription }`
+ * (https://cloud.google.com/eventarc/docs/cloudevents, Pub/Sub "Receive messages using push").
+ */
+const messagePublishedEvent = z.looseObject({
+  id: z.string().min(1),
+  type: z.literal('google.cloud.pubsub.topic.v1.messagePublished'),
+  data: z.looseObject({
+    message: z.looseObject({ data: z.base64(), messageId: z.string().optional() }),
+    deliveryAttempt: z.number().int().optional(),
+  }),
+});
 
 /**
  * The three Cloud Functions as plain async functions over injected adapters, so tests drive them with the real HTTP
@@ -103,23 +133,89 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           await repairAll(trigger, reconcile, { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly }),
         );
       }),
+
+    repairCoordinator: (raw) =>
+      settle<GcpHandlerResult | SweepStarted>(deps, 'schedule', async (reconcile, signal) => {
+        const topic = deps.sweepTopic;
+        if (!topic) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
+        const parsed = scheduleEvent.safeParse(raw);
+        if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
+        const batchSize = sweepBatchSize(deps.settings);
+        const { plan, bodies } = await sweepMessages(reconcile, batchSize, signal);
+        await topic.publish(bodies, { linkdnsSweep: '1' }, signal);
+        return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+      }),
+
+    repairWorker: (raw) =>
+      settle(
+        deps,
+        'schedule',
+        async (reconcile, signal, startZonesBefore) => {
+          const parsed = messagePublishedEvent.safeParse(raw);
+          if (!parsed.success) throw new InvalidInputError(`Malformed Pub/Sub CloudEvent: ${parsed.error.message}`);
+          const { message, deliveryAttempt } = parsed.data.data;
+          const items = decodeSweepMessage(Buffer.from(message.data, 'base64').toString('utf8'));
+          const trigger = triggerOf(
+            'schedule',
+            `sweep-${message.messageId ?? parsed.data.id}`,
+            `scheduled repair, batch of ${items.length} (delivery ${deliveryAttempt ?? 1})`,
+          );
+          return reconciled(
+            await runSweepBatch(trigger, items, reconcile, {
+              signal,
+              startZonesBefore,
+              dryRun: deps.settings.repairDetectOnly,
+            }),
+          );
+        },
+        {
+          retryUnchecked: true,
+          startZonesWithinMs: (deps.settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000,
+        },
+      ),
   };
 }
 
-/** Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown. */
-async function settle(
+/**
+ * Zones per sweep message: the setting, else what one worker checks within its share of the function timeout at the
+ * instance's request rate (1 request/s when no limit is set).
+ */
+export function sweepBatchSize(settings: GcpHandlerDeps['settings']): number {
+  return (
+    settings.sweepBatchZones ??
+    zonesPerInvocation({
+      timeoutSeconds: FUNCTION_TIMEOUT_SECONDS,
+      share: settings.invocationShare ?? 0.5,
+      requestsPerSecond: (settings.requestsPerMinute ?? 60) / 60,
+    })
+  );
+}
+
+/**
+ * Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown.
+ * `startZonesWithinMs` bounds when zones may still be started (a sweep batch: its share of the timeout).
+ */
+async function settle<Result extends GcpHandlerResult | SweepStarted = GcpHandlerResult>(
   deps: GcpHandlerDeps,
   kind: Trigger['kind'],
-  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<GcpHandlerResult>,
-): Promise<GcpHandlerResult> {
+  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,
+  options: { readonly retryUnchecked?: boolean; readonly startZonesWithinMs?: number } = {},
+): Promise<GcpHandlerResult | Result> {
   const budgetMs = deps.timeoutMs ?? 240_000;
   const signal = AbortSignal.timeout(budgetMs);
   const log = deps.log ?? structuredLog();
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
   // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
-  const startZonesBefore = zoneStartCutoff(reconcile.now(), budgetMs);
-  return settleInvocation({ log, notifier: deps.notifier, signal }, () =>
-    invocationWithDiscovery(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, startZonesBefore)),
+  const startZonesBefore =
+    options.startZonesWithinMs === undefined
+      ? zoneStartCutoff(reconcile.now(), budgetMs)
+      : new Date(reconcile.now().getTime() + Math.min(options.startZonesWithinMs, budgetMs));
+  return settleInvocation<Result>(
+    { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
+    () =>
+      invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) =>
+        work(run, signal, startZonesBefore),
+      ),
   );
 }
 

@@ -8,9 +8,14 @@ export const GCP_FUNCTION_NAMES = {
   endpointEvents: 'forwardingRuleEvents',
   /** Eventarc, Cloud Audit Logs: `dns.googleapis.com` `dns.changes.create` in the managed zones. */
   zoneEvents: 'cloudDnsRecordEvents',
-  /** Cloud Scheduler → Pub/Sub → Eventarc: scheduled drift repair. */
+  /** Cloud Scheduler → Pub/Sub → Eventarc: the scheduled repair's coordinator (publishes the sweep). */
   scheduledRepair: 'scheduledRepair',
+  /** Pub/Sub (`google.cloud.pubsub.topic.v1.messagePublished`) on the sweep topic: one batch per message. */
+  repairWorker: 'repairWorker',
 } as const;
+
+/** Cloud Functions timeout the deployment sets (`--timeout=300s` in deploy-gcp.sh; a test keeps both equal). */
+export const FUNCTION_TIMEOUT_SECONDS = 300;
 
 /** Environment variables the functions read. Secrets for notifications are further variables named in `LINKDNS_CONFIG`. */
 export const GCP_ENVIRONMENT = {
@@ -34,6 +39,17 @@ export const GCP_ENVIRONMENT = {
    * map covers those that do not.
    */
   projectNumbers: 'LINKDNS_GCP_PROJECT_NUMBERS',
+  /** Topic id of the repair's sweep in the functions' project; unset: the schedule runs the whole repair itself. */
+  sweepTopic: 'LINKDNS_SWEEP_TOPIC',
+  /**
+   * Google API requests per minute each instance may send (a token bucket in the API client). deploy-gcp.sh sets it so
+   * that all functions' instances together stay within the deployment's share of the Cloud DNS quota; unset: no limit.
+   */
+  requestsPerMinute: 'LINKDNS_GCP_REQUESTS_PER_MINUTE',
+  /** Share of the function timeout one sweep batch is sized for and may start zones in. Default 0.5. */
+  invocationShare: 'LINKDNS_INVOCATION_SHARE',
+  /** Zones per sweep message; default: what one worker checks within the share at its request rate. */
+  sweepBatchZones: 'LINKDNS_SWEEP_BATCH_ZONES',
   /** Local cloud only: `http://127.0.0.1:PORT` replaces the Google API hosts (and a static token the credentials). */
   apiRoot: 'LINKDNS_GCP_API_ROOT',
 } as const;
@@ -48,6 +64,12 @@ export interface GcpSettings {
   readonly repairDetectOnly: boolean;
   /** Project number → project id (`LINKDNS_GCP_PROJECT_NUMBERS`). */
   readonly projectIds: ReadonlyMap<string, string>;
+  /** `projects/{project}/topics/{sweep topic}`; undefined: no fan-out. */
+  readonly sweepTopic: string | undefined;
+  /** Per-instance Google API rate; undefined: no client-side limit. */
+  readonly requestsPerMinute: number | undefined;
+  readonly invocationShare: number;
+  readonly sweepBatchZones: number | undefined;
   /** Set only for the local cloud. */
   readonly apiRoot: string | undefined;
 }
@@ -85,6 +107,17 @@ const settingsSchema = z.object({
       'must be comma-separated number=project-id pairs (123456789012=acme-prod)',
     )
     .optional(),
+  [GCP_ENVIRONMENT.sweepTopic]: z
+    .string()
+    .regex(/^[a-zA-Z][-\w.~+%]{2,254}$/, 'must be a Pub/Sub topic id')
+    .optional(),
+  [GCP_ENVIRONMENT.requestsPerMinute]: z.coerce
+    .number()
+    .int()
+    .min(1, 'must be at least 1 (the deployment allows too many instances for its share of the quota)')
+    .optional(),
+  [GCP_ENVIRONMENT.invocationShare]: z.coerce.number().gt(0).max(1).optional(),
+  [GCP_ENVIRONMENT.sweepBatchZones]: z.coerce.number().int().min(1).max(1000).optional(),
   [GCP_ENVIRONMENT.apiRoot]: z
     .string()
     .regex(
@@ -127,6 +160,10 @@ export function readGcpSettings(env: Readonly<Record<string, string | undefined>
     serviceAccount: data[GCP_ENVIRONMENT.serviceAccount]?.toLowerCase(),
     repairDetectOnly: data[GCP_ENVIRONMENT.repairDetectOnly] === 'true',
     projectIds: new Map(list(data[GCP_ENVIRONMENT.projectNumbers]).map((pair) => pair.split('=') as [string, string])),
+    sweepTopic: data[GCP_ENVIRONMENT.sweepTopic] && `projects/${project}/topics/${data[GCP_ENVIRONMENT.sweepTopic]}`,
+    requestsPerMinute: data[GCP_ENVIRONMENT.requestsPerMinute],
+    invocationShare: data[GCP_ENVIRONMENT.invocationShare] ?? 0.5,
+    sweepBatchZones: data[GCP_ENVIRONMENT.sweepBatchZones],
     apiRoot: data[GCP_ENVIRONMENT.apiRoot],
   };
 }

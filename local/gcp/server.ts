@@ -6,6 +6,7 @@ import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-s
 import { ComputeState, GLOBAL } from './compute-state.ts';
 import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
 import { ProjectsState, projectView } from './projects-state.ts';
+import { PubSubState } from './pubsub-state.ts';
 
 /**
  * The local Google Cloud: one HTTP server on 127.0.0.1 speaking the two JSON APIs linkdns calls, with their semantics,
@@ -23,6 +24,9 @@ import { ProjectsState, projectView } from './projects-state.ts';
  *   GET  /dns/v1/projects/{p}/managedZones/{zone}/changes/{changeId}                changes.get (pending, then done)
  * Resource Manager v3 (https://cloud.google.com/resource-manager/reference/rest/v3/projects/get):
  *   GET  /v3/projects/{projectIdOrNumber}                                             projects.get
+ * Pub/Sub v1 (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/publish):
+ *   POST /v1/projects/{p}/topics/{t}:publish                                          topics.publish
+ *   (push delivery to the functions, retries and dead-lettering: `pubsub-state.ts`)
  * Compute Engine v1 (https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules):
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules[?filter=&maxResults=&pageToken=]  forwardingRules.list
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules/{name}                            forwardingRules.get
@@ -87,6 +91,7 @@ export interface LocalGcpState {
   readonly compute: ComputeState;
   /** Project id ↔ number (Resource Manager `projects.get`). */
   readonly projects: ProjectsState;
+  readonly pubsub: PubSubState;
 }
 
 export interface LocalGcpOptions {
@@ -128,6 +133,7 @@ export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<Loca
     }),
     compute: new ComputeState(),
     projects: new ProjectsState(),
+    pubsub: new PubSubState(),
   };
   const entries: LoggedRequest[] = [];
   const faults: (Fault & { left: number })[] = [];
@@ -212,6 +218,11 @@ function routeOf(method: string, path: string): Route | undefined {
       path,
     );
   if (dns?.[1]) return dnsRouteOf(method, dns as unknown as [string, string, string?, string?, string?, string?]);
+  const publish = /^\/v1\/(projects\/[^/]+\/topics\/[^/:]+):publish$/.exec(path);
+  if (publish?.[1] && method === 'POST') {
+    const topic = publish[1];
+    return { operation: 'topics.publish', handle: (c) => publishMessages(c, topic) };
+  }
   if (method !== 'GET') return undefined;
   const project = /^\/v3\/projects\/([^/]+)$/.exec(path);
   if (project?.[1]) {
@@ -308,6 +319,52 @@ function routeOf(method: string, path: string): Route | undefined {
     };
   }
   return undefined;
+}
+
+// ── Pub/Sub ──────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * `projects.topics.publish`: `{ messages: [{ data (base64), attributes }] }` → `{ messageIds }`. As the reference says:
+ * the topic must exist (404 NOT_FOUND), a request has 1 to 1,000 messages, and a message needs non-empty `data` or at
+ * least one attribute (400 INVALID_ARGUMENT). Pub/Sub's error envelope is `{ error: { code, message, status } }`,
+ * without the legacy `errors[]` of Cloud DNS and Compute.
+ */
+function publishMessages(context: RouteContext, topic: string): { status: number; body: unknown } {
+  const fail = (code: 400 | 404, message: string) => ({
+    status: code,
+    body: { error: { code, message, status: code === 404 ? 'NOT_FOUND' : 'INVALID_ARGUMENT' } },
+  });
+  if (!context.state.pubsub.hasTopic(topic))
+    return fail(404, `Resource not found (resource=${topic.split('/').at(-1)}).`);
+  const messages = context.body?.messages;
+  if (!Array.isArray(messages) || messages.length === 0) {
+    return fail(
+      400,
+      'The value for message_count is too small. You passed 0 in the request, but the minimum value is 1.',
+    );
+  }
+  if (messages.length > 1_000) {
+    return fail(
+      400,
+      `The value for message_count is too large. You passed ${messages.length} in the request, but the maximum value is 1000.`,
+    );
+  }
+  const parsed: { data?: string; attributes?: Record<string, string> }[] = [];
+  for (const [index, message] of messages.entries()) {
+    const { data, attributes } = (message ?? {}) as { data?: unknown; attributes?: unknown };
+    if (
+      data !== undefined &&
+      (typeof data !== 'string' || !/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 !== 0)
+    ) {
+      return fail(400, `Invalid value at 'messages[${index}].data' (TYPE_BYTES), Base64 decoding failed`);
+    }
+    const named = typeof attributes === 'object' && attributes !== null ? (attributes as Record<string, string>) : {};
+    if (!data && Object.keys(named).length === 0) {
+      return fail(400, 'Some messages are empty. Each message must contain non-empty data, or at least one attribute.');
+    }
+    parsed.push({ ...(data ? { data } : {}), attributes: named });
+  }
+  return { status: 200, body: { messageIds: context.state.pubsub.publish(topic, parsed) } };
 }
 
 // ── Cloud DNS ────────────────────────────────────────────────────────────────────────────────────

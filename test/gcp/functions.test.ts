@@ -53,12 +53,12 @@ async function post(functionName: string, event: unknown): Promise<number> {
 }
 
 describe('functions.ts', () => {
-  it('registers the three functions under the names the deployment uses', () => {
+  it('registers the four functions under the names the deployment uses', () => {
     // Act
     const servers = Object.values(GCP_FUNCTION_NAMES).map((name) => getTestServer(name));
 
     // Assess
-    expect(servers).toHaveLength(3);
+    expect(servers).toHaveLength(4);
   });
 
   it('handles a forwarding-rule audit-log CloudEvent end to end', async () => {
