@@ -113,10 +113,12 @@ export class Ec2EndpointSource implements EndpointSource {
 
   /**
    * One endpoint by id (`vpce-…`) or ARN (`arn:aws:ec2:<region>:<account>:vpc-endpoint/vpce-…`, read in that
-   * account). `undefined` when EC2 no longer describes it or it is not an Interface endpoint (Gateway endpoints have no
-   * DNS names, so no records can come from them). While EC2 still describes a deleted endpoint (for a while after the
-   * delete) it is returned with state `deleted`: it contributes nothing, but its VPC tells the core which zones'
-   * registries to search for its records, instead of every managed zone.
+   * account). `undefined` when EC2 no longer describes it. A Gateway, Gateway Load Balancer or VPC Lattice endpoint
+   * has no DNS names, so no record can come from it (or ever came): it is returned as listed, without names, so the
+   * core skips and counts it instead of searching every managed zone's registry for it. While EC2 still describes a
+   * deleted Interface endpoint (for a while after the delete) it is returned with state `deleted`: it contributes
+   * nothing, but its VPC tells the core which zones' registries to search for its records, instead of every managed
+   * zone.
    */
   async getEndpoint(id: string, signal?: AbortSignal): Promise<ObservedEndpoint | undefined> {
     const ref = parseEndpointRef(id);
@@ -132,7 +134,8 @@ export class Ec2EndpointSource implements EndpointSource {
       throw error;
     }
     const endpoint = endpoints.find((candidate) => candidate.VpcEndpointId === ref.endpointId);
-    if (!endpoint || !isInterfaceEndpoint(endpoint)) return undefined;
+    if (!endpoint) return undefined;
+    if (!isInterfaceEndpoint(endpoint)) return this.qualify(listedVpcEndpoint(endpoint), ref.accountId, ref.arnPrefix);
     const [observed] = await this.observe([endpoint], client, cache, signal);
     return observed && this.qualify(observed, ref.accountId, ref.arnPrefix);
   }
@@ -158,15 +161,21 @@ export class Ec2EndpointSource implements EndpointSource {
       for (let start = 0; start < refs.length; start += MAX_FILTER_VALUES) {
         const chunk = refs.slice(start, start + MAX_FILTER_VALUES);
         const live: VpcEndpoint[] = [];
+        // Endpoints without DNS names (Gateway, GWLB, VPC Lattice): as listed, as getEndpoint returns them.
+        const nameless = new Map<string, ObservedEndpoint>();
         const byId: Filter[] = [{ Name: 'vpc-endpoint-id', Values: chunk.map(({ ref }) => ref.endpointId) }];
         for await (const page of describeVpcEndpointPages(client, byId, 1000, signal)) {
           live.push(...page.filter(isLiveInterfaceEndpoint));
+          for (const endpoint of page.filter((candidate) => !isInterfaceEndpoint(candidate))) {
+            const listed = listedVpcEndpoint(endpoint);
+            nameless.set(listed.id, listed);
+          }
         }
         const observed = new Map(
           (await this.observe(live, client, cache, signal)).map((endpoint) => [endpoint.id, endpoint]),
         );
         for (const { id, ref } of chunk) {
-          const endpoint = observed.get(ref.endpointId);
+          const endpoint = observed.get(ref.endpointId) ?? nameless.get(ref.endpointId);
           found.set(id, endpoint && this.qualify(endpoint, ref.accountId, ref.arnPrefix));
         }
       }

@@ -63,16 +63,18 @@ export function observePscEndpoint(rule: ForwardingRuleDescription): ObservedEnd
 }
 
 /**
- * A PSC forwarding rule as listed, without checking its fields: what it targets, its labels and network. Carries no
- * IP, so nothing is ever written from it.
+ * A forwarding rule as listed, without checking its fields: what it targets (a load balancer's backend service when it
+ * has no target), its labels and network. Carries no IP, so nothing is ever written from it.
  */
-function listedPscEndpoint(rule: ForwardingRuleDescription): ObservedEndpoint {
+function listedForwardingRule(
+  rule: ForwardingRuleDescription & { readonly backendService?: string },
+): ObservedEndpoint {
   return {
     cloud: 'gcp',
     id: rule.selfLink ?? rule.name ?? '',
     state: 'unknown',
     scope: safeNetworkUrl(rule.network),
-    service: rule.target ?? '',
+    service: rule.target ?? rule.backendService ?? '',
     targetKind: 'ip',
     regional: [],
     zonal: {},
@@ -93,7 +95,7 @@ function safeNetworkUrl(network: string | undefined): string {
  * core's {@link EndpointSource}. Other forwarding rules (load balancers, PSC for Google APIs) are not endpoints here.
  *
  * - `getEndpoint` takes a self link or a relative name (`projects/P/regions/R/forwardingRules/N`, as audit logs
- *   carry it); a rule that is gone (404) or is no PSC endpoint is `undefined`.
+ *   carry it); a rule that is gone (404) is `undefined`, one that is no PSC endpoint comes back as listed (no IP).
  * - `listEndpoints` lists the configured regions (or the aggregated list) of every configured project and keeps the
  *   rules of `scope`'s network. A listing that could not reach every region (`unreachables`) is refused with a
  *   {@link TransientCloudError}: an endpoint missing from an incomplete listing must never be read as deleted.
@@ -127,7 +129,9 @@ export class ForwardingRuleSource implements EndpointSource {
       if (error instanceof GoogleApiError && error.status === 404) return undefined;
       throw error;
     }
-    return isPscEndpoint(rule) ? this.#read(rule) : undefined;
+    // A load balancer or a PSC endpoint for Google APIs never had a place in a zone: returned as listed, without an IP,
+    // so the core counts it as skipped instead of searching every managed zone's registry for it.
+    return isPscEndpoint(rule) ? this.#read(rule) : listedForwardingRule(rule);
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
@@ -160,7 +164,7 @@ export class ForwardingRuleSource implements EndpointSource {
     } catch (error) {
       const select = this.#options.select;
       if (!(error instanceof InvalidInputError) || !select) throw error;
-      const listed = listedPscEndpoint(rule);
+      const listed = listedForwardingRule(rule);
       if (!select(listed)) throw error;
       return { ...listed, unreadable: error.message };
     }

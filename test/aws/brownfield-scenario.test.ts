@@ -120,8 +120,18 @@ describe('AWS brownfield: every handler and the CLI', () => {
     expect(endpointsReadById(s).filter((id) => id !== confluent)).toEqual([]);
     expect(new Set(subnetsRead(s))).toEqual(new Set(s.aws.ec2.endpoint(confluent)?.SubnetIds));
 
-    // Events for the S3 Interface endpoint (wildcard names), SSM and a partner's failed endpoint: no zone, no failure.
-    for (const id of [AWS_BROWNFIELD_IDS.s3Interface, AWS_BROWNFIELD_IDS.ssm, AWS_BROWNFIELD_IDS.partnerFailed]) {
+    // Events for the S3 Interface endpoint (wildcard names), SSM, a partner's failed endpoint, and the endpoints without
+    // DNS names (S3 Gateway, Gateway Load Balancer, VPC Lattice Resource and ServiceNetwork): one read each, counted as
+    // skipped, no zone read (no registry searched), no failure.
+    for (const id of [
+      AWS_BROWNFIELD_IDS.s3Interface,
+      AWS_BROWNFIELD_IDS.ssm,
+      AWS_BROWNFIELD_IDS.partnerFailed,
+      AWS_BROWNFIELD_IDS.gatewayS3,
+      AWS_BROWNFIELD_IDS.gatewayLoadBalancer,
+      AWS_BROWNFIELD_IDS.resource,
+      AWS_BROWNFIELD_IDS.serviceNetwork,
+    ]) {
       s.aws.requests.reset();
       const report = asReport(
         await handleEndpointEvent(sampleAwsEvent('modify-vpc-endpoint.json', { endpointId: id }), runtime),

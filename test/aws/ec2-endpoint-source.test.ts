@@ -209,7 +209,7 @@ describe('Ec2EndpointSource.getEndpoint', () => {
     expect(observed[0]?.id).toBe(pending);
   });
 
-  it('answers undefined for an unknown id and for a Gateway endpoint; refuses a malformed id', async () => {
+  it('answers undefined for an unknown id, a Gateway endpoint as listed without names; refuses a malformed id', async () => {
     // Prepare
     const { state, ec2 } = await localAccount();
     const vpcId = state.addVpc();
@@ -219,12 +219,20 @@ describe('Ec2EndpointSource.getEndpoint', () => {
     // Act
     const unknown = await source.getEndpoint('vpce-0123456789abcdef0');
     const notInterface = await source.getEndpoint(gateway.VpcEndpointId);
-    const malformed = source.getEndpoint('vpce-NOPE');
 
     // Assess
     expect(unknown).toBeUndefined();
-    expect(notInterface).toBeUndefined();
-    await expect(malformed).rejects.toBeInstanceOf(InvalidInputError);
+    // Alive, but no DNS names: the core counts it as skipped instead of searching every zone's registry for it.
+    expect(notInterface).toMatchObject({
+      id: gateway.VpcEndpointId,
+      scope: vpcId,
+      service: 'com.amazonaws.us-east-2.s3',
+      regional: [],
+      zonal: {},
+    });
+    const batch = (await source.getEndpoints([gateway.VpcEndpointId])).get(gateway.VpcEndpointId);
+    expect(batch).toMatchObject({ id: gateway.VpcEndpointId, service: 'com.amazonaws.us-east-2.s3', regional: [] });
+    await expect(source.getEndpoint('vpce-NOPE')).rejects.toBeInstanceOf(InvalidInputError);
   });
 
   it('ignores the private DNS name AWS lists next to the endpoint names', async () => {

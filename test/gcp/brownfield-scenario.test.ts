@@ -158,6 +158,17 @@ describe('Google brownfield: every Cloud Function and the CLI', () => {
     }
     expect(harness.gcp.requests.entries).toEqual([]);
 
+    // A setLabels on a load balancer's rule names no target: the rule is read, found to be no PSC endpoint, counted as
+    // skipped; no managed zone's registry is searched for it.
+    const labelled = structuredClone(ruleEvent('insert', 'ilb-orders')) as {
+      data: { protoPayload: { methodName: string; request: Record<string, unknown> } };
+    };
+    labelled.data.protoPayload.methodName = 'v1.compute.forwardingRules.setLabels';
+    labelled.data.protoPayload.request = { labels: { team: 'orders' } };
+    const relabelled = reportOf(await harness.handlers.forwardingRuleEvents(labelled));
+    expect(relabelled).toMatchObject({ zones: [], endpointsSkipped: 1 });
+    expect(harness.gcp.requests.counts()).toEqual({ 'forwardingRules.get': 1 });
+
     // Someone edits the Confluent zone (the change of events/gcp/dns-change-by-person.json): the zone event repairs it.
     harness.gcp.state.dns.putRecordSet(PROJECT, PRIVATE_ZONE, {
       name: `*.${DOMAIN}.`,

@@ -59,7 +59,7 @@ describe('getEndpoint', () => {
     });
   });
 
-  it('is undefined for a rule that is gone and for one that is no PSC endpoint', async () => {
+  it('is undefined for a rule that is gone; one that is no PSC endpoint comes back as listed, without an IP', async () => {
     // Prepare
     const { source, local } = await start();
 
@@ -69,7 +69,8 @@ describe('getEndpoint', () => {
 
     // Assess
     expect(gone).toBeUndefined();
-    expect(loadBalancer).toBeUndefined();
+    expect(loadBalancer).toMatchObject({ id: ruleSelfLink('web-lb'), state: 'unknown', regional: [], zonal: {} });
+    expect(loadBalancer?.service).not.toContain('/serviceAttachments/');
     expect(local.requests.counts()).toEqual({ 'forwardingRules.get': 2 });
   });
 });
