@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Deploys linkdns on Google Cloud from the release artifact: the three Cloud Functions (2nd gen) with their triggers,
-# the repair schedule, and the IAM grants they need (infra/gcp/README.md explains each one).
+# Deploys linkdns on Google Cloud from the release artifact: the four Cloud Functions (2nd gen) with their triggers,
+# the repair schedule and its fan-out (sweep topic, worker, dead-letter topic), and the IAM grants they need
+# (infra/gcp/README.md explains each one).
 #
 #   npm run package                                  # → dist/release/linkdns-gcp-functions-<version>.zip
 #   PROJECT=acme-prod REGION=us-central1 ENV_FILE=env.yaml scripts/deploy-gcp.sh dist/release/linkdns-gcp-functions-0.1.0.zip
@@ -18,7 +19,15 @@
 #   ZONES          managed zones linkdns writes to, space-separated; each gets the writer role on the zone
 #   SECRETS        --set-secrets value, e.g. SLACK_WEBHOOK_URL=linkdns-slack-webhook:latest (optional)
 #   SCHEDULE       cron of the drift repair                                                  (default: */15 * * * *)
+#   REPAIR_WORKERS instances of the repair worker at most                                    (default: 2)
+#   EVENT_INSTANCES instances of each event function and of the coordinator at most          (default: 1)
+#   DNS_QUOTA_PER_MINUTE  the project's Cloud DNS API requests per minute (Quotas page)      (default: 600)
+#   DNS_SHARE_PERCENT     share of that quota all linkdns functions together may use         (default: 50)
 #   DRY_RUN=1      print the gcloud commands instead of running them
+#
+# One Cloud DNS budget for the whole deployment, by construction: every function has --max-instances and every instance
+# its own request limiter (LINKDNS_GCP_REQUESTS_PER_MINUTE, written into the env file the functions get), so all of
+# them together never send more than  Σ max-instances × per-instance rate ≤ DNS_SHARE_PERCENT % of DNS_QUOTA_PER_MINUTE.
 set -euo pipefail
 
 ARTIFACT=${1:?usage: scripts/deploy-gcp.sh dist/release/linkdns-gcp-functions-<version>.zip}
@@ -28,6 +37,24 @@ SCHEDULE=${SCHEDULE:-'*/15 * * * *'}
 SA=linkdns@$PROJECT.iam.gserviceaccount.com
 TRIGGER_SA=linkdns-trigger@$PROJECT.iam.gserviceaccount.com
 TOPIC=linkdns-repair
+SWEEP_TOPIC=linkdns-sweep
+DEAD_LETTER_TOPIC=linkdns-sweep-dead-letter
+REPAIR_WORKERS=${REPAIR_WORKERS:-2}
+EVENT_INSTANCES=${EVENT_INSTANCES:-1}
+DNS_QUOTA_PER_MINUTE=${DNS_QUOTA_PER_MINUTE:-600}
+DNS_SHARE_PERCENT=${DNS_SHARE_PERCENT:-50}
+for number in REPAIR_WORKERS EVENT_INSTANCES DNS_QUOTA_PER_MINUTE DNS_SHARE_PERCENT; do
+  [[ ${!number} =~ ^[1-9][0-9]*$ ]] || { echo "deploy-gcp: $number must be a positive integer, not '${!number}'" >&2; exit 1; }
+done
+(( DNS_SHARE_PERCENT <= 100 )) || { echo "deploy-gcp: DNS_SHARE_PERCENT must be at most 100" >&2; exit 1; }
+# Three functions with EVENT_INSTANCES each (forwarding-rule events, record events, the repair coordinator) + workers.
+INSTANCES=$((3 * EVENT_INSTANCES + REPAIR_WORKERS))
+REQUESTS_PER_MINUTE=$((DNS_QUOTA_PER_MINUTE * DNS_SHARE_PERCENT / (100 * INSTANCES)))
+if (( REQUESTS_PER_MINUTE < 1 )); then
+  echo "deploy-gcp: $DNS_SHARE_PERCENT% of $DNS_QUOTA_PER_MINUTE Cloud DNS requests/min over $INSTANCES instances is less" \
+    "than 1 request/min each; lower REPAIR_WORKERS or EVENT_INSTANCES, or raise the share" >&2
+  exit 1
+fi
 
 run() {
   if [[ ${DRY_RUN:-0} == 1 ]]; then printf '%q ' "$@"; echo; else "$@"; fi
@@ -40,7 +67,8 @@ exists() {
 
 # gcloud deploys a function from a source directory: unpack the artifact (index.mjs + package.json) into one.
 SOURCE=$(mktemp -d)
-trap 'rm -rf "$SOURCE"' EXIT
+DEPLOY_ENV=$(mktemp)
+trap 'rm -rf "$SOURCE" "$DEPLOY_ENV"' EXIT
 [[ -f $ARTIFACT ]] || { echo "deploy-gcp: $ARTIFACT not found (npm run package)" >&2; exit 1; }
 if command -v unzip >/dev/null; then
   run unzip -q "$ARTIFACT" -d "$SOURCE"
@@ -66,6 +94,16 @@ else
     }
   ' "$ARTIFACT" "$SOURCE"
 fi
+
+# The functions' settings: ENV_FILE plus what this script decides (the budget and the sweep topic).
+for key in LINKDNS_GCP_REQUESTS_PER_MINUTE LINKDNS_SWEEP_TOPIC; do
+  if grep -q "^$key:" "$ENV_FILE"; then
+    echo "deploy-gcp: $ENV_FILE sets $key, which deploy-gcp.sh computes; remove it" >&2
+    exit 1
+  fi
+done
+cp "$ENV_FILE" "$DEPLOY_ENV"
+printf '\nLINKDNS_GCP_REQUESTS_PER_MINUTE: "%s"\nLINKDNS_SWEEP_TOPIC: "%s"\n' "$REQUESTS_PER_MINUTE" "$SWEEP_TOPIC" >>"$DEPLOY_ENV"
 
 # 1. Identities.
 for account in linkdns linkdns-trigger; do
@@ -117,10 +155,12 @@ done
 
 # 3. The functions. `gcloud functions deploy` creates or updates.
 COMMON=(--gen2 --runtime=nodejs22 --region="$REGION" --source="$SOURCE" --service-account="$SA"
-  --env-vars-file="$ENV_FILE" --timeout=300s --memory=256Mi --no-allow-unauthenticated --project="$PROJECT" --quiet)
+  --env-vars-file="$DEPLOY_ENV" --timeout=300s --memory=256Mi --concurrency=1 --no-allow-unauthenticated
+  --project="$PROJECT" --quiet)
 [[ -n ${SECRETS:-} ]] && COMMON+=(--set-secrets="$SECRETS")
 
 run gcloud functions deploy linkdns-forwarding-rule-events "${COMMON[@]}" --entry-point=forwardingRuleEvents --retry \
+  --max-instances="$EVENT_INSTANCES" \
   --trigger-location="$REGION" --trigger-service-account="$TRIGGER_SA" \
   --trigger-event-filters=type=google.cloud.audit.log.v1.written \
   --trigger-event-filters=serviceName=compute.googleapis.com \
@@ -140,15 +180,50 @@ run gcloud run services add-iam-policy-binding linkdns-forwarding-rule-events --
 
 # Zone edits by people: Cloud DNS is global, so is its trigger.
 run gcloud functions deploy linkdns-cloud-dns-record-events "${COMMON[@]}" --entry-point=cloudDnsRecordEvents --retry \
+  --max-instances="$EVENT_INSTANCES" \
   --trigger-location=global --trigger-service-account="$TRIGGER_SA" \
   --trigger-event-filters=type=google.cloud.audit.log.v1.written \
   --trigger-event-filters=serviceName=dns.googleapis.com \
   --trigger-event-filters=methodName=dns.changes.create
 
-# The drift repair: Cloud Scheduler → Pub/Sub → function.
-exists gcloud pubsub topics describe "$TOPIC" --project="$PROJECT" ||
-  run gcloud pubsub topics create "$TOPIC" --project="$PROJECT"
-run gcloud functions deploy linkdns-scheduled-repair "${COMMON[@]}" --entry-point=scheduledRepair --trigger-topic="$TOPIC"
+# The drift repair, fanned out: Cloud Scheduler → Pub/Sub → the coordinator, which publishes batches to the sweep
+# topic → the workers (Eventarc Pub/Sub trigger, --retry); a batch still failing after 5 deliveries goes to the
+# dead-letter topic, where a subscription keeps it for 7 days.
+for topic in "$TOPIC" "$SWEEP_TOPIC" "$DEAD_LETTER_TOPIC"; do
+  exists gcloud pubsub topics describe "$topic" --project="$PROJECT" ||
+    run gcloud pubsub topics create "$topic" --project="$PROJECT"
+done
+exists gcloud pubsub subscriptions describe "$DEAD_LETTER_TOPIC" --project="$PROJECT" ||
+  run gcloud pubsub subscriptions create "$DEAD_LETTER_TOPIC" --topic="$DEAD_LETTER_TOPIC" --project="$PROJECT" \
+    --message-retention-duration=7d
+run gcloud pubsub topics add-iam-policy-binding "$SWEEP_TOPIC" --project="$PROJECT" --member="serviceAccount:$SA" \
+  --role=roles/pubsub.publisher --quiet --format=none
+run gcloud functions deploy linkdns-scheduled-repair "${COMMON[@]}" --entry-point=scheduledRepair --trigger-topic="$TOPIC" \
+  --max-instances="$EVENT_INSTANCES"
+run gcloud functions deploy linkdns-repair-worker "${COMMON[@]}" --entry-point=repairWorker --trigger-topic="$SWEEP_TOPIC" \
+  --retry --max-instances="$REPAIR_WORKERS"
+# Dead-lettering is a setting of the subscription Eventarc made for the worker's trigger; Pub/Sub's service agent
+# must be able to publish to the dead-letter topic and to acknowledge on that subscription (Pub/Sub, "Handle message
+# failures": grant roles/pubsub.publisher on the dead-letter topic and roles/pubsub.subscriber on the subscription).
+if [[ ${DRY_RUN:-0} == 1 ]]; then
+  WORKER_SUBSCRIPTION='$WORKER_SUBSCRIPTION'
+  PROJECT_NUMBER='$PROJECT_NUMBER'
+else
+  WORKER_TRIGGER=$(gcloud functions describe linkdns-repair-worker --gen2 --region="$REGION" --project="$PROJECT" \
+    --format='value(eventTrigger.trigger)')
+  WORKER_SUBSCRIPTION=$(gcloud eventarc triggers describe "$WORKER_TRIGGER" --format='value(transport.pubsub.subscription)')
+  PROJECT_NUMBER=$(gcloud projects describe "$PROJECT" --format='value(projectNumber)')
+  [[ -n $WORKER_SUBSCRIPTION && -n $PROJECT_NUMBER ]] ||
+    { echo "deploy-gcp: could not find the repair worker's Pub/Sub subscription" >&2; exit 1; }
+fi
+PUBSUB_AGENT=service-$PROJECT_NUMBER@gcp-sa-pubsub.iam.gserviceaccount.com
+run gcloud pubsub subscriptions update "$WORKER_SUBSCRIPTION" \
+  --dead-letter-topic="projects/$PROJECT/topics/$DEAD_LETTER_TOPIC" --max-delivery-attempts=5 \
+  --min-retry-delay=10s --max-retry-delay=600s --quiet --format=none
+run gcloud pubsub topics add-iam-policy-binding "$DEAD_LETTER_TOPIC" --project="$PROJECT" \
+  --member="serviceAccount:$PUBSUB_AGENT" --role=roles/pubsub.publisher --quiet --format=none
+run gcloud pubsub subscriptions add-iam-policy-binding "$WORKER_SUBSCRIPTION" \
+  --member="serviceAccount:$PUBSUB_AGENT" --role=roles/pubsub.subscriber --quiet --format=none
 if exists gcloud scheduler jobs describe "$TOPIC" --location="$REGION" --project="$PROJECT"; then
   run gcloud scheduler jobs update pubsub "$TOPIC" --location="$REGION" --project="$PROJECT" --schedule="$SCHEDULE" \
     --topic="$TOPIC" --message-body='{}'
@@ -156,4 +231,5 @@ else
   run gcloud scheduler jobs create pubsub "$TOPIC" --location="$REGION" --project="$PROJECT" --schedule="$SCHEDULE" \
     --topic="$TOPIC" --message-body='{}'
 fi
-echo "linkdns deployed to $PROJECT ($REGION) from $ARTIFACT"
+echo "linkdns deployed to $PROJECT ($REGION) from $ARTIFACT; Cloud DNS budget: $INSTANCES instances x" \
+  "$REQUESTS_PER_MINUTE requests/min = $((INSTANCES * REQUESTS_PER_MINUTE)) of $DNS_QUOTA_PER_MINUTE/min"
