@@ -104,8 +104,9 @@ export async function reconcileDomain(
     const configuredSource = zoneSource(deps.config, target.domain, undefined).network;
     const consumerByConfiguration = configuredSource !== undefined && !sameNetwork(configuredSource, target.scope);
 
+    const mayCreate = deps.config.zones.create && observed.desired.length > 0 && !consumerByConfiguration;
     zone = await deps.dns.findZone(target.domain, target.scope, {
-      create: deps.config.zones.create && observed.desired.length > 0 && !options.dryRun && !consumerByConfiguration,
+      create: mayCreate && !options.dryRun,
       // Zones created because of a tag never get the extra (hub) networks: a tag must not reach beyond its network.
       extraNetworks: deps.config.mappings.some((mapping) => mapping.domain === canonicalName(target.domain)),
       signal: options.signal,
@@ -113,6 +114,20 @@ export async function reconcileDomain(
     if (!zone) {
       if (observed.desired.length === 0)
         return { ...base, outcome: 'unchanged', changes: NO_CHANGES, conflicts: [], endpoints: contributing, attempts };
+      if (options.dryRun && mayCreate) {
+        // A dry run creates nothing; it shows what the run would write into the zone it would create (`plan` before
+        // `apply`, `repair --detect-only`), instead of failing for want of the zone.
+        const planned = planAgainst(target, deps.config, observed.desired, [], contributing, producible);
+        log.info('would create zone', { domain: target.domain, scope: target.scope });
+        return {
+          ...base,
+          outcome: 'drift',
+          changes: planned.changes,
+          conflicts: [...planned.conflicts, ...observed.advertised],
+          endpoints: contributing,
+          attempts,
+        };
+      }
       throw new ZoneNotFoundError(
         `No private zone ${target.domain} is associated with ${target.scope}` +
           (deps.config.zones.create ? '' : ' (zone creation is not enabled: set zones.create to opt in)'),

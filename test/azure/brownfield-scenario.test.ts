@@ -243,26 +243,29 @@ describe('Azure brownfield: every Azure Function and the CLI', () => {
       ...extra,
     ];
 
-    // The zones do not exist yet (zones.create): the repair creates them, as the scheduled function would.
-    const repair = await repairCommand(args());
-    harness.azure.state.delete(`${zoneId(DEDICATED)}/A/*.az2`);
-    const writesBeforePlan = harness.azure.requests.writes().length;
+    // The zones do not exist yet (zones.create): the plan shows what apply would write into them, writing nothing.
     const plan = await planCommand(args());
     const writesAfterPlan = harness.azure.requests.writes().length;
     const apply = await applyCommand(args('--yes'));
+    harness.azure.state.delete(`${zoneId(DEDICATED)}/A/*.az2`);
+    const repair = await repairCommand(args());
     const again = await planCommand(args());
 
-    expect(repair.exitCode).toBe(0);
-    expect((JSON.parse(repair.stdout) as RunReport).zones.map((zone) => zone.outcome)).toEqual(['changed', 'changed']);
-    expect(JSON.parse(repair.stdout)).toMatchObject({ endpointsSkipped: seeded.endpoints.length });
     expect(plan.exitCode).toBe(2);
-    expect((JSON.parse(plan.stdout) as RunReport).zones.map((zone) => [zone.domain, zone.outcome]).sort()).toEqual([
-      [ATTACHMENT, 'unchanged'],
-      [DEDICATED, 'drift'],
+    const planned = JSON.parse(plan.stdout) as RunReport;
+    expect(planned.zones.map((zone) => [zone.domain, zone.outcome, zone.changes.create.length]).sort()).toEqual([
+      [ATTACHMENT, 'drift', 2],
+      [DEDICATED, 'drift', 5],
     ]);
-    expect(writesAfterPlan).toBe(writesBeforePlan);
+    expect(planned.endpointsSkipped).toBe(seeded.endpoints.length);
+    expect(writesAfterPlan).toBe(0);
     expect(apply.exitCode).toBe(0);
-    expect(JSON.parse(apply.stdout)).toMatchObject({ endpointsSkipped: seeded.endpoints.length });
+    expect((JSON.parse(apply.stdout) as RunReport).zones.map((zone) => zone.outcome)).toEqual(['changed', 'changed']);
+    expect(repair.exitCode).toBe(0);
+    expect((JSON.parse(repair.stdout) as RunReport).zones.map((zone) => [zone.domain, zone.outcome]).sort()).toEqual([
+      [ATTACHMENT, 'unchanged'],
+      [DEDICATED, 'changed'],
+    ]);
     expect(again.exitCode).toBe(0);
     expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
     expect(aRecordSets(harness.zone(ATTACHMENT))).toEqual(ATTACHMENT_RECORDS);

@@ -71,6 +71,33 @@ describe('reconcileDomain', () => {
     expect(dns.applied).toEqual([]);
   });
 
+  it('shows in a dry run what it would write into a zone it may create, instead of failing for want of it', async () => {
+    const { dns, source } = setup([vpce('vpce-1', ['use2-az1', 'use2-az2'])]);
+    dns.zones.clear();
+    const creating = parseConfig({
+      owner: 'platform',
+      mappings: [{ service: SERVICE, domain: DOMAIN }],
+      zones: { create: true },
+    });
+    const deps = { dns, endpoints: source, config: creating, now: () => new Date('2026-11-26T12:00:00Z') };
+
+    const planned = await reconcileDomain({ domain: DOMAIN, scope: 'vpc-1' }, deps, { dryRun: true });
+    const withoutOptIn = await reconcileDomain(
+      { domain: DOMAIN, scope: 'vpc-1' },
+      { ...deps, config },
+      { dryRun: true },
+    );
+
+    expect(planned).toMatchObject({ outcome: 'drift', endpoints: ['vpce-1'] });
+    expect(planned.zoneId).toBeUndefined();
+    expect(planned.changes.create.map((record) => record.name).sort()).toEqual(
+      [`*.${DOMAIN}`, `*.use2-az1.${DOMAIN}`, `*.use2-az2.${DOMAIN}`, `_linkdns.${DOMAIN}`].sort(),
+    );
+    expect(withoutOptIn).toMatchObject({ outcome: 'failed', error: { name: 'ZoneNotFoundError' } });
+    expect(dns.zones.size).toBe(0);
+    expect(dns.applied).toEqual([]);
+  });
+
   it('plans without applying in a dry run', async () => {
     const { dns, deps } = setup([vpce('vpce-1', ['use2-az1', 'use2-az2'])]);
 
