@@ -8,7 +8,7 @@ import { handleEndpointEvent } from '../../functions/aws/handlers/endpoint-event
 import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
 import { handleZoneEvent } from '../../functions/aws/handlers/zone-events.ts';
 import type { AwsRuntime } from '../../functions/aws/runtime.ts';
-import { planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
+import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { AWS_BROWNFIELD_IDS } from '../../local/aws/brownfield.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
@@ -85,6 +85,14 @@ function endpointsReadById(s: AwsScenario): string[] {
 function otherZones(s: AwsScenario): string {
   const zones = [s.publicZoneId, s.brownfield?.corporateZoneId ?? ''];
   return JSON.stringify(zones.map((id) => s.aws.route53.recordSets(id)));
+}
+
+/** Hosted zones the request log shows written (any Route 53 call but Get/List), by bare id, from the REST path. */
+function zonesWritten(s: AwsScenario): string[] {
+  const written = s.aws.requests.entries
+    .filter((entry) => entry.service === 'route53' && !/^(Get|List)/.test(entry.operation))
+    .map((entry) => /\/hostedzone\/([^/]+)/.exec(entry.path)?.[1] ?? `${entry.operation} ${entry.path}`);
+  return [...new Set(written)].sort();
 }
 
 function confluentLines(s: AwsScenario, endpointId: string): string[] {
@@ -182,17 +190,64 @@ describe('AWS brownfield: every handler and the CLI', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     s.aws.requests.reset();
 
-    const plan = await planCommand(['--config', file, '--region', s.region]);
+    const args = ['--config', file, '--region', s.region];
+    const plan = await planCommand(args);
+    const writesAfterPlan = s.aws.requests.count('ChangeResourceRecordSets');
     const listings = s.aws.requests.entries.filter((entry) => entry.operation === 'DescribeVpcEndpoints');
-    const repair = await repairCommand(['--config', file, '--region', s.region]);
-    const again = await planCommand(['--config', file, '--region', s.region]);
+    const apply = await applyCommand([...args, '--yes'], { isTTY: false, confirm: async () => false });
+    s.aws.route53.removeRecordSet(s.zoneId, `*.${s.domain}`, 'CNAME');
+    const repair = await repairCommand(args);
+    const again = await planCommand(args);
 
     expect(plan.exitCode).toBe(2);
+    expect(writesAfterPlan).toBe(0);
     expect(listings.every((entry) => params(entry.requestBody).get('Filter.2.Value.1') === s.service)).toBe(true);
     expect(new Set(subnetsRead(s))).toEqual(new Set(s.aws.ec2.endpoint(confluent)?.SubnetIds));
+    expect(apply.exitCode).toBe(0);
+    expect(apply.stdout).toContain('applied (5 create)');
     expect(repair.exitCode).toBe(0);
+    expect(repair.stdout).toContain('1 create');
+    expect(zonesWritten(s)).toEqual([s.zoneId.replace(/^\/hostedzone\//, '')]);
     expect(again.exitCode).toBe(0);
     expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(otherZones(s)).toEqual(before);
+  });
+
+  it('fails only the (domain, VPC) of a mapped endpoint it cannot read (S3 wildcard names), naming it; the rest goes on', async () => {
+    // Someone maps the S3 Interface service to a domain of their own: its wildcard DnsEntries are no shape a layout
+    // can write (PRODUCT.md §8), so that zone fails; the Confluent zone is repaired in the same run.
+    const { s } = await brownfield('exact');
+    const s3Domain = 's3.internal.example.com';
+    const config = {
+      owner: 'platform-test',
+      mappings: [
+        { service: s.service, domain: s.domain },
+        { service: 'com.amazonaws.us-east-2.s3', domain: s3Domain },
+      ],
+    };
+    const runtime = await createScenarioRuntime(s, config, {
+      logger: new Logger({ logLevel: 'SILENT' }),
+      metrics: new Metrics({ namespace: 'linkdns', serviceName: 'linkdns-test' }),
+      notifier: new CapturingNotifier(),
+      route53Options: { requestsPerSecond: 1_000, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    const s3Zone = s.aws.route53.createZone({
+      name: s3Domain,
+      private: true,
+      vpcs: [{ region: s.region, id: s.vpcId }],
+    });
+    const before = otherZones(s);
+    const s3Before = JSON.stringify(s.aws.route53.recordSets(s3Zone.id));
+    const confluent = await createEndpointThroughApi(s);
+
+    const repair = await handleScheduledRepair({ id: 'schedule-2' }, runtime);
+
+    const byDomain = Object.fromEntries(repair.zones.map((zone) => [zone.domain, zone]));
+    expect(byDomain[s.domain]?.outcome).toBe('changed');
+    expect(byDomain[s3Domain]).toMatchObject({ outcome: 'failed', error: { name: 'UnreadableEndpointError' } });
+    expect(byDomain[s3Domain]?.error?.message).toContain(AWS_BROWNFIELD_IDS.s3Interface);
+    expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(JSON.stringify(s.aws.route53.recordSets(s3Zone.id))).toBe(s3Before);
     expect(otherZones(s)).toEqual(before);
   });
 });
