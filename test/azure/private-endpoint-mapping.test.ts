@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
+  azureEndpointOptions,
   listedAzurePrivateEndpoint,
   observeAzurePrivateEndpoint,
   observeAzurePrivateEndpoints,
@@ -365,5 +366,239 @@ describe('listedAzurePrivateEndpoint', () => {
       service: '',
       tags: {},
     });
+  });
+});
+
+describe('Azure private endpoints as users and tools really write them', () => {
+  const first = endpoints[0] as Record<string, unknown>;
+  const [connection] = first.manualPrivateLinkServiceConnections as Record<string, unknown>[];
+  const nicId = ((first.networkInterfaces as { id: string }[])[0] as { id: string }).id;
+  const SUBNET_ID = (first.subnet as { id: string }).id;
+  const withDnsIps = (...ipAddresses: string[]) => ({
+    ...first,
+    customDnsConfigs: [{ fqdn: 'lkc-abc.p8xo76.centralus.azure.confluent.cloud', ipAddresses }],
+  });
+  const failure = (act: () => unknown): InvalidInputError => {
+    try {
+      act();
+    } catch (error) {
+      if (error instanceof InvalidInputError) return error;
+      throw error;
+    }
+    throw new Error('expected an InvalidInputError');
+  };
+
+  it('takes the zone tag key and alias overrides from the deployment configuration', () => {
+    // Prepare: a team that tags zones with `confluent-az` and maps an alias that has no -privatelink-<N> suffix.
+    const config = parseConfig({
+      owner: 'platform',
+      tagKeys: { zone: 'confluent-az' },
+      zoneOverrides: { 's-r4t8k-pl-west.*': 'az2' },
+    });
+    const options = azureEndpointOptions(config);
+    const west = withConnection(first, {
+      privateLinkServiceId: 's-r4t8k-pl-west.0b7e2d91-aaaa-bbbb-cccc-123456789abc.centralus.azure.privatelinkservice',
+    });
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(west, nics, options).zonal).toEqual({ az2: ['10.20.1.4'] });
+    expect(observeAzurePrivateEndpoint({ ...first, tags: { 'confluent-az': 'az3' } }, nics, options).zonal).toEqual({
+      az3: ['10.20.1.4'],
+    });
+    // The default tag key is not read once another is configured.
+    expect(observeAzurePrivateEndpoint({ ...first, tags: { 'linkdns-zone': 'az3' } }, nics, options).zonal).toEqual({
+      az1: ['10.20.1.4'],
+    });
+  });
+
+  it.each([
+    ['AZ02', 'az2'],
+    [' 3 ', 'az3'],
+    ['az12', 'az12'],
+  ])('reads the zone tag %j (as typed in the portal) as %s', (value, zone) => {
+    expect(observeAzurePrivateEndpoint({ ...first, tags: { 'linkdns-zone': value } }, nics).zonal).toEqual({
+      [zone]: ['10.20.1.4'],
+    });
+  });
+
+  it.each(['zone-2', '2a', 'az 2', ''])('refuses the zone tag %j, which names no zone', (value) => {
+    expect(() => observeAzurePrivateEndpoint({ ...first, tags: { 'linkdns-zone': value } }, nics)).toThrow(
+      `tag linkdns-zone=${value} is not a zone (expected az<N> or <N>)`,
+    );
+  });
+
+  it('sorts the IPs of several DNS configs and keeps each once', () => {
+    // Act
+    const observed = observeAzurePrivateEndpoint(withDnsIps('10.20.1.6', '10.20.1.5', '10.20.1.6'), nics);
+
+    // Assess
+    expect(observed.regional).toEqual(['10.20.1.5', '10.20.1.6']);
+  });
+
+  it('keeps every well-formed IPv4 address, whatever the digits of its octets (VNets may use any address space)', () => {
+    // Prepare
+    const addresses = ['9.1.2.3', '100.64.199.7', '172.16.100.4', '192.168.200.249', '203.0.113.250', '251.0.0.1'];
+
+    // Act
+    const observed = observeAzurePrivateEndpoint(withDnsIps(...addresses), nics);
+
+    // Assess
+    expect(observed.regional).toEqual([...addresses].sort());
+  });
+
+  it('leaves IPv4-mapped IPv6 addresses out: they are IPv6, and an A record cannot hold them', () => {
+    // Act
+    const observed = observeAzurePrivateEndpoint(withDnsIps('::ffff:10.20.1.7', '10.20.1.8'), nics);
+
+    // Assess
+    expect(observed.regional).toEqual(['10.20.1.8']);
+  });
+
+  it('skips NIC IP configurations without an address (an IPv6 one still being allocated) and uses the others', () => {
+    // Prepare
+    const nic = {
+      id: nicId,
+      ipConfigurations: [
+        { name: 'ipv6config', privateIPAddress: null, privateIPAddressVersion: 'IPv6' },
+        { name: 'blank', privateIPAddress: '' },
+        { name: 'privateEndpointIpConfig', privateIPAddress: '10.20.1.4' },
+      ],
+    };
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(first, [nic]).regional).toEqual(['10.20.1.4']);
+  });
+
+  it('skips static IP configurations without an address and uses the others (raw ARM shape)', () => {
+    // Prepare: ARM keeps the address under properties.
+    const endpoint = {
+      ...first,
+      ipConfigurations: [
+        { name: 'pending', properties: { groupId: 'kafka', memberName: 'kafka', privateIPAddress: null } },
+        { name: 'static', properties: { groupId: 'kafka', memberName: 'kafka', privateIPAddress: '10.20.1.9' } },
+      ],
+    };
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(endpoint).regional).toEqual(['10.20.1.9']);
+    expect(observeAzurePrivateEndpoints([endpoint])[0]?.regional).toEqual(['10.20.1.9']);
+  });
+
+  it('falls back to the NIC when a DNS config lists no addresses at all', () => {
+    // Prepare: a hand-written listing with an fqdn but no ipAddresses field.
+    const endpoint = { ...first, customDnsConfigs: [{ fqdn: 'lkc-abc.p8xo76.centralus.azure.confluent.cloud' }] };
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(endpoint, nics).regional).toEqual(['10.20.1.4']);
+  });
+
+  it('reads an endpoint whose provisioning state is absent by its connection status', () => {
+    // Prepare
+    const { provisioningState: _omitted, ...endpoint } = first;
+
+    // Act / Assess
+    expect(observeAzurePrivateEndpoint(endpoint, nics)).toMatchObject({ state: 'available', rawState: 'Approved' });
+    expect(observeAzurePrivateEndpoint({ ...first, provisioningState: null }, nics).state).toBe('available');
+  });
+
+  it('reads the VNet of a VNet that is itself named "subnets"', () => {
+    // Prepare: Azure allows the name; only the trailing /subnets/<name> is the subnet.
+    const subnetId = SUBNET_ID.replace('vnet-kafka-clients', 'subnets');
+    const endpoint = { ...first, subnet: { id: subnetId } };
+
+    // Act / Assess
+    const vnet = VNET.replace('vnet-kafka-clients', 'subnets');
+    expect(observeAzurePrivateEndpoint(endpoint, nics).scope).toBe(vnet);
+    expect(listedAzurePrivateEndpoint(endpoint)?.scope).toBe(vnet);
+  });
+
+  it.each([
+    ['null', null, /^Invalid private endpoint: \(root\)/],
+    [
+      'the id of its connection instead of its own',
+      { ...first, id: connection?.id },
+      /^Invalid private endpoint .*: id: must be a private endpoint id$/,
+    ],
+    ['a subnet without an id', { ...first, subnet: { name: 'snet' } }, /: subnet\.id: /],
+    [
+      'the id of a subnet’s child instead of the subnet',
+      { ...first, subnet: { id: `${SUBNET_ID}/serviceAssociationLinks/x` } },
+      /: subnet\.id: must be a subnet id$/,
+    ],
+    [
+      'a network interface reference without an id',
+      { ...first, networkInterfaces: [{ name: 'nic' }] },
+      /networkInterfaces\.0\.id/,
+    ],
+    [
+      'a static IP that is not a string',
+      { ...first, ipConfigurations: [{ name: 'static', privateIPAddress: 168_040_705 }] },
+      /ipConfigurations\.0\.privateIPAddress/,
+    ],
+    [
+      'a connection status that is not a string',
+      withConnection(first, { privateLinkServiceConnectionState: { status: 1, description: 'Approved' } }),
+      /privateLinkServiceConnectionState\.status/,
+    ],
+  ])('refuses an endpoint with %s, naming the field', (_case, input, message) => {
+    expect(failure(() => observeAzurePrivateEndpoint(input, nics)).message).toMatch(message);
+  });
+
+  it('names the network interface entry that is malformed, and keeps the first error as the cause', () => {
+    // Prepare
+    const nicWithoutId = { ipConfigurations: [{ privateIPAddress: '10.20.1.4' }] };
+    const nicWithNumber = { id: nicId, ipConfigurations: [{ privateIPAddress: 168_040_708 }] };
+
+    // Act
+    const missingId = failure(() => observeAzurePrivateEndpoints([first], [nics[0], nicWithoutId]));
+    const numeric = failure(() => observeAzurePrivateEndpoints([first], [nicWithNumber]));
+
+    // Assess
+    expect(missingId.message).toMatch(/^private endpoints\[0\]: Invalid network interfaces\[1\]: id: /);
+    expect(missingId.cause).toBeInstanceOf(InvalidInputError);
+    expect((missingId.cause as Error).message).toMatch(/^Invalid network interfaces\[1\]/);
+    expect(numeric.message).toMatch(/network interfaces\[0\] .*: ipConfigurations\.0\.privateIPAddress: /);
+  });
+
+  it.each([
+    ['null', null],
+    ['the az table output', 'Name  ResourceGroup\n----  -------------'],
+    ['a page whose value is not a list', { value: 'none' }],
+  ])('refuses %s as a list of private endpoints or NICs, saying what it expected', (_case, value) => {
+    expect(failure(() => observeAzurePrivateEndpoints(value, [])).message).toBe(
+      'private endpoints: expected a JSON array (az … list output) or an object with a value array',
+    );
+    expect(failure(() => observeAzurePrivateEndpoints([first], value)).message).toBe(
+      'network interfaces: expected a JSON array (az … list output) or an object with a value array',
+    );
+  });
+
+  it('needs no NIC listing when the endpoint carries its addresses', () => {
+    expect(observeAzurePrivateEndpoints([withDnsIps('10.20.1.4')])[0]?.regional).toEqual(['10.20.1.4']);
+    expect(observeAzurePrivateEndpoints([first])[0]?.regional).toEqual([]);
+  });
+
+  it('lists an endpoint by the first connection that names a Private Link service', () => {
+    // Prepare: a hand-edited listing with a null entry and a connection still without its service id.
+    const endpoint = {
+      ...first,
+      privateLinkServiceConnections: [null, { name: 'draft', privateLinkServiceId: null }],
+    };
+
+    // Act / Assess
+    expect(listedAzurePrivateEndpoint(endpoint)).toMatchObject({
+      service: connection?.privateLinkServiceId,
+      state: 'available',
+    });
+  });
+
+  it('lists an untagged endpoint (az prints "tags": null) and one with a malformed provisioning state', () => {
+    // Act
+    const untagged = listedAzurePrivateEndpoint({ ...first, tags: null });
+    const odd = listedAzurePrivateEndpoint({ ...first, provisioningState: 42 });
+
+    // Assess
+    expect(untagged?.tags).toEqual({});
+    expect(odd).toMatchObject({ state: 'available', rawState: 'Approved' });
   });
 });

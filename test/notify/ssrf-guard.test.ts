@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeDestinationError } from '../../functions/notify/errors.ts';
+import { NotificationNetworkError, UnsafeDestinationError } from '../../functions/notify/errors.ts';
 import {
   type HostLookup,
   nonPublicRange,
@@ -44,6 +44,15 @@ describe('nonPublicRange', () => {
     ['224.0.0.251', 'multicast'],
     ['255.255.255.255', 'reserved'],
     ['not-an-ip', 'not an IP address'],
+    // The rest of the special-purpose registry a webhook host must never resolve into (RFC 6890).
+    ['192.0.0.8', 'IETF protocol assignments'],
+    ['198.18.0.1', 'benchmarking'],
+    ['198.19.255.254', 'benchmarking'],
+    ['fec0::1', 'private (site-local)'],
+    ['ff02::1', 'multicast'],
+    // NAT64 written out in full, without `::`.
+    ['64:ff9b:0:0:0:0:a9fe:a9fe', 'link-local'],
+    ['64:ff9b:0:0:0:0:10.1.2.3', 'private'],
   ])('%s is %s', (address, range) => {
     expect(nonPublicRange(address)).toBe(range);
   });
@@ -58,6 +67,9 @@ describe('nonPublicRange', () => {
     '2606:4700:4700::1111',
     '64:ff9b::808:808',
     '64:ff9b::c000:101',
+    '64:ff9b:0:0:0:0:808:808',
+    '192.0.1.1',
+    '198.20.0.1',
   ])('%s is public', (address) => {
     expect(nonPublicRange(address)).toBeUndefined();
   });
@@ -184,5 +196,91 @@ describe('resolveSafeDestination', () => {
     await expect(resolveSafeDestination('https://void.example.test/', 'ops', strict, to())).rejects.toThrow(
       /resolves to no address/,
     );
+  });
+
+  it('resolves an IPv6 literal with the system resolver as family 6', async () => {
+    await expect(systemLookup('::1')).resolves.toEqual([{ address: '::1', family: 6 }]);
+  });
+});
+
+describe('resolveSafeDestination when the resolver fails', () => {
+  const failing =
+    (code: unknown, message = 'getaddrinfo failed for hooks.tenant-secret.example'): HostLookup =>
+    async () => {
+      throw Object.assign(new Error(message), { code });
+    };
+  const resolveWith = (lookup: HostLookup, signal?: AbortSignal) =>
+    resolveSafeDestination('https://hooks.tenant-secret.example/services/T/B/x', 'ops', strict, lookup, signal).catch(
+      (caught: unknown) => caught,
+    );
+
+  it('reports a name that does not exist (ENOTFOUND) as a network error not worth retrying, naming only the destination', async () => {
+    // Act
+    const error = await resolveWith(failing('ENOTFOUND'));
+
+    // Assess
+    expect(error).toBeInstanceOf(NotificationNetworkError);
+    expect((error as NotificationNetworkError).message).toBe(
+      'Notification to "ops" failed before an answer: the host could not be resolved (ENOTFOUND)',
+    );
+    expect((error as NotificationNetworkError).retryable).toBe(false);
+  });
+
+  it('retries a temporary resolver failure (EAI_AGAIN)', async () => {
+    // Act
+    const error = await resolveWith(failing('EAI_AGAIN'));
+
+    // Assess
+    expect((error as NotificationNetworkError).message).toMatch(/could not be resolved \(EAI_AGAIN\)$/);
+    expect((error as NotificationNetworkError).retryable).toBe(true);
+  });
+
+  it.each([
+    ['no code at all', undefined],
+    ['a numeric code', 3008],
+    ['a code that carries the host after the code', 'ENOTFOUND hooks.tenant-secret.example'],
+    ['a code that carries the host before the code', 'hooks.tenant-secret.example ENOTFOUND'],
+  ])('says only "lookup failed" for a resolver error with %s, so the host never reaches a log', async (_case, code) => {
+    // Act
+    const error = await resolveWith(failing(code));
+
+    // Assess
+    expect(error).toBeInstanceOf(NotificationNetworkError);
+    expect((error as Error).message).toBe(
+      'Notification to "ops" failed before an answer: the host could not be resolved (lookup failed)',
+    );
+    expect((error as NotificationNetworkError).retryable).toBe(true);
+  });
+
+  it('lets the caller’s abort through as it is, not as a resolver failure', async () => {
+    // Prepare: the run's deadline fired while the name was being resolved.
+    const controller = new AbortController();
+    const aborted = new DOMException('This operation was aborted', 'AbortError');
+    const lookup: HostLookup = async () => {
+      controller.abort(aborted);
+      throw aborted;
+    };
+
+    // Act
+    const error = await resolveWith(lookup, controller.signal);
+
+    // Assess
+    expect(error).toBe(aborted);
+  });
+
+  it('hands the signal to the resolver', async () => {
+    // Prepare
+    const controller = new AbortController();
+    let seen: AbortSignal | undefined;
+    const lookup: HostLookup = async (_host, signal) => {
+      seen = signal;
+      return [{ address: '34.1.2.3', family: 4 }];
+    };
+
+    // Act
+    await resolveSafeDestination('https://hooks.slack.com/x', 'ops', strict, lookup, controller.signal);
+
+    // Assess
+    expect(seen).toBe(controller.signal);
   });
 });
