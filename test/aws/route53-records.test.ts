@@ -409,3 +409,182 @@ describe('changeBatches', () => {
     ).toThrow(InvalidInputError);
   });
 });
+
+describe('Route 53 listings and batches a user meets', () => {
+  it.each([
+    ['a UTF-8 label followed by digits', 'caf\\303\\251-2024.example.com.', 'café-2024.example.com'],
+    ['an escaped backslash', 'a\\\\b.\\052.example.com.', 'a\\b.*.example.com'],
+    ['an escaped backslash before digits', 'a\\\\052.example.com.', 'a\\052.example.com'],
+    ['an unescaped name outside the Basic Multilingual Plane', '🚀.example.com.', '🚀.example.com'],
+  ])('decodes a name with %s', (_case, wire, name) => {
+    expect(decodeRoute53Name(wire)).toBe(name);
+  });
+
+  it.each([
+    ['an escaped quote and digits', '"heritage=linkdns \\"quoted\\" 2025"', 'heritage=linkdns "quoted" 2025'],
+    ['a string cut off right after a backslash', '"abc\\', '"abc\\'],
+  ])('reads a TXT value with %s', (_case, wire, text) => {
+    expect(decodeTxtValue(wire)).toBe(text);
+  });
+
+  it('reads an alias without a hosted zone id and a record without a value as listed (hand-written listings)', () => {
+    // Act
+    const records = fromRoute53RecordSets([
+      {
+        Name: `apex.${ZONE}.`,
+        Type: 'A',
+        AliasTarget: { DNSName: 'dualstack.lb-1.us-east-2.elb.amazonaws.com.', HostedZoneId: undefined } as never,
+      },
+      { Name: `blank.${ZONE}.`, Type: 'A', TTL: 60, ResourceRecords: [{} as never] },
+    ]);
+
+    // Assess
+    expect(records.map((record) => record.values)).toEqual([
+      ['route53:alias dualstack.lb-1.us-east-2.elb.amazonaws.com zone='],
+      [''],
+    ]);
+  });
+
+  it('refuses to write a name where a routed set and a plain one were listed together', () => {
+    // Prepare: an exported listing edited by hand, a weighted set beside a plain one of the same name and type.
+    const [mixed] = fromRoute53RecordSets([
+      { Name: `mix.${ZONE}.`, Type: 'A', TTL: 60, ResourceRecords: [{ Value: '10.0.0.1' }] },
+      {
+        Name: `mix.${ZONE}.`,
+        Type: 'A',
+        TTL: 60,
+        SetIdentifier: 'canary',
+        Weight: 10,
+        ResourceRecords: [{ Value: '10.0.0.2' }],
+      },
+    ]);
+
+    // Act / Assess
+    expect(mixed?.values).toEqual(['10.0.0.1', 'route53:set=canary 10.0.0.2']);
+    expect(isRoute53OnlyRecord(mixed as RecordSet)).toBe(true);
+    expect(() => toRoute53RecordSet(mixed as RecordSet)).toThrow(/not writable/);
+  });
+
+  it('sends a new endpoint’s records and its registry update in one batch, the registry DELETE and CREATE once each', () => {
+    // Prepare: a zone with a wildcard; a second endpoint adds a zonal record.
+    const wildcard = cname('*', 'vpce-1.example.com');
+    const zonal = cname('*.use2-az1', 'vpce-2.example.com');
+    const before = registry([wildcard], ['vpce-1']);
+    const after = registry([wildcard, zonal], ['vpce-1', 'vpce-2']);
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, create: [zonal], update: [{ old: before, new: after }] }, ZONE);
+
+    // Assess
+    expect(batches).toHaveLength(1);
+    expect(describeBatch(batches[0] as Change[])).toEqual([
+      `DELETE _linkdns.${ZONE} TXT`,
+      `CREATE *.use2-az1.${ZONE} CNAME`,
+      `CREATE _linkdns.${ZONE} TXT`,
+    ]);
+    expect(batches[0]?.[0]?.ResourceRecordSet).toEqual(toRoute53RecordSet(before));
+    expect(batches[0]?.[2]?.ResourceRecordSet).toEqual(toRoute53RecordSet(after));
+  });
+
+  it('deletes the registry exactly once when the last endpoint goes', () => {
+    // Prepare
+    const records = [cname('*', 'vpce-1.example.com'), cname('*.use2-az1', 'vpce-1.example.com')];
+    const before = registry(records);
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, delete: [...records, before] }, ZONE);
+
+    // Assess
+    expect(batches).toHaveLength(1);
+    expect(describeBatch(batches[0] as Change[])).toEqual([
+      `DELETE *.${ZONE} CNAME`,
+      `DELETE *.use2-az1.${ZONE} CNAME`,
+      `DELETE _linkdns.${ZONE} TXT`,
+    ]);
+  });
+
+  it('deletes the registry in the last batch when the records of a removed endpoint need several', () => {
+    // Prepare
+    const records = Array.from({ length: 6 }, (_, index) => cname(`*.old${index}`, 'o.example.com'));
+    const before = registry(records);
+
+    // Act
+    // The registry alone holds 8 values (owner, scope, endpoint, records).
+    const batches = changeBatches({ ...NO_CHANGES, delete: [...records, before] }, ZONE, {
+      resourceRecords: 8,
+      valueCharacters: 10_000,
+    });
+
+    // Assess
+    const lines = batches.flatMap(describeBatch);
+    expect(lines.filter((line) => line.includes('_linkdns'))).toEqual([`DELETE _linkdns.${ZONE} TXT`]);
+    expect(describeBatch(batches.at(-1) as Change[])).toContain(`DELETE _linkdns.${ZONE} TXT`);
+    expect(lines).toHaveLength(7);
+  });
+
+  const aSets = (count: number, values: number) =>
+    Array.from({ length: count }, (_, set) =>
+      recordSet(
+        `h${set}.${ZONE}`,
+        'A',
+        60,
+        Array.from({ length: values }, (_, value) => `10.0.${set}.${value}`),
+      ),
+    );
+
+  it('fills each batch up to exactly the record limit before starting the next', () => {
+    // Act: four sets of 5 addresses with room for 10 per batch.
+    const batches = changeBatches({ ...NO_CHANGES, create: aSets(4, 5) }, ZONE, {
+      resourceRecords: 10,
+      valueCharacters: 10_000,
+    });
+
+    // Assess
+    expect(batches.map((batch) => batchSize(batch).records)).toEqual([10, 10]);
+  });
+
+  it('fills each batch up to exactly the character limit before starting the next', () => {
+    // Prepare: four sets of 5 addresses of 8 characters (10.0.s.v): 40 characters each.
+    const sets = aSets(4, 5);
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, create: sets }, ZONE, {
+      resourceRecords: 1_000,
+      valueCharacters: 80,
+    });
+
+    // Assess
+    expect(batches.map((batch) => batchSize(batch).characters)).toEqual([80, 80]);
+  });
+
+  it.each([
+    ['records', { resourceRecords: 10, valueCharacters: 10_000 }, 10],
+    ['characters', { resourceRecords: 1_000, valueCharacters: 80 }, 10],
+  ])('accepts one name whose changes need exactly the %s limit of a batch', (_case, limits, values) => {
+    // Prepare: one name of 10 addresses of 8 characters, and another name besides.
+    const [big, small] = [...aSets(1, values), ...aSets(2, 1).slice(1)];
+
+    // Act
+    const batches = changeBatches({ ...NO_CHANGES, create: [big as RecordSet, small as RecordSet] }, ZONE, limits);
+
+    // Assess
+    expect(batches.map((batch) => batchSize(batch).records)).toEqual([10, 1]);
+  });
+
+  it('names the record and the limits when one name’s changes alone exceed a batch', () => {
+    // Prepare
+    const [huge] = aSets(1, 20);
+
+    // Act / Assess
+    expect(() =>
+      changeBatches({ ...NO_CHANGES, create: [huge as RecordSet, cname('b', 'b.com')] }, ZONE, {
+        resourceRecords: 10,
+        valueCharacters: 10_000,
+      }),
+    ).toThrow(
+      new InvalidInputError(
+        `Changes to h0.${ZONE} need 20 records and 170 characters, more than one Route 53 batch allows (10 / 10000)`,
+      ),
+    );
+  });
+});
