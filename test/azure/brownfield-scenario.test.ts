@@ -34,7 +34,6 @@ import {
  */
 
 let h: AzureHarness | undefined;
-let world: AzureBrownfield | undefined;
 let dir: string | undefined;
 
 afterEach(async () => {
@@ -42,7 +41,6 @@ afterEach(async () => {
   vi.restoreAllMocks();
   await h?.close();
   h = undefined;
-  world = undefined;
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = undefined;
 });
@@ -54,13 +52,13 @@ async function brownfield(
 ): Promise<{ harness: AzureHarness; seeded: AzureBrownfield }> {
   const harness = await startAzureHarness({ config });
   h = harness;
-  world = seedAzureBrownfield(harness.azure.state, {
+  const seeded = seedAzureBrownfield(harness.azure.state, {
     subscriptionId: SUBSCRIPTION,
     networkResourceGroup: ENDPOINT_RG,
     dnsResourceGroup: DNS_RG,
     vnetName: 'vnet-kafka-clients',
   });
-  return { harness, seeded: world };
+  return { harness, seeded };
 }
 
 /** The `privatelink.*` zones, every record set and link as stored: what linkdns must never write. */
