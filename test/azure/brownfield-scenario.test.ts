@@ -192,6 +192,19 @@ describe('Azure brownfield: every Azure Function and the CLI', () => {
     expect(privatelinkZones(harness, seeded)).toEqual(before);
   });
 
+  it('reconciles at once on a write event whose authorization.evidence is an array (it used to wait for the schedule)', async () => {
+    const { harness } = await brownfield();
+
+    const result = await harness.handlers.privateEndpointEvents(
+      readJson('events/azure/private-endpoint-write.evidence-array.json'),
+      harness.context(),
+    );
+
+    expect(reportOf(result).zones).toMatchObject([{ domain: DEDICATED, outcome: 'changed' }]);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
+    expect(harness.logs.filter((line) => line.startsWith('error'))).toEqual([]);
+  });
+
   it('fails only the (domain, VNet) of a mapped endpoint it cannot read (a zone tag that names no zone); the rest goes on', async () => {
     const { harness, seeded } = await brownfield();
     const before = privatelinkZones(harness, seeded);
