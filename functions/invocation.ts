@@ -1,7 +1,10 @@
 import { isLinkdnsError, isRetryable, TransientCloudError } from './core/errors.ts';
 import type { ChangeLog, Notifier } from './core/ports.ts';
-import type { ReconcileDeps } from './core/reconcile.ts';
+import { type ReconcileDeps, zoneStartCutoff } from './core/reconcile.ts';
 import { type ErrorSummary, type RunReport, summarizeError, summarizeRun } from './core/report.ts';
+import type { SweepStarted } from './core/sweep.ts';
+
+export type { SweepStarted } from './core/sweep.ts';
 
 /**
  * How one function invocation ends, on every platform: what the platform is told (return or throw), what is logged,
@@ -12,14 +15,6 @@ export type InvocationResult =
   | { readonly outcome: 'reconciled'; readonly report: RunReport }
   | { readonly outcome: 'ignored'; readonly reason: string }
   | { readonly outcome: 'rejected'; readonly error: ErrorSummary };
-
-/** What a repair coordinator did: the sweep's items, sent as `batches` queue messages of at most `batchSize` zones. */
-export interface SweepStarted {
-  readonly outcome: 'sweep-started';
-  readonly items: number;
-  readonly batches: number;
-  readonly batchSize: number;
-}
 
 export function ignored(reason: string): InvocationResult {
   return { outcome: 'ignored', reason };
@@ -99,6 +94,17 @@ export async function settleInvocation<Result extends InvocationResult | SweepSt
   const failure = retryableFailure(report, { unchecked: context.retryUnchecked ?? false });
   if (failure) throw failure;
   return result;
+}
+
+/**
+ * The instant after which an invocation starts no new zone: within `startZonesWithinMs` of `now` when given (a sweep
+ * batch: its share of the function timeout), else when the rest of `budgetMs` is needed for the zone in progress and
+ * the notification ({@link zoneStartCutoff}).
+ */
+export function startZonesBefore(now: Date, budgetMs: number, startZonesWithinMs?: number): Date {
+  return startZonesWithinMs === undefined
+    ? zoneStartCutoff(now, budgetMs)
+    : new Date(now.getTime() + Math.min(startZonesWithinMs, budgetMs));
 }
 
 /** The core's dependencies for one invocation. */

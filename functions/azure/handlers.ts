@@ -10,10 +10,9 @@ import {
   reconcileTargets,
   repairAll,
   zoneEditTargets,
-  zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { decodeSweepMessage, runSweepBatch, sweepMessages, zonesPerInvocation } from '../core/sweep.ts';
+import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
 import {
   type InvocationResult,
   ignored,
@@ -21,6 +20,7 @@ import {
   reconciled,
   type SweepStarted,
   settleInvocation,
+  startZonesBefore,
 } from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
@@ -117,16 +117,15 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
       }),
 
     repairCoordinator: (timer, context) =>
-      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, signal) => {
+      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, _signal) => {
         const queue = deps.sweepQueue;
         if (!queue) throw new ConfigError('the function app', ['the coordinator needs the sweep queue output binding']);
         if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
-        const batchSize = sweepBatchSize(deps.settings);
-        const { plan, bodies } = await sweepMessages(reconcile, batchSize, signal);
         // The host writes each array element as one queue message once the function returns (Azure Functions queue
         // output binding: "to write multiple messages, set the output to an array").
-        context.extraOutputs.set(queue, bodies);
-        return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+        return startSweep(reconcile, sweepBatchSize(deps.settings), async (bodies) => {
+          context.extraOutputs.set(queue, bodies);
+        });
       }),
 
     repairWorker: (message, context) =>
@@ -135,20 +134,13 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
         context,
         'schedule',
         async (reconcile, signal, startZonesBefore) => {
-          const items = decodeSweepMessage(message);
           const { id, dequeueCount } = (context.triggerMetadata ?? {}) as { id?: unknown; dequeueCount?: unknown };
-          const trigger = triggerOf(
-            'schedule',
-            `sweep-${typeof id === 'string' ? id : context.invocationId}`,
-            `scheduled repair, batch of ${items.length} (dequeue ${Number(dequeueCount ?? 1)})`,
-          );
-          return reconciled(
-            await runSweepBatch(trigger, items, reconcile, {
-              signal,
-              startZonesBefore,
-              dryRun: deps.settings.repairDetectOnly,
-            }),
-          );
+          const delivery = {
+            id: typeof id === 'string' ? id : context.invocationId,
+            attempt: `dequeue ${Number(dequeueCount ?? 1)}`,
+          };
+          const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
+          return reconciled(await runSweepMessage(message, delivery, reconcile, options));
         },
         {
           retryUnchecked: true,
@@ -188,17 +180,10 @@ async function settle<Result extends AzureHandlerResult | SweepStarted = AzureHa
   const signal = AbortSignal.timeout(budgetMs);
   const log = invocationLog(context);
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
-  const startZonesBefore =
-    options.startZonesWithinMs === undefined
-      ? zoneStartCutoff(reconcile.now(), budgetMs)
-      : new Date(reconcile.now().getTime() + Math.min(options.startZonesWithinMs, budgetMs));
+  const cutoff = startZonesBefore(reconcile.now(), budgetMs, options.startZonesWithinMs);
   return settleInvocation<Result>(
     { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
-    () =>
-      invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) =>
-        work(run, signal, startZonesBefore),
-      ),
+    () => invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, cutoff)),
   );
 }
 

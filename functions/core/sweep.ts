@@ -118,6 +118,45 @@ export function zonesPerInvocation(budget: {
   return Math.max(1, Math.floor((budget.share * budget.timeoutSeconds * budget.requestsPerSecond) / calls));
 }
 
+/** What a repair coordinator did: the sweep's items, sent as `batches` queue messages of at most `batchSize` zones. */
+export interface SweepStarted {
+  readonly outcome: 'sweep-started';
+  readonly items: number;
+  readonly batches: number;
+  readonly batchSize: number;
+}
+
+/** The coordinator on Azure and Google: plans the sweep and hands its message bodies to `send` (the queue or topic). */
+export async function startSweep(
+  deps: ReconcileDeps,
+  batchSize: number,
+  send: (bodies: string[]) => Promise<unknown>,
+  signal?: AbortSignal,
+): Promise<SweepStarted> {
+  const { plan, bodies } = await sweepMessages(deps, batchSize, signal);
+  await send(bodies);
+  return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+}
+
+/**
+ * A worker's invocation on Azure and Google: one queue message, decoded ({@link decodeSweepMessage}: malformed input
+ * throws InvalidInputError), reconciled by {@link runSweepBatch} under a trigger naming the message and its delivery.
+ */
+export async function runSweepMessage(
+  message: unknown,
+  delivery: { readonly id: string; readonly attempt: string },
+  deps: ReconcileDeps,
+  options: ReconcileOptions = {},
+): Promise<RunReport> {
+  const items = decodeSweepMessage(message);
+  const trigger: Trigger = {
+    kind: 'schedule',
+    id: `sweep-${delivery.id}`,
+    description: `scheduled repair, batch of ${items.length} (${delivery.attempt})`,
+  };
+  return runSweepBatch(trigger, items, deps, options);
+}
+
 /**
  * The coordinator's work on every platform: the sweep's items ({@link planSweep}) as queue message bodies of at most
  * `batchSize` items each, in the plan's order. Sending them is the platform's part.

@@ -9,10 +9,9 @@ import {
   reconcileTargets,
   repairAll,
   zoneEditTargets,
-  zoneStartCutoff,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { decodeSweepMessage, runSweepBatch, sweepMessages, zonesPerInvocation } from '../core/sweep.ts';
+import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
 import {
   type InvocationResult,
   ignored,
@@ -20,6 +19,7 @@ import {
   reconciled,
   type SweepStarted,
   settleInvocation,
+  startZonesBefore,
 } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
 import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
@@ -140,10 +140,9 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
         if (!topic) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
         const parsed = scheduleEvent.safeParse(raw);
         if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
-        const batchSize = sweepBatchSize(deps.settings);
-        const { plan, bodies } = await sweepMessages(reconcile, batchSize, signal);
-        await topic.publish(bodies, { linkdnsSweep: '1' }, signal);
-        return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+        return startSweep(reconcile, sweepBatchSize(deps.settings), (bodies) =>
+          topic.publish(bodies, { linkdnsSweep: '1' }, signal),
+        );
       }),
 
     repairWorker: (raw) =>
@@ -154,19 +153,10 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           const parsed = messagePublishedEvent.safeParse(raw);
           if (!parsed.success) throw new InvalidInputError(`Malformed Pub/Sub CloudEvent: ${parsed.error.message}`);
           const { message, deliveryAttempt } = parsed.data.data;
-          const items = decodeSweepMessage(Buffer.from(message.data, 'base64').toString('utf8'));
-          const trigger = triggerOf(
-            'schedule',
-            `sweep-${message.messageId ?? parsed.data.id}`,
-            `scheduled repair, batch of ${items.length} (delivery ${deliveryAttempt ?? 1})`,
-          );
-          return reconciled(
-            await runSweepBatch(trigger, items, reconcile, {
-              signal,
-              startZonesBefore,
-              dryRun: deps.settings.repairDetectOnly,
-            }),
-          );
+          const body = Buffer.from(message.data, 'base64').toString('utf8');
+          const delivery = { id: message.messageId ?? parsed.data.id, attempt: `delivery ${deliveryAttempt ?? 1}` };
+          const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
+          return reconciled(await runSweepMessage(body, delivery, reconcile, options));
         },
         {
           retryUnchecked: true,
@@ -205,17 +195,10 @@ async function settle<Result extends GcpHandlerResult | SweepStarted = GcpHandle
   const signal = AbortSignal.timeout(budgetMs);
   const log = deps.log ?? structuredLog();
   const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  // No new zone is started when the rest of the budget is needed for the zone in progress and the notification.
-  const startZonesBefore =
-    options.startZonesWithinMs === undefined
-      ? zoneStartCutoff(reconcile.now(), budgetMs)
-      : new Date(reconcile.now().getTime() + Math.min(options.startZonesWithinMs, budgetMs));
+  const cutoff = startZonesBefore(reconcile.now(), budgetMs, options.startZonesWithinMs);
   return settleInvocation<Result>(
     { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
-    () =>
-      invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) =>
-        work(run, signal, startZonesBefore),
-      ),
+    () => invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, cutoff)),
   );
 }
 

@@ -1,10 +1,18 @@
-import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GCP_FUNCTION_NAMES } from '../../functions/gcp/settings.ts';
 import { seedForwardingRules, seedZone } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
-import { baseConfig, DOMAIN, fixtureRules, NETWORK, PRIVATE_ZONE, PROJECT, readJson } from './gcp-harness.ts';
+import {
+  baseConfig,
+  DOMAIN,
+  fixtureRules,
+  NETWORK,
+  PRIVATE_ZONE,
+  PROJECT,
+  postCloudEvent,
+  readJson,
+} from './gcp-harness.ts';
 
 /**
  * The entry points as Cloud Functions runs them: functions.ts loaded with its configuration from the environment, the
@@ -38,19 +46,7 @@ afterAll(async () => {
   await gcp.close();
 });
 
-async function post(functionName: string, event: unknown): Promise<number> {
-  const server = getTestServer(functionName);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/cloudevents+json' },
-    body: JSON.stringify(event),
-  });
-  await response.text();
-  return response.status;
-}
+const post = (functionName: string, event: unknown) => postCloudEvent(functionName, event, servers);
 
 describe('functions.ts', () => {
   it('registers the four functions under the names the deployment uses', () => {

@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
@@ -131,4 +133,26 @@ export function reportOf(result: GcpHandlerResult): RunReport {
 /** A-record sets of a snapshot (what linkdns manages), without SOA, NS and the registry. */
 export function aRecords(snapshot: Record<string, string[]>): Record<string, string[]> {
   return Object.fromEntries(Object.entries(snapshot).filter(([key]) => key.startsWith('A ')));
+}
+
+/**
+ * A CloudEvent posted over HTTP (structured mode) to a function registered with the Functions Framework, as Eventarc
+ * delivers it; resolves to the answer's status. The test server is added to `servers` for closing.
+ */
+export async function postCloudEvent(
+  functionName: string,
+  event: unknown,
+  servers: { close(): void }[],
+): Promise<number> {
+  const server = getTestServer(functionName);
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const response = await fetch(`http://127.0.0.1:${port}/`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/cloudevents+json' },
+    body: JSON.stringify(event),
+  });
+  await response.text();
+  return response.status;
 }

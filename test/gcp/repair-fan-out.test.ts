@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
 import { sweepBatchSize } from '../../functions/gcp/handlers.ts';
@@ -7,7 +5,7 @@ import { FUNCTION_TIMEOUT_SECONDS, GCP_FUNCTION_NAMES } from '../../functions/gc
 import type { MessagePublishedEvent } from '../../local/gcp/pubsub-state.ts';
 import { seedForwardingRules, seedZone, zoneSnapshot } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
-import { NETWORK, PROJECT, readJson } from './gcp-harness.ts';
+import { NETWORK, PROJECT, postCloudEvent, readJson } from './gcp-harness.ts';
 
 /**
  * Issue #14 on Google Cloud, as Cloud Functions runs the code: functions.ts loaded with a sweep topic from the
@@ -103,20 +101,7 @@ afterAll(async () => {
   await gcp.close();
 });
 
-/** A CloudEvent to a function over HTTP (structured mode), as Eventarc delivers it; the answer's status. */
-async function post(functionName: string, event: unknown): Promise<number> {
-  const server = getTestServer(functionName);
-  servers.push(server);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const response = await fetch(`http://127.0.0.1:${port}/`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/cloudevents+json' },
-    body: JSON.stringify(event),
-  });
-  await response.text();
-  return response.status;
-}
+const post = (functionName: string, event: unknown) => postCloudEvent(functionName, event, servers);
 
 /** The worker trigger's push subscription until it is empty; a non-2xx answer is a nack. Returns the deliveries. */
 async function drain(): Promise<number> {
