@@ -12,6 +12,14 @@ let fleet: Fleet | undefined;
 const changeBatchesByZone = new Map<string, number>();
 aws.route53.beforeChangeBatch = (zone) => changeBatchesByZone.set(zone.id, (changeBatchesByZone.get(zone.id) ?? 0) + 1);
 
+// When each Route 53 request arrived, to show in which seconds of a run the limiter's rate was not used.
+const route53Arrivals: number[] = [];
+const record = aws.requests.record.bind(aws.requests);
+aws.requests.record = (entry) => {
+  if (entry.service === 'route53') route53Arrivals.push(performance.now());
+  record(entry);
+};
+
 function seeded(): Fleet {
   if (!fleet) throw new Error('the fleet is not seeded yet');
   return fleet;
@@ -36,6 +44,7 @@ function handle(request: ChildRequest): unknown {
     case 'resetRequests':
       aws.requests.reset();
       changeBatchesByZone.clear();
+      route53Arrivals.length = 0;
       return null;
     case 'requestFigures': {
       const entries = aws.requests.entries;
@@ -55,6 +64,7 @@ function handle(request: ChildRequest): unknown {
         bytes,
         changedZones: batches.length,
         maxChangeBatchesPerZone: batches.length === 0 ? 0 : Math.max(...batches),
+        route53PerSecond: perSecond(route53Arrivals),
         zonesWithSeveralBatches: [...changeBatchesByZone].filter(([, count]) => count > 1).map(([zone]) => zone),
       };
       return figures;
@@ -66,6 +76,19 @@ function handle(request: ChildRequest): unknown {
     case 'memory':
       return process.memoryUsage();
   }
+}
+
+/** Requests per second of the run, from the first request on. */
+function perSecond(arrivals: readonly number[]): number[] {
+  const first = arrivals[0];
+  if (first === undefined) return [];
+  const counts: number[] = [];
+  for (const at of arrivals) {
+    const second = Math.floor((at - first) / 1000);
+    while (counts.length <= second) counts.push(0);
+    counts[second] = (counts[second] ?? 0) + 1;
+  }
+  return counts;
 }
 
 process.on('message', (message: ChildRequest & { readonly id: number }) => {

@@ -37,6 +37,8 @@ export interface RequestFigures {
   readonly changedZones: number;
   readonly maxChangeBatchesPerZone: number;
   readonly zonesWithSeveralBatches: readonly string[];
+  /** Route 53 requests the local AWS received in each second of the run (from its first Route 53 request). */
+  readonly route53PerSecond: readonly number[];
 }
 
 /** The local AWS running in a child process, and the calls the bench makes to it besides the AWS APIs. */

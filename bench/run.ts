@@ -59,6 +59,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '10' },
     'fan-out': { type: 'boolean' },
     workers: { type: 'string', default: String(DEPLOYED.workers) },
+    concurrency: { type: 'string' },
     out: { type: 'string', default: 'bench/results.json' },
     glob: { type: 'boolean', default: false },
   },
@@ -99,6 +100,7 @@ try {
         LINKDNS_CONFIG: JSON.stringify(config),
         LINKDNS_AWS_ENDPOINT: aws.endpoint,
         LINKDNS_ROUTE53_RATE: String(rate),
+        ...(args.concurrency ? { LINKDNS_ZONE_CONCURRENCY: args.concurrency } : {}),
         ...env,
       }),
       { credentials: LOCAL_CREDENTIALS, logger, metrics, notifier },
@@ -336,6 +338,7 @@ function printRun(figures: RunFigures): void {
           : `coordinator ${figures.coordinatorRoute53Calls} calls / ${rate} per s + workers ${figures.route53Calls - figures.coordinatorRoute53Calls} calls / (${workers} x ${rate} per s)`
       }; a full bucket's burst of ${burst} per limiter would allow ${(burst / rate).toFixed(2)} s less); ` +
         `wall / floor ${(seconds / floor).toFixed(3)}`,
+      `  Route 53 requests received per second: ${requests.route53PerSecond.join(' ')}`,
       `  invocations: ${figures.invocations}, longest ${(figures.maxInvocationMs / 1000).toFixed(2)} s` +
         (fanOut
           ? ` (batches of ${figures.batchZones} zones; worker timeout ${workerTimeoutSeconds} s, ${DEPLOYED.workerTimeoutSeconds} s deployed; batches sized for half of it)`

@@ -501,17 +501,30 @@ export class LocalEc2State {
    * DescribeVpcEndpoints: ids (all must exist), filters, keyset pagination by id.
    * @throws Ec2ApiError `InvalidVpcEndpointId.NotFound` naming the first unknown id, as AWS does
    */
-  describeEndpoints(query: { ids: readonly string[]; filters: readonly Ec2Filter[] }): VpcEndpointView[] {
+  describeEndpoints(query: {
+    ids: readonly string[];
+    filters: readonly Ec2Filter[];
+    /** Keyset paging: only endpoints whose id sorts after this one, and at most `limit` of them. */
+    after?: string;
+    limit?: number;
+  }): VpcEndpointView[] {
     for (const id of query.ids) {
       if (!VPC_ENDPOINT_ID.test(id)) throw new Ec2ApiError('InvalidVpcEndpointId.Malformed', `Invalid Id: '${id}'`);
     }
     const visible = this.visibleRecords();
-    const missing = query.ids.find((id) => !visible.some((record) => record.id === id));
+    const visibleIds = new Set(visible.map((record) => record.id));
+    const missing = query.ids.find((id) => !visibleIds.has(id));
     if (missing) throw new Ec2ApiError(notFound(missing).code, notFound(missing).message);
-    return visible
-      .filter((record) => query.ids.length === 0 || query.ids.includes(record.id))
-      .map((record) => this.view(record))
-      .filter((view) => matchesFilters(query.filters, endpointFilterValues(view, this.region)));
+    const wanted = new Set(query.ids);
+    const views: VpcEndpointView[] = [];
+    for (const record of visible) {
+      if (views.length >= (query.limit ?? Number.POSITIVE_INFINITY)) break;
+      if (query.after !== undefined && !(record.id > query.after)) continue;
+      if (wanted.size > 0 && !wanted.has(record.id)) continue;
+      const view = this.view(record);
+      if (matchesFilters(query.filters, endpointFilterValues(view, this.region))) views.push(view);
+    }
+    return views;
   }
 
   /**

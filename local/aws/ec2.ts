@@ -6,6 +6,7 @@ import {
   ec2ErrorDocument,
   ec2Response,
   paginate,
+  tokenAfter,
   xmlItems,
   xmlStrings,
   xmlStruct,
@@ -171,10 +172,20 @@ const OPERATIONS: Readonly<Record<string, Operation>> = {
         `Value (${maxResults}) for parameter maxResults is invalid. Must be a positive integer.`,
       );
     }
-    const page = paginate(state.describeEndpoints({ ids, filters }), (endpoint) => endpoint.VpcEndpointId, {
-      maxResults: Math.min(maxResults ?? MAX_PAGE, MAX_PAGE),
-      nextToken,
-      fingerprint: query.fingerprint(),
+    const fingerprint = query.fingerprint();
+    const pageSize = Math.min(maxResults ?? MAX_PAGE, MAX_PAGE);
+    // Read from the token's position, one more than the page holds (so paginate knows whether a next page exists).
+    const after = tokenAfter(nextToken, fingerprint);
+    const endpoints = state.describeEndpoints({
+      ids,
+      filters,
+      ...(after === undefined ? {} : { after }),
+      limit: pageSize + 1,
+    });
+    const page = paginate(endpoints, (endpoint) => endpoint.VpcEndpointId, {
+      maxResults: pageSize,
+      nextToken: undefined,
+      fingerprint,
     });
     return xmlItems('vpcEndpointSet', page.items.map(renderEndpoint)) + xmlValue('nextToken', page.nextToken);
   },
