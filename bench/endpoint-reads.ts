@@ -30,6 +30,15 @@ export class EndpointReads {
         return endpoints;
       },
     };
+    const pages = inner.listEndpointPages?.bind(inner);
+    if (pages) {
+      this.source.listEndpointPages = async function* (scope, signal) {
+        for await (const page of pages(scope, signal)) {
+          for (const endpoint of page) note(endpoint);
+          yield page;
+        }
+      };
+    }
   }
 
   /** The figures so far, and a fresh start for the next run. */

@@ -188,27 +188,35 @@ export class Ec2EndpointSource implements EndpointSource {
    * `scope` is omitted; `deleted` ones are left out. Filtered by EC2 on type, VPC and (exact) service names, paged.
    */
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
-    const spokes = this.options.clientForAccount && this.options.region ? (this.options.spokeAccounts ?? []) : [];
-    if (scope === undefined && spokes.length > 0) {
-      const everywhere = [await this.listEndpointsIn(undefined, signal)];
-      for (const account of spokes) {
-        // Listing a VPC-less scope in a spoke: a VPC ARN prefix without the VPC names the account and region.
-        everywhere.push(
-          await this.listEndpointsIn(
-            { accountId: account, arnPrefix: `arn:aws:ec2:${this.options.region}:${account}:` },
-            signal,
-          ),
-        );
-      }
-      return everywhere.flat();
-    }
-    return this.listEndpointsIn(scope === undefined ? undefined : parseVpcRef(scope), signal);
+    const observed: ObservedEndpoint[] = [];
+    for await (const page of this.listEndpointPages(scope, signal)) observed.push(...page);
+    return observed;
   }
 
-  private async listEndpointsIn(
+  /**
+   * {@link listEndpoints} one DescribeVpcEndpoints page at a time, so a caller that keeps only what it needs of each
+   * endpoint (the repair's coordinator: which (domain, VPC) pairs exist) never holds the whole account's endpoints.
+   */
+  async *listEndpointPages(scope?: string, signal?: AbortSignal): AsyncGenerator<ObservedEndpoint[]> {
+    const spokes = this.options.clientForAccount && this.options.region ? (this.options.spokeAccounts ?? []) : [];
+    if (scope === undefined && spokes.length > 0) {
+      yield* this.pagesIn(undefined, signal);
+      for (const account of spokes) {
+        // Listing a VPC-less scope in a spoke: a VPC ARN prefix without the VPC names the account and region.
+        yield* this.pagesIn(
+          { accountId: account, arnPrefix: `arn:aws:ec2:${this.options.region}:${account}:` },
+          signal,
+        );
+      }
+      return;
+    }
+    yield* this.pagesIn(scope === undefined ? undefined : parseVpcRef(scope), signal);
+  }
+
+  private async *pagesIn(
     ref: { vpcId?: string; accountId?: string; arnPrefix?: string } | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<ObservedEndpoint[]> {
+  ): AsyncGenerator<ObservedEndpoint[]> {
     const { client, cache } = this.forAccount(ref?.accountId);
     const { patterns, tagKey } = this.narrowing();
     const exactOnly = patterns.length > 0 && patterns.every((pattern) => !/[*?]/.test(pattern));
@@ -222,27 +230,25 @@ export class Ec2EndpointSource implements EndpointSource {
           ...(tagKey ? [[...common, { Name: 'tag-key', Values: [tagKey] }]] : []),
         ]
       : [common];
-    const seen = new Set<string>();
-    const observed: ObservedEndpoint[] = [];
+    // Only a second query (the tag-key listing) can return an endpoint again: its ids are remembered only then.
+    const seen = queries.length > 1 ? new Set<string>() : undefined;
     for (const filters of queries) {
-      for (const endpoint of await this.listPages(filters, client, cache, signal, patterns, tagKey)) {
-        if (seen.has(endpoint.id)) continue;
-        seen.add(endpoint.id);
-        observed.push(this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
+      for await (const page of this.observedPages(filters, client, cache, signal, patterns, tagKey)) {
+        const fresh = seen ? page.filter((endpoint) => !seen.has(endpoint.id)) : page;
+        for (const endpoint of fresh) seen?.add(endpoint.id);
+        if (fresh.length > 0) yield fresh.map((endpoint) => this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
       }
     }
-    return observed;
   }
 
-  private async listPages(
+  private async *observedPages(
     filters: Filter[],
     client: Ec2Api,
     cache: AvailabilityZoneCache,
     signal: AbortSignal | undefined,
     patterns: readonly string[],
     tagKey: string | undefined,
-  ): Promise<ObservedEndpoint[]> {
-    const observed: ObservedEndpoint[] = [];
+  ): AsyncGenerator<ObservedEndpoint[]> {
     for await (const page of describeVpcEndpointPages(client, filters, this.pageSize, signal)) {
       const wanted = page.filter(
         (endpoint) =>
@@ -251,9 +257,8 @@ export class Ec2EndpointSource implements EndpointSource {
             patterns.some((pattern) => globMatches(pattern, endpoint.ServiceName ?? '')) ||
             (tagKey !== undefined && (endpoint.Tags ?? []).some((tag) => tag.Key === tagKey))),
       );
-      observed.push(...(await this.observe(wanted, client, cache, signal)));
+      yield await this.observe(wanted, client, cache, signal);
     }
-    return observed;
   }
 
   private narrowing(): { patterns: readonly string[]; tagKey: string | undefined } {

@@ -19,6 +19,11 @@ export interface EndpointSource {
   /** Endpoints in a network scope (VPC, VNet, network), or every endpoint in reach when `scope` is omitted. */
   listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]>;
   /**
+   * Optional: {@link listEndpoints} page by page as the API returns them, for callers that keep only a little of each
+   * endpoint (the repair's coordinator), so a large account is never held in memory at once.
+   */
+  listEndpointPages?(scope?: string, signal?: AbortSignal): AsyncIterable<ObservedEndpoint[]>;
+  /**
    * Optional: several endpoints by id in as few calls as the API allows (EC2 reads many ids per
    * DescribeVpcEndpoints). Every id asked for is a key; `undefined` where {@link getEndpoint} would say so.
    */

@@ -45,29 +45,39 @@ export interface SweepPlan {
   readonly zoneItems: number;
 }
 
-/** Coordinator: the items of one sweep. Failures of the listings throw (the coordinator is retried whole). */
-export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal): Promise<SweepPlan> {
+/**
+ * Coordinator: the items of one sweep. Failures of the listings throw (the coordinator is retried whole).
+ *
+ * Memory: the endpoint listing is consumed page by page where the source offers it, keeping only the (domain, scope)
+ * pairs, so the coordinator holds one page of endpoints, the zone list and the items — never the account's endpoints.
+ * `concurrency` scopes are looked up at the same time (the zone directory's rate limiter still bounds the calls).
+ */
+export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal, concurrency = 1): Promise<SweepPlan> {
   const dns = dnsForSweep(deps.dns);
   const domains = managedDomains(deps.config);
-  const [endpoints, zones] = await Promise.all([
-    deps.endpoints.listEndpoints(undefined, signal),
-    dns.listZones(domains, signal),
-  ]);
   const targets = new Map<string, ReconcileTarget>();
-  for (const endpoint of endpoints) {
-    const decision = resolveMapping(endpoint, deps.config);
-    if (decision.managed)
-      targets.set(targetKey({ domain: decision.domain, scope: endpoint.scope }), {
-        domain: decision.domain,
-        scope: endpoint.scope,
-      });
-  }
+  const noteTargets = (endpoints: readonly ObservedEndpoint[]) => {
+    for (const endpoint of endpoints) {
+      const decision = resolveMapping(endpoint, deps.config);
+      if (decision.managed)
+        targets.set(targetKey({ domain: decision.domain, scope: endpoint.scope }), {
+          domain: decision.domain,
+          scope: endpoint.scope,
+        });
+    }
+  };
+  const listTargets = async () => {
+    const pages = deps.endpoints.listEndpointPages?.bind(deps.endpoints);
+    if (!pages) return noteTargets(await deps.endpoints.listEndpoints(undefined, signal));
+    for await (const page of pages(undefined, signal)) noteTargets(page);
+  };
+  const [, zones] = await Promise.all([listTargets(), dns.listZones(domains, signal)]);
   const zoneOfTarget = new Map<string, string>();
   const matched = new Set<string>();
   if (dns.listZonesInScope) {
     const scopes = [...new Set([...targets.values()].map((target) => target.scope))];
     const inScope = dns.listZonesInScope.bind(dns);
-    for (const scope of scopes) {
+    await runPool(scopes, concurrency, async (scope) => {
       for (const zone of await inScope(domains, scope, signal)) {
         const key = targetKey({ domain: zone.domain, scope });
         if (targets.has(key)) {
@@ -75,7 +85,7 @@ export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal): Prom
           matched.add(zone.id);
         }
       }
-    }
+    });
   }
   const items: SweepItem[] = [
     ...[...targets.values()].map((target) => {

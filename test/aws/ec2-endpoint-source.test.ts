@@ -295,6 +295,34 @@ describe('Ec2EndpointSource.listEndpoints', () => {
     expect(warmCalls).toEqual({ DescribeVpcEndpoints: 5 });
   });
 
+  it('hands the same listing over page by page, one DescribeVpcEndpoints page at a time', async () => {
+    // Prepare: 120 endpoints listed 50 per page
+    const { state, aws, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
+    const serviceName = state.addEndpointService();
+    for (let index = 0; index < 120; index += 1) {
+      const { vpcId, subnets } = state.addVpcWithSubnets();
+      state.createEndpoint({ vpcId, serviceName, type: 'Interface', subnetIds: subnets.map((s) => s.subnetId) });
+    }
+    const source = new Ec2EndpointSource(ec2, { pageSize: 50, serviceNames: [serviceName] });
+    const whole = await source.listEndpoints();
+    aws.requests.reset();
+
+    // Act: each page is taken before the next is asked for
+    const pages: number[] = [];
+    const calls: number[] = [];
+    const listed = [];
+    for await (const page of source.listEndpointPages()) {
+      pages.push(page.length);
+      calls.push(aws.requests.count('DescribeVpcEndpoints'));
+      listed.push(...page);
+    }
+
+    // Assess
+    expect(pages).toEqual([50, 50, 20]);
+    expect(calls).toEqual([1, 2, 3]);
+    expect(listed).toEqual(whole);
+  });
+
   it('asks EC2 for Interface endpoints of the VPC and the exact service names only', async () => {
     // Prepare
     const { state, ec2, describeInputs, recordingClient } = await localAccount();

@@ -55,7 +55,7 @@ export async function handleRepairCoordinator(runtime: AwsRuntime, signal?: Abor
     runtime.logger.info('sweep not started', { reason: skipped });
     return { items: 0, messages: 0, batchSize, skipped };
   }
-  const plan = await planSweep(runtime.deps, signal);
+  const plan = await planSweep(runtime.deps, signal, runtime.settings.LINKDNS_ZONE_CONCURRENCY);
   const batches = sweepBatches(plan.items, batchSize);
   for (let start = 0; start < batches.length; start += SQS_BATCH_ENTRIES) {
     const entries = batches.slice(start, start + SQS_BATCH_ENTRIES).map((batch, index) => ({
