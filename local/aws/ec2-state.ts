@@ -204,6 +204,7 @@ export class LocalEc2State {
   private readonly subnets = new Map<string, SubnetRecord>();
   private readonly services = new Map<string, EndpointServiceRecord>();
   private readonly endpoints = new Map<string, EndpointRecord>();
+  private sortedIds: string[] | undefined;
   private readonly clientTokens = new Map<string, string>();
   private readonly now: () => number;
   private readonly pendingMs: number;
@@ -443,6 +444,7 @@ export class LocalEc2State {
       tags: { ...input.tags },
     };
     this.endpoints.set(id, record);
+    this.sortedIds = undefined;
     if (input.clientToken) this.clientTokens.set(input.clientToken, id);
     return this.view(record);
   }
@@ -511,16 +513,21 @@ export class LocalEc2State {
     for (const id of query.ids) {
       if (!VPC_ENDPOINT_ID.test(id)) throw new Ec2ApiError('InvalidVpcEndpointId.Malformed', `Invalid Id: '${id}'`);
     }
-    const visible = this.visibleRecords();
-    const visibleIds = new Set(visible.map((record) => record.id));
-    const missing = query.ids.find((id) => !visibleIds.has(id));
+    const missing = query.ids.find((id) => {
+      const record = this.endpoints.get(id);
+      return !record || !this.settle(record);
+    });
     if (missing) throw new Ec2ApiError(notFound(missing).code, notFound(missing).message);
     const wanted = new Set(query.ids);
+    // Filters on what a record holds as is are checked before its view is rendered (the costly part of a listing).
+    const onRecord = query.filters.filter((filter) => RECORD_FILTERS.has(filter.name));
     const views: VpcEndpointView[] = [];
-    for (const record of visible) {
+    const ids = this.sortedEndpointIds();
+    for (let index = query.after === undefined ? 0 : firstAfter(ids, query.after); index < ids.length; index += 1) {
       if (views.length >= (query.limit ?? Number.POSITIVE_INFINITY)) break;
-      if (query.after !== undefined && !(record.id > query.after)) continue;
-      if (wanted.size > 0 && !wanted.has(record.id)) continue;
+      const record = this.endpoints.get(ids[index] as string);
+      if (!record || (wanted.size > 0 && !wanted.has(record.id))) continue;
+      if (!matchesFilters(onRecord, recordFilterValues(record)) || !this.settle(record)) continue;
       const view = this.view(record);
       if (matchesFilters(query.filters, endpointFilterValues(view, this.region))) views.push(view);
     }
@@ -642,7 +649,16 @@ export class LocalEc2State {
   }
 
   private visibleRecords(): EndpointRecord[] {
-    return [...this.endpoints.values()].filter((record) => this.settle(record)).sort((a, b) => compareIds(a.id, b.id));
+    return this.sortedEndpointIds().flatMap((id) => {
+      const record = this.endpoints.get(id);
+      return record && this.settle(record) ? [record] : [];
+    });
+  }
+
+  /** Every endpoint id in id order, kept until an endpoint is added or forgotten (a listing pages through it). */
+  private sortedEndpointIds(): readonly string[] {
+    this.sortedIds ??= [...this.endpoints.keys()].sort(compareIds);
+    return this.sortedIds;
   }
 
   private enter(record: EndpointRecord, state: VpcEndpointState, settledState: VpcEndpointState = state): void {
@@ -664,6 +680,7 @@ export class LocalEc2State {
     }
     if (record.state === 'deleted' && now - record.stateSince >= this.deletedVisibleMs) {
       this.endpoints.delete(record.id);
+      this.sortedIds = undefined;
       return false;
     }
     return true;
@@ -767,6 +784,18 @@ export class LocalEc2State {
 const VPC_ENDPOINT_ID = /^vpce-[0-9a-f]{8,17}$/;
 
 /** Code-unit order, the order the pagination tokens compare in. */
+/** Index of the first id that sorts after `after` in ids sorted by {@link compareIds}. */
+function firstAfter(ids: readonly string[], after: string): number {
+  let low = 0;
+  let high = ids.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if ((ids[middle] as string) > after) high = middle;
+    else low = middle + 1;
+  }
+  return low;
+}
+
 function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -774,6 +803,18 @@ function compareIds(a: string, b: string): number {
 /** AWS's wording for an unknown endpoint id (as botocore's and aws-sdk-go's test stubs record it). */
 function notFound(id: string): { code: string; message: string } {
   return { code: 'InvalidVpcEndpointId.NotFound', message: `The Vpc Endpoint Id '${id}' does not exist` };
+}
+
+/** The filters {@link recordFilterValues} answers, with the same values the rendered view gives. */
+const RECORD_FILTERS = new Set(['vpc-id', 'vpc-endpoint-id', 'vpc-endpoint-type', 'service-name']);
+
+function recordFilterValues(record: EndpointRecord): Record<string, readonly string[]> {
+  return {
+    'vpc-id': [record.vpcId],
+    'vpc-endpoint-id': [record.id],
+    'vpc-endpoint-type': [record.type],
+    'service-name': record.service.serviceName ? [record.service.serviceName] : [],
+  };
 }
 
 function endpointFilterValues(view: VpcEndpointView, region: string): Record<string, readonly string[]> {

@@ -384,6 +384,17 @@ describe('resolveMapping across clouds and layouts', () => {
   });
 });
 
+describe('globMatches, compiled once per pattern', () => {
+  it('answers the same after more distinct patterns than it keeps compiled', () => {
+    const patterns = Array.from({ length: 600 }, (_, index) => `com.amazonaws.vpce.*.vpce-svc-${index}`);
+    const first = patterns.map((pattern) => globMatches(pattern, 'com.amazonaws.vpce.us-east-2.vpce-svc-7'));
+    const again = patterns.map((pattern) => globMatches(pattern, 'com.amazonaws.vpce.us-east-2.vpce-svc-7'));
+    expect(first.filter(Boolean)).toHaveLength(1);
+    expect(again).toEqual(first);
+    expect(globMatches('VPCE-SVC-?', 'vpce-svc-7')).toBe(true);
+  });
+});
+
 describe('globMatches, more', () => {
   it.each([
     ['VPCE-SVC-0ABC', 'vpce-svc-0abc', true],
