@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { globMatches, managedDomains, parseConfig, resolveMapping } from '../../functions/core/config.ts';
+import {
+  checkTagDomain,
+  globMatches,
+  managedDomains,
+  parseConfig,
+  resolveMapping,
+} from '../../functions/core/config.ts';
 import { ConfigError } from '../../functions/core/errors.ts';
 import type { ObservedEndpoint } from '../../functions/core/model.ts';
 
@@ -407,5 +413,164 @@ describe('globMatches, more', () => {
     ['s-*-privatelink-?.*', 's-nk99e-privatelink-1.0a1b', true],
   ])('%s matches %s: %s', (pattern, value, expected) => {
     expect(globMatches(pattern, value)).toBe(expected);
+  });
+});
+
+describe('configuration as teams write and store it', () => {
+  const CONFLUENT_SERVICE = 'com.amazonaws.vpce.us-east-2.vpce-svc-0abc123';
+
+  it.each([
+    ['a host with its port pasted in', 'pr1jy6.us-east-2.aws.confluent.cloud:9092'],
+    ['a label ending in a dash', 'pr1jy6.us-east-2.aws.confluent.cloud-'],
+    ['a URL', 'pr1jy6.us-east-2.aws.confluent.cloud/kafka'],
+  ])('refuses a mapped domain with %s', (_case, domain) => {
+    expect(() => parseConfig({ owner: 'p', mappings: [{ service: CONFLUENT_SERVICE, domain }] })).toThrow(
+      /mappings\.0\.domain: must be a DNS name with at least two labels/,
+    );
+  });
+
+  it('accepts a domain with a one-letter label below the first', () => {
+    expect(
+      parseConfig({ owner: 'p', mappings: [{ service: CONFLUENT_SERVICE, domain: 'kafka.x.example.com' }] }).mappings[0]
+        ?.domain,
+    ).toBe('kafka.x.example.com');
+  });
+
+  it('reads allowlist depths from 1 to 10 in both forms, and refuses others', () => {
+    // Prepare: a deployment stores parsed configuration, where depths sit in allowedDomainDepths.
+    const written = {
+      owner: 'p',
+      allowedDomains: [
+        { domain: 'aws.confluent.cloud', depth: 2 },
+        { domain: 'azure.confluent.cloud', depth: 10 },
+      ],
+      allowedDomainDepths: { 'gcp.confluent.cloud': 1 },
+    };
+
+    // Act
+    const parsed = parseConfig(written);
+    const stored = parseConfig(JSON.parse(JSON.stringify(parsed)));
+
+    // Assess
+    const depths = { 'aws.confluent.cloud': 2, 'azure.confluent.cloud': 10, 'gcp.confluent.cloud': 1 };
+    expect(parsed.allowedDomainDepths).toEqual(depths);
+    expect(stored.allowedDomainDepths).toEqual(depths);
+    expect(() => parseConfig({ owner: 'p', allowedDomains: [{ domain: 'aws.confluent.cloud', depth: 11 }] })).toThrow(
+      /allowedDomains\.0/,
+    );
+    expect(() => parseConfig({ owner: 'p', allowedDomainDepths: { 'aws.confluent.cloud': 0 } })).toThrow(
+      /allowedDomainDepths\.aws\.confluent\.cloud/,
+    );
+  });
+
+  it('keeps the documented domain tag key when only the zone tag key is renamed', () => {
+    expect(parseConfig({ owner: 'p', tagKeys: { zone: 'confluent-az' } }).tagKeys).toEqual({
+      domain: 'linkdns:domain',
+      layout: 'linkdns:layout',
+      zone: 'confluent-az',
+    });
+  });
+
+  it('reads a hub-and-spoke zones block: creation on, no extra networks unless listed, sources by network id', () => {
+    // Prepare
+    const hub = '/subscriptions/8f3c2a7e/resourceGroups/rg-hub/providers/Microsoft.Network/virtualNetworks/vnet-hub';
+
+    // Act
+    const parsed = parseConfig({
+      owner: 'p',
+      zones: { create: true, sources: { 'pr1jy6.centralus.azure.confluent.cloud': hub } },
+    });
+
+    // Assess
+    expect(parsed.zones).toEqual({
+      create: true,
+      extraNetworks: [],
+      sources: { 'pr1jy6.centralus.azure.confluent.cloud': hub },
+    });
+  });
+
+  it('names "configuration" as the source of a problem when the caller names none', () => {
+    expect(() => parseConfig('{ owner: ')).toThrow(/^Invalid configuration in configuration:\n {2}- not valid JSON/);
+  });
+
+  it('lets an endpoint of the mapped service carry its own domain as a tag, however the tag is written', () => {
+    // Prepare: Terraform tags every endpoint with its domain, in upper case and fully qualified.
+    const tagged = endpoint(CONFLUENT_SERVICE, { 'linkdns:domain': 'PR1JY6.us-east-2.AWS.confluent.cloud.' });
+
+    // Act
+    const decision = resolveMapping(tagged, config);
+
+    // Assess
+    expect(decision).toMatchObject({ managed: true, via: 'mapping', domain: 'pr1jy6.us-east-2.aws.confluent.cloud' });
+  });
+
+  it('refuses a tag naming an allowlisted domain that is itself below another allowlisted one', () => {
+    // Prepare
+    const nested = parseConfig({ owner: 'p', allowedDomains: ['confluent.cloud', 'aws.confluent.cloud'] });
+
+    // Act / Assess
+    expect(checkTagDomain('aws.confluent.cloud', nested)).toEqual({
+      ok: false,
+      problem: 'is the allowlisted domain aws.confluent.cloud itself',
+    });
+    expect(checkTagDomain('Us-East-2.aws.confluent.cloud.', nested)).toEqual({
+      ok: true,
+      domain: 'us-east-2.aws.confluent.cloud',
+    });
+  });
+
+  it('refuses a tag naming the second of two mapped domains from another service’s endpoint', () => {
+    // Prepare
+    const two = parseConfig({
+      owner: 'p',
+      allowedDomains: [{ domain: 'aws.confluent.cloud', depth: 2 }],
+      mappings: [
+        { service: CONFLUENT_SERVICE, domain: 'pr1jy6.us-east-2.aws.confluent.cloud' },
+        { service: 'com.amazonaws.vpce.us-west-2.vpce-svc-0def456', domain: 'lkc9z.us-west-2.aws.confluent.cloud' },
+      ],
+    });
+
+    // Act / Assess
+    expect(checkTagDomain('lkc9z.us-west-2.aws.confluent.cloud', two)).toEqual({
+      ok: false,
+      problem: 'names lkc9z.us-west-2.aws.confluent.cloud, which a mapping manages for another service',
+    });
+    expect(checkTagDomain('abc123.eu-west-1.aws.confluent.cloud', two)).toEqual({
+      ok: true,
+      domain: 'abc123.eu-west-1.aws.confluent.cloud',
+    });
+    expect(checkTagDomain('pr1jy6.us-east-2.aws.confluent.cloud:9092', two)).toEqual({
+      ok: false,
+      problem: 'is not a DNS name (letters, digits, dashes; two labels or more)',
+    });
+  });
+
+  it('refuses a tag naming a parent or a name inside a mapped domain, saying which', () => {
+    // Prepare
+    const wide = parseConfig({
+      owner: 'p',
+      allowedDomains: ['confluent.cloud'],
+      mappings: [{ service: CONFLUENT_SERVICE, domain: 'pr1jy6.us-east-2.aws.confluent.cloud' }],
+    });
+
+    // Act / Assess
+    expect(checkTagDomain('aws.confluent.cloud', wide)).toEqual({
+      ok: false,
+      problem: 'is a parent of the managed domain pr1jy6.us-east-2.aws.confluent.cloud',
+    });
+    expect(checkTagDomain('use2-az1.pr1jy6.us-east-2.aws.confluent.cloud', wide)).toEqual({
+      ok: false,
+      problem: 'lies inside pr1jy6.us-east-2.aws.confluent.cloud, which a mapping manages',
+    });
+  });
+
+  it('lets a tag name a domain exactly the stated depth below its entry, and no other depth', () => {
+    // Prepare
+    const deep = parseConfig({ owner: 'p', allowedDomains: [{ domain: 'confluent.cloud', depth: 3 }] });
+
+    // Act / Assess
+    expect(checkTagDomain('pr1jy6.us-east-2.aws.confluent.cloud', deep)).toMatchObject({ ok: true });
+    expect(checkTagDomain('us-east-2.aws.confluent.cloud', deep)).toMatchObject({ ok: false });
+    expect(checkTagDomain('x.pr1jy6.us-east-2.aws.confluent.cloud', deep)).toMatchObject({ ok: false });
   });
 });
