@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { NetworkManagementClient } from '@azure/arm-network';
 import { PrivateDnsManagementClient } from '@azure/arm-privatedns';
-import { InvocationContext, type Timer } from '@azure/functions';
+import { InvocationContext, output, type StorageQueueOutput, type Timer } from '@azure/functions';
 import { type AzureHandlerResult, type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
 import { AzurePrivateDnsZones } from '../../functions/azure/private-dns-zones.ts';
 import { azureEndpointOptions } from '../../functions/azure/private-endpoint-mapping.ts';
 import { AzurePrivateEndpoints } from '../../functions/azure/private-endpoint-source.ts';
 import { withRequestTimeout } from '../../functions/azure/request-timeout-policy.ts';
-import { type AzureSettings, readAzureSettings } from '../../functions/azure/settings.ts';
+import { type AzureSettings, readAzureSettings, SWEEP_QUEUE } from '../../functions/azure/settings.ts';
 import { endpointSelector } from '../../functions/core/endpoint-selection.ts';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
@@ -75,6 +75,8 @@ export function endpointEvent(kind: 'write' | 'delete', name: string, id = `${ki
 export interface AzureHarness {
   readonly azure: LocalAzure;
   readonly handlers: AzureHandlers;
+  /** The sweep queue's output binding the coordinator writes to. */
+  readonly sweepQueue: StorageQueueOutput;
   readonly settings: AzureSettings;
   readonly notified: RunReport[];
   readonly logs: string[];
@@ -126,7 +128,10 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
       notified.push(report);
     },
   };
+  // The coordinator's output binding, as functions.ts registers it: its messages are in `context.extraOutputs`.
+  const sweepQueue = output.storageQueue({ queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection });
   const handlers = createAzureHandlers({
+    sweepQueue,
     endpoints: new AzurePrivateEndpoints({
       client: new NetworkManagementClient(localAzureCredential, SUBSCRIPTION, clientOptions),
       subscriptionId: SUBSCRIPTION,
@@ -148,6 +153,7 @@ export async function startAzureHarness(options: HarnessOptions = {}): Promise<A
   return {
     azure,
     handlers,
+    sweepQueue,
     settings,
     notified,
     logs,

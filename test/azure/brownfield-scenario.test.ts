@@ -1,12 +1,14 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvocationContext } from '@azure/functions';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readAzureSettings } from '../../functions/azure/settings.ts';
+import { readAzureSettings, SWEEP_QUEUE } from '../../functions/azure/settings.ts';
 import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { type AzureBrownfield, seedAzureBrownfield } from '../../local/azure/brownfield.ts';
 import { aRecords as armARecords, putRecordSet } from '../../local/azure/seed.ts';
+import { LocalStorageQueues } from '../../local/azure/storage-queue.ts';
 import {
   ATTACHMENT,
   type AzureHarness,
@@ -189,6 +191,43 @@ describe('Azure brownfield: every Azure Function and the CLI', () => {
     expect(zonesWritten(harness)).toEqual([ATTACHMENT]);
     expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
     expect(aRecordSets(harness.zone(ATTACHMENT))).toEqual(ATTACHMENT_RECORDS);
+    expect(privatelinkZones(harness, seeded)).toEqual(before);
+  });
+
+  it('the repair fan-out (timer coordinator → sweep queue → workers): the Confluent zones exactly, the rest skipped', async () => {
+    const { harness, seeded } = await brownfield();
+    const before = privatelinkZones(harness, seeded);
+    const queues = new LocalStorageQueues({ maxDequeueCount: 5 });
+    const coordinator = harness.context('repairCoordinator');
+
+    const started = await harness.handlers.repairCoordinator(harness.timer(), coordinator);
+    queues.writeOutput(SWEEP_QUEUE.name, coordinator.extraOutputs.get(harness.sweepQueue));
+    const worked: RunReport[] = [];
+    while (
+      (await queues.deliver(SWEEP_QUEUE.name, async (message, triggerMetadata) => {
+        const result = await harness.handlers.repairWorker(
+          message,
+          new InvocationContext({
+            invocationId: `worker-${worked.length}`,
+            functionName: 'repairWorker',
+            triggerMetadata,
+          }),
+        );
+        worked.push(reportOf(result));
+      })) > 0
+    );
+
+    expect(started).toMatchObject({ outcome: 'sweep-started' });
+    expect(worked.flatMap((report) => report.zones.map((zone) => [zone.domain, zone.outcome])).sort()).toEqual([
+      [ATTACHMENT, 'changed'],
+      [DEDICATED, 'changed'],
+    ]);
+    expect(worked.some((report) => report.zones.some((zone) => zone.outcome === 'failed'))).toBe(false);
+    expect(queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+    expect(aRecordSets(harness.zone(DEDICATED))).toEqual(DEDICATED_RECORDS);
+    expect(aRecordSets(harness.zone(ATTACHMENT))).toEqual(ATTACHMENT_RECORDS);
+    expect(zonesWritten(harness)).toEqual([ATTACHMENT, DEDICATED].sort());
+    expect(endpointsReadDeeply(harness)).toEqual([...CONFLUENT_ENDPOINTS, 'confluent-platt-q2w9r7'].sort());
     expect(privatelinkZones(harness, seeded)).toEqual(before);
   });
 

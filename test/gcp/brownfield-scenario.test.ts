@@ -204,6 +204,37 @@ describe('Google brownfield: every Cloud Function and the CLI', () => {
     expect(otherZones(harness)).toEqual(before);
   });
 
+  it('the repair fan-out (coordinator → Pub/Sub → workers): the Confluent zone exactly, nothing else written', async () => {
+    h = await startGcpHarness({ brownfield: true, env: { LINKDNS_SWEEP_TOPIC: 'linkdns-sweep' } });
+    const harness = h;
+    const topic = `projects/${PROJECT}/topics/linkdns-sweep`;
+    const subscription = `projects/${PROJECT}/subscriptions/eventarc-us-central1-linkdns-repair-worker-sub-1`;
+    harness.gcp.state.pubsub.createTopic(topic);
+    harness.gcp.state.pubsub.createSubscription(subscription, topic);
+    const before = otherZones(harness);
+
+    const started = await harness.handlers.repairCoordinator(readJson('events/gcp/scheduled-repair.json'));
+    const worked: RunReport[] = [];
+    while (
+      (await harness.gcp.state.pubsub.deliver(subscription, async (event) => {
+        worked.push(reportOf(await harness.handlers.repairWorker(event)));
+      })) > 0
+    );
+
+    expect(started).toMatchObject({ outcome: 'sweep-started' });
+    expect(worked.flatMap((report) => report.zones.map((zone) => [zone.domain, zone.outcome]))).toEqual([
+      [DOMAIN, 'changed'],
+    ]);
+    expect(aRecords(harness.zone())).toEqual(CONFLUENT_RECORDS);
+    // The only writes: the Confluent zone, and the coordinator's one publish of the sweep.
+    expect(zonesWritten(harness)).toEqual([
+      PRIVATE_ZONE,
+      'not a zone: POST /v1/projects/acme-prod/topics/linkdns-sweep:publish',
+    ]);
+    expect(rulesReadById(harness)).toEqual([]);
+    expect(otherZones(harness)).toEqual(before);
+  });
+
   it('fails only the (domain, network) of a mapped PSC endpoint it cannot read (IPv6), naming it; the rest goes on', async () => {
     // A second Confluent network's attachment mapped to its own domain; its PSC endpoint has an IPv6 address
     // (`ipVersion: IPV6`, https://cloud.google.com/vpc/docs/about-accessing-vpc-hosted-services-endpoints), which no

@@ -99,7 +99,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     error: (message: string, attributes?: Record<string, unknown>) =>
       logs.push(`error: ${message} ${JSON.stringify(attributes ?? {})}`),
   };
-  const { endpoints, dns } = createGcpAdapters(settings, staticToken('local-token'), {
+  const { endpoints, dns, sweepTopic } = createGcpAdapters(settings, staticToken('local-token'), {
     log,
     pollIntervalMs: 1,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -111,6 +111,8 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     settings,
     notifier,
     log,
+    // With LINKDNS_SWEEP_TOPIC in `env`: the coordinator publishes to the local Pub/Sub, as functions.ts wires it.
+    ...(sweepTopic ? { sweepTopic } : {}),
     now: () => new Date('2026-10-05T16:00:00Z'),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
