@@ -35,6 +35,8 @@ export interface RunFigures extends RunOutcome {
   /** Peak of this process's heap (V8 `heapUsed`) and RSS during the run: the repair's own, the local AWS is elsewhere. */
   readonly peakHeapBytes: number;
   readonly peakRssBytes: number;
+  /** Peak of the heap left after a full collection, sampled every 2 s (only with --expose-gc). */
+  readonly peakLiveHeapBytes: number | undefined;
   /** Heap used when the run started (after a full collection when the bench runs with --expose-gc). */
   readonly baselineHeapBytes: number;
 }
@@ -56,14 +58,25 @@ export async function measureRun(
     peakRssBytes = Math.max(peakRssBytes, usage.rss);
     peakHeapBytes = Math.max(peakHeapBytes, usage.heapUsed);
   };
+  // Live heap: what is left right after a full collection, every 2 s (heap used between collections includes
+  // garbage V8 has not collected yet, which grows with the allocation rate rather than with what the run holds).
+  let peakLiveHeapBytes = 0;
+  const collect = (globalThis as { gc?: () => void }).gc;
+  const sampleLive = () => {
+    if (!collect) return;
+    collect();
+    peakLiveHeapBytes = Math.max(peakLiveHeapBytes, process.memoryUsage().heapUsed);
+  };
   sample();
   const sampler = setInterval(sample, 10);
+  const liveSampler = setInterval(sampleLive, 2_000);
   const started = performance.now();
   let outcome: RunOutcome;
   try {
     outcome = await run();
   } finally {
     clearInterval(sampler);
+    clearInterval(liveSampler);
   }
   const wallMs = performance.now() - started;
   sample();
@@ -78,6 +91,7 @@ export async function measureRun(
     peakHeapBytes,
     peakRssBytes,
     baselineHeapBytes,
+    peakLiveHeapBytes: collect ? peakLiveHeapBytes : undefined,
   };
 }
 

@@ -238,6 +238,10 @@ try {
     steady_wall_s: round2(steady.wallMs / 1000),
     steady_wall_over_floor: round2(steady.wallMs / 1000 / floor(steady)),
     peak_heap_mib: mibNumber(Math.max(repair.peakHeapBytes, steady.peakHeapBytes)),
+    peak_live_heap_mib:
+      repair.peakLiveHeapBytes === undefined || steady.peakLiveHeapBytes === undefined
+        ? null
+        : mibNumber(Math.max(repair.peakLiveHeapBytes, steady.peakLiveHeapBytes)),
     heap_at_start_mib: mibNumber(Math.min(repair.baselineHeapBytes, steady.baselineHeapBytes)),
     peak_rss_mib: mibNumber(Math.max(repair.peakRssBytes, steady.peakRssBytes)),
     peak_heap_note:
@@ -346,7 +350,7 @@ function printRun(figures: RunFigures): void {
       `  bytes (bodies, from the request log): ${Object.entries(requests.bytes)
         .map(([service, { sent, received }]) => `${service} ${kib(sent)} sent, ${kib(received)} received`)
         .join('; ')}`,
-      `  memory of the repair's process during the run: peak heap used ${mib(figures.peakHeapBytes)} (${mib(figures.baselineHeapBytes)} at its start), peak RSS ${mib(figures.peakRssBytes)}`,
+      `  memory of the repair's process during the run: peak heap used ${mib(figures.peakHeapBytes)}, peak live heap ${figures.peakLiveHeapBytes === undefined ? 'n/a (no --expose-gc)' : mib(figures.peakLiveHeapBytes)} (${mib(figures.baselineHeapBytes)} at its start), peak RSS ${mib(figures.peakRssBytes)}`,
       `  metrics: ${Object.entries(figures.metrics)
         .map(([name, value]) => `${name}=${value}`)
         .join(' ')}`,

@@ -201,6 +201,12 @@ export class Route53Zones implements RunScopedDnsProvider {
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
     const zones: ZoneRef[] = [];
+    for await (const page of this.listZonePages(domains, signal)) zones.push(...page);
+    return zones;
+  }
+
+  /** {@link listZones} one ListHostedZones page (100 zones) at a time. */
+  async *listZonePages(domains: readonly string[], signal?: AbortSignal): AsyncGenerator<ZoneRef[]> {
     let marker: string | undefined;
     do {
       const page = await this.call(
@@ -212,6 +218,7 @@ export class Route53Zones implements RunScopedDnsProvider {
           ),
         signal,
       );
+      const zones: ZoneRef[] = [];
       for (const zone of page.HostedZones ?? []) {
         const domain = decodeRoute53Name(zone.Name ?? '');
         if (
@@ -224,8 +231,8 @@ export class Route53Zones implements RunScopedDnsProvider {
         }
       }
       marker = page.IsTruncated ? requiredMarker(page.NextMarker, 'ListHostedZones NextMarker') : undefined;
+      yield zones;
     } while (marker);
-    return zones;
   }
 
   /**

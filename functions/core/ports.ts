@@ -54,6 +54,11 @@ export interface ZoneDirectory {
   /** Private zones named one of `domains` or below one of them. */
   listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]>;
   /**
+   * Optional: {@link listZones} page by page as the API returns them, so a repair starts reading the first zones while
+   * the rest are still being listed.
+   */
+  listZonePages?(domains: readonly string[], signal?: AbortSignal): AsyncIterable<ZoneRef[]>;
+  /**
    * Optional: the zones of {@link ZoneDirectory.listZones} that `scope` resolves through. Offered by providers that
    * can look them up by network cheaply (Route 53: one `ListHostedZonesByVPC`); the core then searches only those
    * registries for an endpoint whose network it knows, instead of reading every managed zone.

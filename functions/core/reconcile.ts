@@ -24,7 +24,7 @@ import { type ProducibleRecords, producibleRecords } from './record-shapes.ts';
 import { readRegistry, registryName } from './registry.ts';
 import { type RunReport, summarizeError, type Trigger, type ZoneReport } from './report.ts';
 import { sameNetwork, type ZoneSource, zoneSource } from './topology.ts';
-import { runPool } from './work-pool.ts';
+import { runPool, runPoolOverPages } from './work-pool.ts';
 
 /** One unit of reconciliation: every endpoint of `scope` mapped to `domain` decides the zone's records. */
 export interface ReconcileTarget {
@@ -555,8 +555,22 @@ async function readManagedZones(
 ): Promise<{ records: Map<string, readonly RecordSet[]>; zones: ZoneRef[]; unreadable: ZoneReport[] }> {
   const records = new Map<string, readonly RecordSet[]>();
   const unreadable: ZoneReport[] = [];
-  const zones = await deps.dns.listZones(managedDomains(deps.config), signal);
-  await runPool(zones, concurrency, async (zone) => {
+  const zones: ZoneRef[] = [];
+  const domains = managedDomains(deps.config);
+  const pages = deps.dns.listZonePages?.bind(deps.dns);
+  // Zones are read as their listing page arrives, not after the whole listing (Route 53 pages 100 zones a call).
+  async function* listed(): AsyncGenerator<ZoneRef[]> {
+    if (!pages) {
+      zones.push(...(await deps.dns.listZones(domains, signal)));
+      yield zones;
+      return;
+    }
+    for await (const page of pages(domains, signal)) {
+      zones.push(...page);
+      yield page;
+    }
+  }
+  await runPoolOverPages(listed(), concurrency, async (zone) => {
     signal?.throwIfAborted();
     try {
       records.set(zone.id, await deps.dns.readRecords(zone, signal));

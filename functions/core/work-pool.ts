@@ -32,3 +32,44 @@ export async function runPool<T, R>(
   await Promise.all(Array.from({ length: lanes }, lane));
   return results;
 }
+
+/**
+ * {@link runPool} over items that arrive in pages (a listing the API pages): work on the first page's items starts
+ * while the next page is being fetched, with at most `limit` in flight, instead of after the whole listing. Resolves
+ * once every item is done; a failing page or item rejects, as in runPool.
+ */
+export async function runPoolOverPages<T>(
+  pages: AsyncIterable<readonly T[]>,
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
+  const waiting: T[] = [];
+  let listed = false;
+  let wake: (() => void)[] = [];
+  const wakeAll = () => {
+    for (const resume of wake.splice(0)) resume();
+  };
+  const feed = (async () => {
+    try {
+      for await (const page of pages) {
+        waiting.push(...page);
+        wakeAll();
+      }
+    } finally {
+      listed = true;
+      wakeAll();
+    }
+  })();
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      if (waiting.length > 0) {
+        await work(waiting.shift() as T);
+        continue;
+      }
+      if (listed) return;
+      await new Promise<void>((resume) => wake.push(resume));
+    }
+  };
+  await Promise.all([feed, ...Array.from({ length: Math.max(1, Math.floor(limit)) }, lane)]);
+  wake = [];
+}
