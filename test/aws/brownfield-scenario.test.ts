@@ -3,8 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import type { SQSEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { handleEndpointEvent } from '../../functions/aws/handlers/endpoint-events.ts';
+import { handleRepairCoordinator } from '../../functions/aws/handlers/repair-coordinator.ts';
+import { handleRepairWorker } from '../../functions/aws/handlers/repair-worker.ts';
 import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
 import { handleZoneEvent } from '../../functions/aws/handlers/zone-events.ts';
 import type { AwsRuntime } from '../../functions/aws/runtime.ts';
@@ -43,7 +46,9 @@ afterEach(async () => {
 /** Every Interface endpoint's service matches no glob but Confluent's own. */
 const GLOB_MAPPING = 'com.amazonaws.vpce.us-east-2.vpce-svc-0123456789*';
 
-async function brownfield(service: 'exact' | 'glob'): Promise<{ s: AwsScenario; runtime: AwsRuntime; config: object }> {
+async function brownfield(
+  service: 'exact' | 'glob',
+): Promise<{ s: AwsScenario; runtime: AwsRuntime; config: Record<string, unknown> }> {
   const s = await startAwsScenario({ brownfield: true });
   scenario = s;
   const config = {
@@ -173,6 +178,47 @@ describe('AWS brownfield: every handler and the CLI', () => {
     const confluentSubnets = s.aws.ec2.endpoint(confluent)?.SubnetIds ?? [];
     expect(subnetsRead(s).filter((subnet) => !confluentSubnets.includes(subnet))).toEqual([]);
     expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(otherZones(s)).toEqual(before);
+  });
+
+  it('the repair fan-out (coordinator → SQS → workers) on the brownfield: the Confluent zone exactly, nothing else written', async () => {
+    const { s, config } = await brownfield('glob');
+    const queue = s.aws.sqs.createQueue('linkdns-sweep');
+    const runtime = await createScenarioRuntime(
+      s,
+      config,
+      {
+        logger: new Logger({ logLevel: 'SILENT' }),
+        metrics: new Metrics({ namespace: 'linkdns', serviceName: 'linkdns-test' }),
+        notifier: new CapturingNotifier(),
+        route53Options: { requestsPerSecond: 1_000, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+      },
+      { LINKDNS_SWEEP_QUEUE_URL: queue },
+    );
+    const before = otherZones(s);
+    const confluent = await createEndpointThroughApi(s);
+    s.aws.requests.reset();
+
+    const started = await handleRepairCoordinator(runtime);
+    const reports: RunReport[] = [];
+    while (
+      (await s.aws.sqs.deliver(queue, async (event) => {
+        const result = await handleRepairWorker(event as unknown as SQSEvent, runtime);
+        reports.push(...result.reports);
+        return { batchItemFailures: [...result.batchItemFailures] };
+      })) > 0
+    ) {
+      // the event source mapping polls until the queue is empty
+    }
+
+    expect(started).toMatchObject({ messages: 1 });
+    expect(reports.flatMap((report) => report.zones.map((zone) => [zone.domain, zone.outcome]))).toEqual([
+      [s.domain, 'changed'],
+    ]);
+    expect(awsZoneLines(s)).toEqual(confluentLines(s, confluent));
+    expect(zonesWritten(s)).toEqual([s.zoneId.replace(/^\/hostedzone\//, '')]);
+    const confluentSubnets = s.aws.ec2.endpoint(confluent)?.SubnetIds ?? [];
+    expect(subnetsRead(s).filter((subnet) => !confluentSubnets.includes(subnet))).toEqual([]);
     expect(otherZones(s)).toEqual(before);
   });
 
