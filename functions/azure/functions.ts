@@ -12,6 +12,7 @@ import {
   readAzureSettings,
   SWEEP_QUEUE,
 } from './settings.ts';
+import { storageQueueDepth } from './storage-queue-depth.ts';
 
 /**
  * The Azure Functions app (v4 programming model): two Event Grid triggers, the repair's coordinator (timer, writing the
@@ -45,7 +46,20 @@ const notifier = createNotifier(settings.config.notifications, {
 // The sweep queue, through the identity-based `AzureWebJobsStorage` connection (AzureWebJobsStorage__accountName).
 const sweepQueue = output.storageQueue({ queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection });
 
-export const handlers = createAzureHandlers({ endpoints, dns, settings, notifier, runConfig, sweepQueue });
+// The queue's depth, so a sweep starts only once the previous one is done (Storage Queue Data Contributor).
+const sweepBacklog = settings.queueServiceUri
+  ? storageQueueDepth({ serviceUri: settings.queueServiceUri, queue: SWEEP_QUEUE.name, credential })
+  : undefined;
+
+export const handlers = createAzureHandlers({
+  endpoints,
+  dns,
+  settings,
+  notifier,
+  runConfig,
+  sweepQueue,
+  ...(sweepBacklog ? { sweepBacklog } : {}),
+});
 
 app.eventGrid(AZURE_FUNCTION_NAMES.endpointEvents, { handler: handlers.privateEndpointEvents });
 app.eventGrid(AZURE_FUNCTION_NAMES.zoneEvents, { handler: handlers.privateDnsRecordEvents });

@@ -36,6 +36,8 @@ export interface AzureHandlerDeps {
     Partial<Pick<AzureSettings, 'armRequestsPerHour' | 'invocationShare' | 'sweepBatchZones'>>;
   /** The sweep queue's output binding (`output.storageQueue`), where the coordinator writes the batches. */
   readonly sweepQueue?: StorageQueueOutput;
+  /** Messages still in the sweep queue ({@link storageQueueDepth}); without it a sweep starts on every tick. */
+  readonly sweepBacklog?: (signal?: AbortSignal) => Promise<number>;
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
@@ -117,15 +119,17 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
       }),
 
     repairCoordinator: (timer, context) =>
-      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, _signal) => {
+      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, signal) => {
         const queue = deps.sweepQueue;
         if (!queue) throw new ConfigError('the function app', ['the coordinator needs the sweep queue output binding']);
         if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
+        // Oldest first without a state store, as on AWS: no new sweep until the previous one has been worked through.
+        const backlog = (await deps.sweepBacklog?.(signal)) ?? 0;
+        if (backlog > 0) return ignored(`the previous sweep still has ${backlog} batch(es) queued or in flight`);
         // The host writes each array element as one queue message once the function returns (Azure Functions queue
         // output binding: "to write multiple messages, set the output to an array").
-        return startSweep(reconcile, sweepBatchSize(deps.settings), async (bodies) => {
-          context.extraOutputs.set(queue, bodies);
-        });
+        const writeOutput = async (bodies: string[]) => context.extraOutputs.set(queue, bodies);
+        return startSweep(reconcile, sweepBatchSize(deps.settings), writeOutput, signal);
       }),
 
     repairWorker: (message, context) =>

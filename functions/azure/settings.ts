@@ -24,6 +24,15 @@ export const AZURE_FUNCTION_NAMES = {
  */
 export const SWEEP_QUEUE = { name: 'linkdns-sweep', poison: 'linkdns-sweep-poison', connection: 'AzureWebJobsStorage' };
 
+/**
+ * The identity-based `AzureWebJobsStorage` connection's settings the coordinator reads to see the sweep queue's depth:
+ * the account (set by the template), or the queue service URI itself (another cloud, a local queue service).
+ */
+export const STORAGE_CONNECTION_SETTINGS = {
+  accountName: 'AzureWebJobsStorage__accountName',
+  queueServiceUri: 'AzureWebJobsStorage__queueServiceUri',
+} as const;
+
 /** host.json `functionTimeout` in seconds (a test keeps both equal). */
 export const FUNCTION_TIMEOUT_SECONDS = 300;
 
@@ -80,6 +89,8 @@ export interface AzureSettings {
   readonly armRequestsPerHour: number | undefined;
   readonly invocationShare: number;
   readonly sweepBatchZones: number | undefined;
+  /** The sweep queue's service (`https://{account}.queue.core.windows.net`); undefined: no depth check. */
+  readonly queueServiceUri: string | undefined;
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -110,6 +121,11 @@ const settingsSchema = z.object({
     .optional(),
   [AZURE_APP_SETTINGS.invocationShare]: z.coerce.number().gt(0).max(1).optional(),
   [AZURE_APP_SETTINGS.sweepBatchZones]: z.coerce.number().int().min(1).max(1000).optional(),
+  [STORAGE_CONNECTION_SETTINGS.accountName]: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, 'must be a storage account name')
+    .optional(),
+  [STORAGE_CONNECTION_SETTINGS.queueServiceUri]: z.url().optional(),
 });
 
 /**
@@ -149,5 +165,9 @@ export function readAzureSettings(env: Readonly<Record<string, string | undefine
     armRequestsPerHour: data[AZURE_APP_SETTINGS.armRequestsPerHour],
     invocationShare: data[AZURE_APP_SETTINGS.invocationShare] ?? 0.5,
     sweepBatchZones: data[AZURE_APP_SETTINGS.sweepBatchZones],
+    queueServiceUri:
+      data[STORAGE_CONNECTION_SETTINGS.queueServiceUri] ??
+      (data[STORAGE_CONNECTION_SETTINGS.accountName] &&
+        `https://${data[STORAGE_CONNECTION_SETTINGS.accountName]}.queue.core.windows.net`),
   };
 }

@@ -140,9 +140,8 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
         if (!topic) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
         const parsed = scheduleEvent.safeParse(raw);
         if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
-        return startSweep(reconcile, sweepBatchSize(deps.settings), (bodies) =>
-          topic.publish(bodies, { linkdnsSweep: '1' }, signal),
-        );
+        const publish = (bodies: string[]) => topic.publish(bodies, { linkdnsSweep: '1' }, signal);
+        return startSweep(reconcile, sweepBatchSize(deps.settings), publish, signal);
       }),
 
     repairWorker: (raw) =>

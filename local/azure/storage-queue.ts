@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { closeServer } from '../json-api-server.ts';
 
 /**
  * What the Azure Functions host does with Storage queues, for tests of the repair fan-out: the coordinator's queue
@@ -30,6 +33,8 @@ interface QueueMessage {
 
 export class LocalStorageQueues {
   private readonly queues = new Map<string, QueueMessage[]>();
+  /** Messages handed to a function and not settled yet (invisible, still in the queue). */
+  private readonly inFlight = new Map<string, number>();
 
   /** @param host the host.json `extensions.queues` settings that matter here */
   constructor(private readonly host: { readonly maxDequeueCount: number }) {
@@ -55,6 +60,11 @@ export class LocalStorageQueues {
     return items.length;
   }
 
+  /** Messages in `queue`, invisible ones (being processed) included: what Get Queue Metadata counts. */
+  depth(queue: string): number {
+    return this.queue(queue).length + (this.inFlight.get(queue) ?? 0);
+  }
+
   /** The texts of the messages waiting in `queue`, oldest first. */
   messages(queue: string): string[] {
     return this.queue(queue).map((message) => message.text);
@@ -78,11 +88,14 @@ export class LocalStorageQueues {
       insertionTime: message.insertionTime,
       popReceipt: randomUUID(),
     };
+    this.inFlight.set(queue, (this.inFlight.get(queue) ?? 0) + 1);
     try {
       await handler(parsed(message.text), metadata);
     } catch {
       if (message.dequeueCount >= this.host.maxDequeueCount) this.queue(`${queue}-poison`).push({ ...message });
       else messages.push(message);
+    } finally {
+      this.inFlight.set(queue, (this.inFlight.get(queue) ?? 1) - 1);
     }
     return 1;
   }
@@ -104,4 +117,36 @@ function parsed(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/**
+ * The Queue service's Get Queue Metadata over HTTP on 127.0.0.1 (`GET /{queue}?comp=metadata` below the returned
+ * service URI): 200 with `x-ms-approximate-messages-count`, 401 without a bearer token, 404 `QueueNotFound` for a
+ * queue that was never written (Queue service REST reference, "Get Queue Metadata" and "Queue service error codes").
+ */
+export async function startLocalQueueService(
+  queues: LocalStorageQueues,
+  known: readonly string[],
+): Promise<{ readonly serviceUri: string; readonly requests: string[]; close(): Promise<void> }> {
+  const requests: string[] = [];
+  const server = createServer((request, response) => {
+    const url = new URL(request.url ?? '/', 'http://local');
+    const queue = decodeURIComponent(url.pathname.slice(1));
+    requests.push(`${request.method} ${url.pathname}${url.search}`);
+    const fail = (status: number, code: string) => {
+      response.writeHead(status, { 'x-ms-error-code': code, 'content-type': 'application/xml' });
+      response.end(
+        `<?xml version="1.0" encoding="utf-8"?><Error><Code>${code}</Code><Message>${code}</Message></Error>`,
+      );
+    };
+    if (!request.headers.authorization?.startsWith('Bearer ')) return fail(401, 'NoAuthenticationInformation');
+    if (request.method !== 'GET' || url.searchParams.get('comp') !== 'metadata')
+      return fail(400, 'UnsupportedHttpVerb');
+    if (!known.includes(queue)) return fail(404, 'QueueNotFound');
+    response.writeHead(200, { 'x-ms-approximate-messages-count': String(queues.depth(queue)) });
+    response.end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { serviceUri: `http://127.0.0.1:${port}`, requests, close: () => closeServer(server) };
 }

@@ -291,6 +291,14 @@ describe('infra/azure/azuredeploy.json', () => {
       "[format('Microsoft.Storage/storageAccounts/{0}', variables('storageName'))]",
     );
     expect(appSettingNames()).toContain(`${SWEEP_QUEUE.connection}__accountName`);
+    // The coordinator finds the queue service from the account the template names (to see the previous sweep's depth).
+    const settings = readAzureSettings({
+      [AZURE_APP_SETTINGS.config]: '{"owner":"linkdns-azure-prod"}',
+      [AZURE_APP_SETTINGS.subscriptionId]: '8f3c2a7e-4b1d-4e6a-9c3f-2d5e7a1b9c04',
+      [AZURE_APP_SETTINGS.dnsResourceGroup]: 'rg-private-dns',
+      [`${SWEEP_QUEUE.connection}__accountName`]: 'linkdnsq7x2m4',
+    });
+    expect(settings.queueServiceUri).toBe('https://linkdnsq7x2m4.queue.core.windows.net');
     // A failing batch is retried, one at a time per instance, then left in the poison queue.
     expect(host.extensions.queues).toMatchObject({ maxDequeueCount: 3, batchSize: 1, newBatchThreshold: 0 });
   });

@@ -4,12 +4,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createAzureAdapters } from '../../functions/azure/adapters.ts';
 import { type AzureHandlers, createAzureHandlers } from '../../functions/azure/handlers.ts';
 import { readAzureSettings, SWEEP_QUEUE } from '../../functions/azure/settings.ts';
+import { storageQueueDepth } from '../../functions/azure/storage-queue-depth.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
 import { resourceId } from '../../local/azure/arm-store.ts';
 import { localAzureClientOptions, localAzureCredential } from '../../local/azure/client-options.ts';
 import { seedPrivateDnsZone, seedPrivateEndpoint, zoneSnapshot } from '../../local/azure/seed.ts';
-import { LocalStorageQueues } from '../../local/azure/storage-queue.ts';
+import { LocalStorageQueues, startLocalQueueService } from '../../local/azure/storage-queue.ts';
 import { DNS_RG, ENDPOINT_RG, SUBSCRIPTION } from './azure-harness.ts';
 
 const VNET = `/subscriptions/${SUBSCRIPTION}/resourceGroups/${ENDPOINT_RG}/providers/Microsoft.Network/virtualNetworks/vnet-fan-out`;
@@ -75,11 +76,18 @@ async function startFanOut(): Promise<FanOut> {
   });
   const reports: RunReport[] = [];
   const sweepQueue = output.storageQueue({ queueName: SWEEP_QUEUE.name, connection: SWEEP_QUEUE.connection });
+  const queues = new LocalStorageQueues({ maxDequeueCount: host.extensions.queues.maxDequeueCount });
+  const queueService = await startLocalQueueService(queues, [SWEEP_QUEUE.name, SWEEP_QUEUE.poison]);
   const handlers = createAzureHandlers({
     endpoints,
     dns,
     settings,
     sweepQueue,
+    sweepBacklog: storageQueueDepth({
+      serviceUri: queueService.serviceUri,
+      queue: SWEEP_QUEUE.name,
+      credential: localAzureCredential,
+    }),
     notifier: {
       notify: async (report) => {
         reports.push(report);
@@ -89,10 +97,13 @@ async function startFanOut(): Promise<FanOut> {
   return {
     azure,
     handlers,
-    queues: new LocalStorageQueues({ maxDequeueCount: host.extensions.queues.maxDequeueCount }),
+    queues,
     reports,
     sweepQueue,
-    close: () => azure.close(),
+    close: async () => {
+      await queueService.close();
+      await azure.close();
+    },
   };
 }
 
@@ -162,9 +173,13 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
     world.azure.requests.clear();
     const started = Date.now();
 
-    // Act
+    // Act: the timer fires twice before the workers start, once more when the queue is empty
     const coordinated = await coordinate();
+    const tickWhileBusy = await coordinate();
     const invocations = await drain();
+    const armRequests = world.azure.requests.entries.length;
+    const elapsedMs = Date.now() - started;
+    const nextSweep = await coordinate();
 
     // Assess: 8 endpoint targets and 8 zone items (the zones' registries tell a worker whose they are; Private DNS has
     // no zones-by-network listing to match them up front) in batches of 3; the broken batch came back twice more,
@@ -172,6 +187,12 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
     const batches = Math.ceil((2 * ZONES) / 3);
     expect(coordinated).toMatchObject({ outcome: 'sweep-started', items: 2 * ZONES, batches, batchSize: 3 });
     expect(invocations).toBe(batches + (host.extensions.queues.maxDequeueCount - 1));
+    // Oldest first: no second sweep while the first had messages queued (Get Queue Metadata); the next one after
+    expect(tickWhileBusy).toEqual({
+      outcome: 'ignored',
+      reason: expect.stringMatching(/previous sweep still has 6 batch/),
+    });
+    expect(nextSweep).toMatchObject({ outcome: 'sweep-started', items: 2 * ZONES });
     for (let index = 0; index < ZONES; index += 1) {
       const records = zoneSnapshot(world.azure.state, zoneIdOf(index));
       if (domainOf(index) === broken) expect(records['A *']).toBeUndefined();
@@ -180,15 +201,13 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
     const failures = world.reports.flatMap((report) => report.zones).filter((zone) => zone.outcome === 'failed');
     expect(failures.map((zone) => zone.domain)).toEqual(Array(host.extensions.queues.maxDequeueCount).fill(broken));
     expect(failures[0]?.error?.retryable).toBe(true);
-    expect(world.queues.messages(SWEEP_QUEUE.name)).toEqual([]);
+    // Drained: what the queue holds now is the next sweep's batches only
+    expect(world.queues.messages(SWEEP_QUEUE.name)).toHaveLength(batches);
     const poison = world.queues.messages(SWEEP_QUEUE.poison);
     expect(poison).toHaveLength(1);
     expect(poison[0]).toContain(broken);
     // Budget: the instance's limiter spaced every ARM request (SDK retries included) at 100 requests/s
-    const armRequests = world.azure.requests.entries.length;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(
-      ((armRequests - 1) / (ARM_REQUESTS_PER_HOUR / 3600)) * 1000 - 5,
-    );
+    expect(elapsedMs).toBeGreaterThanOrEqual(((armRequests - 1) / (ARM_REQUESTS_PER_HOUR / 3600)) * 1000 - 5);
   }, 60_000);
 
   it('rejects a malformed message without a retry, so it never reaches the poison queue', async () => {
