@@ -508,7 +508,8 @@ describe('Ec2EndpointSource under faults', () => {
 
     // Assess
     expect((failure as Error).name).toBe('AbortError');
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // Before the 5 s the answer would take.
+    expect(Date.now() - started).toBeLessThan(4_500);
   });
 });
 

@@ -372,7 +372,8 @@ describe('Route53Zones.applyChanges', () => {
 
     // Assess
     expect(error.message).toBe('handler timed out');
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Far below the 60 s backoff (the bound leaves room for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(local.aws.requests.count('ListResourceRecordSets')).toBe(1);
   });
 
@@ -505,7 +506,7 @@ describe('RequestLimiter', () => {
     // Assess
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(180);
-    expect(elapsed).toBeLessThan(2_000);
+    expect(elapsed).toBeLessThan(10_000);
   });
 
   it('throttles the adapter: 11 calls at 50 per second with a burst of 1 take at least 200 ms', async () => {

@@ -123,7 +123,8 @@ describe('verify against a server that never answers', () => {
 
     // Assess
     await expect(act).rejects.toBe(reason);
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Far below the 3 × 10 s the queries would take.
+    expect(performance.now() - started).toBeLessThan(9_000);
   });
 });
 

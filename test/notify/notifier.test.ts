@@ -177,7 +177,8 @@ describe('Slack', () => {
     await notifier.notify(created);
 
     // Assess
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Far below the 120 s asked for: the run did not wait (the bound leaves room for a loaded machine).
+    expect(performance.now() - started).toBeLessThan(30_000);
     expect(slack.requests).toHaveLength(1);
     expect(setup.log.lines.at(-1)?.attributes?.error).toMatchObject({ name: 'RetryAfterTooLongError' });
     expect(setup.metrics.counts).toEqual({ NotificationsFailed: 1 });
@@ -356,7 +357,8 @@ describe('Microsoft Teams', () => {
     // Assess
     const elapsed = performance.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(290);
-    expect(elapsed).toBeLessThan(1_500);
+    // The receiver never answers: without the per-attempt timeout this would wait until the test's own timeout.
+    expect(elapsed).toBeLessThan(20_000);
     expect(teams.requests).toHaveLength(2);
     expect(setup.log.lines.at(-1)?.attributes).toMatchObject({
       attempts: 2,
@@ -603,12 +605,15 @@ describe('Delivery limits and cancellation', () => {
     const reports = ['a', 'b', 'c'].map((id) => runReport({ ...ENDPOINT_EVENT, id }, [createdZone()]));
 
     // Act: three events arrive at once
+    const started = performance.now();
     await Promise.all(reports.map((report) => notifier.notify(report)));
 
-    // Assess
+    // Assess: the n-th message cannot leave before n intervals have passed. Measured from the start, not between
+    // arrivals: a late first arrival (a loaded machine) shortens the gap after it without any message leaving early.
     expect(slack.requests).toHaveLength(3);
-    const gaps = slack.requests.slice(1).map((request, index) => request.at - (slack.requests[index]?.at ?? 0));
-    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(280);
+    slack.requests.forEach((request, index) => {
+      expect(request.at - started).toBeGreaterThanOrEqual(index * 300 - 1);
+    });
   });
 
   it('stops waiting when the caller aborts (the function is out of time) and still resolves', async () => {
@@ -624,8 +629,8 @@ describe('Delivery limits and cancellation', () => {
     const started = performance.now();
     await notifier.notify(created, AbortSignal.timeout(300));
 
-    // Assess
-    expect(performance.now() - started).toBeLessThan(1_500);
+    // Assess: it stopped before the 3 s Retry-After was over
+    expect(performance.now() - started).toBeLessThan(2_900);
     expect(slack.requests).toHaveLength(1);
     expect(setup.log.lines.at(-1)?.message).toBe('notification failed');
     expect(setup.metrics.counts).toEqual({ NotificationsFailed: 1 });

@@ -172,7 +172,8 @@ describe('withRetries', () => {
 
     // Assess
     await expect(failure).rejects.toThrow('out of time');
-    expect(performance.now() - started).toBeLessThan(1_000);
+    // Before the 5 s wait was over.
+    expect(performance.now() - started).toBeLessThan(4_000);
   });
 });
 
