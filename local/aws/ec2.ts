@@ -36,7 +36,9 @@ export {
  * const aws = await startLocalAwsServer([ec2Service(state)]);
  * const ec2 = new EC2Client({ endpoint: aws.endpoint, region: 'us-east-2', credentials });
  */
-export function ec2Service(state: LocalEc2State): LocalAwsService {
+export function ec2Service(state: LocalEc2State | ((request: LocalRequest) => LocalEc2State)): LocalAwsService {
+  // One EC2 per account: a request reads the VPCs and endpoints of the account it acts as (local/aws/accounts.ts).
+  const stateOf = typeof state === 'function' ? state : () => state;
   return {
     name: 'ec2',
     operation(request: LocalRequest): string | undefined {
@@ -52,7 +54,7 @@ export function ec2Service(state: LocalEc2State): LocalAwsService {
         if (query.boolean('DryRun')) {
           throw new Ec2ApiError('DryRunOperation', 'Request would have succeeded, but DryRun flag is set.', 412);
         }
-        const body = handler(state, query);
+        const body = handler(stateOf(request), query);
         return { status: 200, body: ec2Response(operation, body) };
       } catch (error) {
         if (error instanceof Ec2ApiError) return ec2Error(error.code, error.message, error.status);

@@ -7,6 +7,7 @@ import { Route53State, route53Service } from './route53.ts';
 import { Route53ProfilesState, route53ProfilesService } from './route53-profiles.ts';
 import { type FaultInjector, type RequestLog, startLocalAwsServer } from './server.ts';
 import { LocalSqsState, sqsService } from './sqs.ts';
+import { stsService } from './sts.ts';
 
 /** Credentials the local AWS accepts (it checks none; the SDK needs some to sign). */
 export const LOCAL_CREDENTIALS = { accessKeyId: 'AKIDLOCALLINKDNS', secretAccessKey: 'local-secret' } as const;
@@ -20,6 +21,11 @@ export interface LocalAwsCloud {
   /** Access key id → account: requests act as the account of the key they are signed with. */
   readonly accounts: LocalAccounts;
   readonly ec2: LocalEc2State;
+  /**
+   * The EC2 of another account (created on first use, same region, its own AZ shuffle and ids): requests signed with a
+   * key of that account ({@link LocalAccounts.add}, or STS `AssumeRole` into it) see its VPCs and endpoints only.
+   */
+  ec2Of(account: string): LocalEc2State;
   /** A minimal SQS (JSON protocol) for the repair's fan-out queue. */
   readonly sqs: LocalSqsState;
   readonly requests: RequestLog;
@@ -42,11 +48,31 @@ export async function startLocalAws(options: LocalEc2Options & { port?: number }
   const route53 = new Route53State(accounts);
   const profiles = new Route53ProfilesState(accounts);
   const ec2 = new LocalEc2State(options);
-  // Route 53 checks the VPCs it is given against the local EC2 (one region here; VPCs of other regions pass).
-  route53.vpcExists = (vpc) => vpc.region !== ec2.region || ec2.hasVpc(vpc.id);
+  const ec2ByAccount = new Map([[accounts.defaultAccount, ec2]]);
+  const ec2Of = (account: string): LocalEc2State => {
+    let state = ec2ByAccount.get(account);
+    if (!state) {
+      // A seed of its own, so ids never collide with another account's.
+      state = new LocalEc2State({ ...options, accountId: account, seed: Number(account.slice(-6)) % 100_000 });
+      ec2ByAccount.set(account, state);
+    }
+    return state;
+  };
+  // Route 53 checks the VPCs it is given against the local EC2s (one region here; VPCs of other regions pass), and
+  // knows which account each belongs to (cross-account association needs an authorization).
+  route53.vpcExists = (vpc) =>
+    vpc.region !== ec2.region || [...ec2ByAccount.values()].some((state) => state.hasVpc(vpc.id));
+  route53.vpcAccount = (vpc) =>
+    [...ec2ByAccount.entries()].find(([, state]) => state.hasVpc(vpc.id))?.[0] ?? accounts.defaultAccount;
   const sqs = new LocalSqsState();
   const server = await startLocalAwsServer(
-    [route53Service(route53), route53ProfilesService(profiles), ec2Service(ec2), sqsService(sqs)],
+    [
+      route53Service(route53),
+      route53ProfilesService(profiles),
+      ec2Service((request) => ec2Of(accounts.callerOf(request))),
+      stsService(accounts),
+      sqsService(sqs),
+    ],
     options.port ?? 0,
   );
   sqs.setEndpoint(server.endpoint);
@@ -61,6 +87,7 @@ export async function startLocalAws(options: LocalEc2Options & { port?: number }
     profiles,
     accounts,
     ec2,
+    ec2Of,
     sqs,
     requests: server.requests,
     faults: server.faults,

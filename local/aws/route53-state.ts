@@ -41,7 +41,11 @@ export interface HostedZone {
   readonly callerReference: string;
   readonly comment?: string;
   readonly private: boolean;
+  /** The account that created the zone: only it reads, writes, and authorizes other accounts' VPCs. */
+  readonly account: string;
   readonly vpcs: Vpc[];
+  /** VPCs of other accounts allowed to associate (`CreateVPCAssociationAuthorization`). */
+  readonly authorizations: Vpc[];
   readonly tags: Map<string, string>;
   records: Map<string, StoredRecordSet>;
 }
@@ -97,6 +101,8 @@ export interface CreateZoneInput {
   readonly callerReference?: string;
   readonly comment?: string;
   readonly tags?: Readonly<Record<string, string>>;
+  /** The account creating it. @default the default account */
+  readonly account?: string;
 }
 
 export class Route53State {
@@ -110,6 +116,8 @@ export class Route53State {
    * AWS answers it from its EC2. Unset (a bare Route 53), every well-formed VPC id is taken to exist.
    */
   vpcExists?: (vpc: Vpc) => boolean;
+  /** The account a VPC belongs to (the local AWS answers it from its EC2s). Unset: the default account. */
+  vpcAccount?: (vpc: Vpc) => string;
   /** Which account a request acts as (the access key it is signed with). */
   readonly accounts: LocalAccounts;
   private sequence = 0;
@@ -156,7 +164,9 @@ export class Route53State {
       callerReference,
       ...(input.comment === undefined ? {} : { comment: input.comment }),
       private: isPrivate,
+      account: input.account ?? this.accounts.defaultAccount,
       vpcs,
+      authorizations: [],
       tags: new Map(Object.entries(input.tags ?? {})),
       records: new Map(),
     };
@@ -170,6 +180,22 @@ export class Route53State {
   zone(id: string): HostedZone {
     const zone = this.zones.get(id.replace(/^\/hostedzone\//, ''));
     if (!zone) throw new Route53Fault('NoSuchHostedZone', `No hosted zone found with ID: ${id}`, 404);
+    return zone;
+  }
+
+  /**
+   * The zone with this id as an account sees it: a zone of another account is `AccessDenied` (403) — Route 53 gives
+   * no access to another account's hosted zone, whatever VPCs of the caller are associated with it.
+   */
+  zoneOf(caller: string, id: string): HostedZone {
+    const zone = this.zone(id);
+    if (zone.account !== caller) {
+      throw new Route53Fault(
+        'AccessDenied',
+        `User: arn:aws:iam::${caller}:root is not authorized to access this resource (hosted zone ${zone.id} belongs to another account)`,
+        403,
+      );
+    }
     return zone;
   }
 
@@ -214,8 +240,9 @@ export class Route53State {
    * `AssociateVPCWithHostedZone`: adds a VPC to a private zone.
    * https://docs.aws.amazon.com/Route53/latest/APIReference/API_AssociateVPCWithHostedZone.html
    */
-  associateVpc(zoneId: string, vpc: Vpc, comment?: string): ChangeInfo {
+  associateVpc(zoneId: string, vpc: Vpc, comment?: string, caller?: string): ChangeInfo {
     const zone = this.zone(zoneId);
+    if (caller !== undefined) this.assertMayAssociate(zone, vpc, caller);
     if (!zone.private) {
       throw new Route53Fault(
         'PublicZoneVPCAssociation',
@@ -252,6 +279,56 @@ export class Route53State {
     }
     zone.vpcs.splice(index, 1);
     return this.recordChange(comment);
+  }
+
+  /**
+   * Cross-account association (https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/hosted-zone-private-associate-vpcs-different-accounts.html):
+   * the account that owns the VPC submits `AssociateVPCWithHostedZone`; for a zone of another account the zone's owner
+   * must have authorized that VPC first, else `NotAuthorizedException` (401).
+   */
+  private assertMayAssociate(zone: HostedZone, vpc: Vpc, caller: string): void {
+    const vpcOwner = this.vpcAccount?.(vpc) ?? this.accounts.defaultAccount;
+    const authorized = zone.authorizations.some((allowed) => sameVpc(allowed, vpc));
+    if (vpcOwner !== caller || (zone.account !== caller && !authorized)) {
+      throw new Route53Fault(
+        'NotAuthorizedException',
+        'Associating the specified VPC with the specified hosted zone has not been authorized.',
+        401,
+      );
+    }
+  }
+
+  /**
+   * `CreateVPCAssociationAuthorization`
+   * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateVPCAssociationAuthorization.html): the zone's
+   * owner lets the account of `vpc` associate it; one authorization per VPC; repeating it changes nothing.
+   */
+  authorizeVpcAssociation(caller: string, zoneId: string, vpc: Vpc): HostedZone {
+    const zone = this.zoneOf(caller, zoneId);
+    if (!zone.private) {
+      throw new Route53Fault('InvalidInput', 'Invalid request: VPC associations apply to private hosted zones only');
+    }
+    this.assertVpcExists(vpc);
+    if (!zone.authorizations.some((allowed) => sameVpc(allowed, vpc))) zone.authorizations.push(vpc);
+    return zone;
+  }
+
+  /**
+   * `DeleteVPCAssociationAuthorization`
+   * (https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteVPCAssociationAuthorization.html): removes the
+   * authorization (an association made with it stays); `VPCAssociationAuthorizationNotFound` (404) when there is none.
+   */
+  deauthorizeVpcAssociation(caller: string, zoneId: string, vpc: Vpc): void {
+    const zone = this.zoneOf(caller, zoneId);
+    const index = zone.authorizations.findIndex((allowed) => sameVpc(allowed, vpc));
+    if (index < 0) {
+      throw new Route53Fault(
+        'VPCAssociationAuthorizationNotFound',
+        `The VPC ${vpc.id} is not authorized to be associated with the hosted zone ${zone.id}.`,
+        404,
+      );
+    }
+    zone.authorizations.splice(index, 1);
   }
 
   /** `InvalidVPCId` (400) for a VPC id that is malformed or, per {@link vpcExists}, does not exist. */

@@ -74,6 +74,21 @@ const ROUTES: readonly { method: string; pattern: RegExp; operation: string }[] 
     pattern: /^\/hostedzone\/(?<id>[^/]+)\/disassociatevpc$/,
     operation: 'DisassociateVPCFromHostedZone',
   },
+  {
+    method: 'POST',
+    pattern: /^\/hostedzone\/(?<id>[^/]+)\/authorizevpcassociation$/,
+    operation: 'CreateVPCAssociationAuthorization',
+  },
+  {
+    method: 'GET',
+    pattern: /^\/hostedzone\/(?<id>[^/]+)\/authorizevpcassociation$/,
+    operation: 'ListVPCAssociationAuthorizations',
+  },
+  {
+    method: 'POST',
+    pattern: /^\/hostedzone\/(?<id>[^/]+)\/deauthorizevpcassociation$/,
+    operation: 'DeleteVPCAssociationAuthorization',
+  },
   { method: 'GET', pattern: /^\/hostedzone\/(?<id>[^/]+)\/rrset$/, operation: 'ListResourceRecordSets' },
   { method: 'POST', pattern: /^\/hostedzone\/(?<id>[^/]+)\/rrset$/, operation: 'ChangeResourceRecordSets' },
   { method: 'GET', pattern: /^\/hostedzonesbyname$/, operation: 'ListHostedZonesByName' },
@@ -103,8 +118,14 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const vpcElement = childElement(body, 'VPC');
     const config = childElement(body, 'HostedZoneConfig');
     const vpc = vpcElement ? parseVpc(vpcElement) : undefined;
+    const caller = state.accounts.callerOf(request);
     if (vpc) state.assertVpcExists(vpc);
+    if (vpc && (state.vpcAccount?.(vpc) ?? caller) !== caller) {
+      // A private zone is created with a VPC of the caller's account; other accounts' VPCs are associated later.
+      throw new Route53Fault('InvalidVPCId', `The VPC ID '${vpc.id}' is not valid for this account.`);
+    }
     const zone = state.createZone({
+      account: caller,
       name: required(childText(body, 'Name'), 'Name'),
       callerReference: required(childText(body, 'CallerReference'), 'CallerReference'),
       private: childText(config, 'PrivateZone') === 'true' || vpc !== undefined,
@@ -126,8 +147,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   },
 
   /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_GetHostedZone.html */
-  GetHostedZone(state, _request, params) {
-    const zone = state.zone(param(params, 'id'));
+  GetHostedZone(state, request, params) {
+    const zone = state.zoneOf(state.accounts.callerOf(request), param(params, 'id'));
     return ok(
       route53Document(
         'GetHostedZoneResponse',
@@ -146,7 +167,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     if (type !== null && type !== 'PrivateHostedZone') {
       throw new Route53Fault('InvalidInput', `Invalid value for hostedzonetype: ${type}`);
     }
-    const zones = [...state.zones.values()].filter((zone) => type === null || zone.private);
+    const caller = state.accounts.callerOf(request);
+    const zones = [...state.zones.values()].filter(
+      (zone) => zone.account === caller && (type === null || zone.private),
+    );
     const marker = request.query.get('marker');
     const start = marker === null ? 0 : zones.findIndex((zone) => zone.id === marker);
     if (start < 0) throw new Route53Fault('InvalidInput', `Invalid marker: ${marker}`);
@@ -175,9 +199,10 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     if (hostedZoneId !== null && dnsName === null) {
       throw new Route53Fault('InvalidInput', 'Invalid request: hostedzoneid requires dnsname');
     }
-    const zones = [...state.zones.values()].sort(
-      (a, b) => compareAscii(reversedLabelKey(a.name), reversedLabelKey(b.name)) || compareAscii(a.id, b.id),
-    );
+    const caller = state.accounts.callerOf(request);
+    const zones = [...state.zones.values()]
+      .filter((zone) => zone.account === caller)
+      .sort((a, b) => compareAscii(reversedLabelKey(a.name), reversedLabelKey(b.name)) || compareAscii(a.id, b.id));
     const startKey = dnsName === null ? '' : reversedLabelKey(parseDnsName(dnsName));
     const start = zones.findIndex((zone) => {
       const order = compareAscii(reversedLabelKey(zone.name), startKey);
@@ -230,7 +255,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
               'HostedZoneSummary',
               el('HostedZoneId', zone.id),
               el('Name', formatDnsName(zone.name)),
-              el('Owner', el('OwningAccount', state.accountId)),
+              el('Owner', el('OwningAccount', zone.account)),
             ),
           ),
         ),
@@ -248,8 +273,60 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const vpc = parseVpc(vpcElement);
     state.zone(param(params, 'id'));
     state.assertVpcExists(vpc);
-    const change = state.associateVpc(param(params, 'id'), vpc, childText(body, 'Comment'));
+    const change = state.associateVpc(
+      param(params, 'id'),
+      vpc,
+      childText(body, 'Comment'),
+      state.accounts.callerOf(request),
+    );
     return ok(route53Document('AssociateVPCWithHostedZoneResponse', renderChangeInfo(change, 'PENDING')));
+  },
+
+  /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateVPCAssociationAuthorization.html */
+  CreateVPCAssociationAuthorization(state, request, params) {
+    const body = parseBody(request, 'CreateVPCAssociationAuthorizationRequest');
+    const vpcElement = childElement(body, 'VPC');
+    if (!vpcElement) throw new Route53Fault('InvalidInput', 'Invalid request: missing VPC');
+    const vpc = parseVpc(vpcElement);
+    const zone = state.authorizeVpcAssociation(state.accounts.callerOf(request), param(params, 'id'), vpc);
+    return ok(
+      route53Document('CreateVPCAssociationAuthorizationResponse', el('HostedZoneId', zone.id), renderVpc(vpc)),
+    );
+  },
+
+  /**
+   * https://docs.aws.amazon.com/Route53/latest/APIReference/API_ListVPCAssociationAuthorizations.html — the VPCs of
+   * other accounts the zone's owner authorized, paged with `nexttoken` / `maxresults` (up to 50 VPCs per page when
+   * `maxresults` is not given).
+   */
+  ListVPCAssociationAuthorizations(state, request, params) {
+    const zone = state.zoneOf(state.accounts.callerOf(request), param(params, 'id'));
+    const token = request.query.get('nexttoken');
+    const start = token === null ? 0 : Number(Buffer.from(token, 'base64url').toString('utf8'));
+    if (!Number.isInteger(start) || start < 0) throw new Route53Fault('InvalidPaginationToken', 'Invalid NextToken');
+    const raw = request.query.get('maxresults');
+    const maxResults = raw === null ? 50 : Number(raw);
+    if (!Number.isInteger(maxResults) || maxResults < 1) {
+      throw new Route53Fault('InvalidInput', `Invalid value for maxresults: ${raw}`);
+    }
+    const more = start + maxResults < zone.authorizations.length;
+    return ok(
+      route53Document(
+        'ListVPCAssociationAuthorizationsResponse',
+        el('HostedZoneId', zone.id),
+        optionalEl('NextToken', more ? Buffer.from(String(start + maxResults)).toString('base64url') : undefined),
+        el('VPCs', zone.authorizations.slice(start, start + maxResults).map(renderVpc)),
+      ),
+    );
+  },
+
+  /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteVPCAssociationAuthorization.html */
+  DeleteVPCAssociationAuthorization(state, request, params) {
+    const body = parseBody(request, 'DeleteVPCAssociationAuthorizationRequest');
+    const vpcElement = childElement(body, 'VPC');
+    if (!vpcElement) throw new Route53Fault('InvalidInput', 'Invalid request: missing VPC');
+    state.deauthorizeVpcAssociation(state.accounts.callerOf(request), param(params, 'id'), parseVpc(vpcElement));
+    return ok(route53Document('DeleteVPCAssociationAuthorizationResponse'));
   },
 
   /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_DisassociateVPCFromHostedZone.html */
@@ -262,8 +339,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
   },
 
   /** https://docs.aws.amazon.com/Route53/latest/APIReference/API_DeleteHostedZone.html */
-  DeleteHostedZone(state, _request, params) {
-    const change = state.deleteZone(param(params, 'id'));
+  DeleteHostedZone(state, request, params) {
+    const change = state.deleteZone(state.zoneOf(state.accounts.callerOf(request), param(params, 'id')).id);
     return ok(route53Document('DeleteHostedZoneResponse', renderChangeInfo(change, 'PENDING')));
   },
 
@@ -273,7 +350,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
    * `InvalidInput`); names come back escaped with a trailing dot.
    */
   ListResourceRecordSets(state, request, params) {
-    const zone = state.zone(param(params, 'id'));
+    const zone = state.zoneOf(state.accounts.callerOf(request), param(params, 'id'));
     const name = request.query.get('name');
     const type = request.query.get('type');
     const identifier = request.query.get('identifier');
@@ -315,7 +392,8 @@ const HANDLERS: Readonly<Record<string, Handler>> = {
     const batch = childElement(body, 'ChangeBatch');
     const changes = childElements(childElement(batch, 'Changes'), 'Change').map(parseChange);
     if (changes.length === 0) throw new Route53Fault('InvalidInput', 'Invalid request: ChangeBatch has no Changes');
-    const change = state.changeRecordSets(param(params, 'id'), changes, childText(batch, 'Comment'));
+    const zone = state.zoneOf(state.accounts.callerOf(request), param(params, 'id'));
+    const change = state.changeRecordSets(zone.id, changes, childText(batch, 'Comment'));
     return ok(route53Document('ChangeResourceRecordSetsResponse', renderChangeInfo(change, 'PENDING')));
   },
 
