@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 
 /**
  * What the local ARM and Google servers share: a request log tests count operations in, a list of injected faults
@@ -22,6 +22,21 @@ export function requestLogOf<Entry extends { readonly operation: string }>(
       entries.length = 0;
     },
   };
+}
+
+/**
+ * A write the service carried out but answered as failed (issue 12, finding 8): with `afterCommit` the request is
+ * handled first — the change is committed — and only then answered with the fault's `status` (a 5xx after commit);
+ * `reset` drops the connection instead of answering (the client sees ECONNRESET), after the commit when `afterCommit`.
+ */
+export interface CommittedFailure {
+  readonly afterCommit?: boolean;
+  readonly reset?: boolean;
+}
+
+/** Drops the connection of `request` without an answer. */
+export function resetConnection(request: IncomingMessage): void {
+  request.socket.destroy();
 }
 
 /** Controls over `faults` (which the server consumes): each fault applies to `times` matching requests (default 1). */

@@ -3,7 +3,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 // The host the real SDKs call; nextLinks carry it so the bearer-token policy keeps seeing https.
 import { ARM_ENDPOINT } from '../../functions/azure/local-arm.ts';
-import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
+import {
+  type CommittedFailure,
+  closeServer,
+  faultControlsOf,
+  requestLogOf,
+  resetConnection,
+} from '../json-api-server.ts';
 import {
   type ArmResource,
   ArmStore,
@@ -50,7 +56,7 @@ export interface RequestLog {
 }
 
 /** An injected fault: answers matching requests with an error, or runs `before` (e.g. a concurrent writer) first. */
-export interface Fault {
+export interface Fault extends CommittedFailure {
   /** Operation name as logged (`recordSets.createOrUpdate`); any when omitted. */
   readonly operation?: string;
   readonly method?: string;
@@ -139,6 +145,19 @@ export async function startLocalAzure(options: LocalAzureOptions = {}): Promise<
         fault.before?.(store);
         if (fault.neverAnswer) {
           entries.push({ ...logged, status: 0, faulted: true });
+          return;
+        }
+        if (fault.afterCommit && route) {
+          const body = chunks.length > 0 ? parseBody(Buffer.concat(chunks).toString('utf8')) : undefined;
+          try {
+            route.handle({ store, body, request, url, pageSize });
+          } catch {
+            // The request failed on its own: nothing was committed, the fault's answer stands.
+          }
+        }
+        if (fault.reset) {
+          entries.push({ ...logged, status: 0, faulted: true });
+          resetConnection(request);
           return;
         }
         if (fault.status !== undefined) {

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { closeServer, faultControlsOf, requestLogOf } from '../json-api-server.ts';
+import {
+  type CommittedFailure,
+  closeServer,
+  faultControlsOf,
+  requestLogOf,
+  resetConnection,
+} from '../json-api-server.ts';
 import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-state.ts';
 import { ComputeState, GLOBAL } from './compute-state.ts';
 import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
@@ -60,7 +66,7 @@ export interface RequestLog {
 }
 
 /** An injected fault: answers matching requests with an error, delays them, or runs `before` first. */
-export interface Fault {
+export interface Fault extends CommittedFailure {
   /** Operation as logged (`changes.create`); any when omitted. */
   readonly operation?: string;
   /** Matched against the decoded request path. */
@@ -172,6 +178,18 @@ export async function startLocalGcp(options: LocalGcpOptions = {}): Promise<Loca
         // Unref'd: a request held for minutes (a server that never answers) must not keep the test process alive.
         if (fault.latencyMs) await new Promise((resolve) => setTimeout(resolve, fault.latencyMs).unref());
         fault.before?.(state);
+        if (fault.afterCommit && route) {
+          try {
+            route.handle({ state, url, body, pageSize });
+          } catch {
+            // The request failed on its own: nothing was committed, the fault's answer stands.
+          }
+        }
+        if (fault.reset) {
+          entries.push({ ...logged, status: 0, faulted: true, ...(body ? { body } : {}) });
+          resetConnection(request);
+          return;
+        }
         if (fault.status !== undefined) {
           const error = new LocalGoogleError(
             fault.status,

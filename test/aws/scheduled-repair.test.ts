@@ -273,7 +273,7 @@ describe('scheduled repair on the local AWS', () => {
 
   it('keeps the records of a VPC the endpoint listing cannot reach instead of taking its endpoint for deleted', async () => {
     // Prepare: a zone of a spoke account's VPC, written by an earlier run through the spoke role; that role cannot be
-    // assumed now (the local AWS has no STS), so the spoke's endpoints cannot be read.
+    // assumed now (STS refuses it), so the spoke's endpoints cannot be read.
     const network = addNetwork(harness, DOMAIN);
     const site = addSite(harness, network);
     const spokeVpc = 'vpc-0feedc0ffee123456';
@@ -287,6 +287,7 @@ describe('scheduled repair on the local AWS', () => {
     const setup = await createRepairRuntime(harness, [network], {
       env: { LINKDNS_ACCOUNT_ID: '111122223333', LINKDNS_ASSUME_ROLE_NAME: 'linkdns-spoke' },
     });
+    harness.aws.faults.add({ operation: 'AssumeRole', code: 'AccessDenied', status: 403 });
 
     // Act
     const report = await handleScheduledRepair(schedule, setup.runtime);

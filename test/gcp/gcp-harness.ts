@@ -94,7 +94,8 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
   };
   const logs: string[] = [];
   const log = {
-    info: (message: string) => logs.push(`info: ${message}`),
+    info: (message: string, attributes?: Record<string, unknown>) =>
+      logs.push(`info: ${message}${attributes ? ` ${JSON.stringify(attributes)}` : ''}`),
     warn: (message: string) => logs.push(`warn: ${message}`),
     error: (message: string, attributes?: Record<string, unknown>) =>
       logs.push(`error: ${message} ${JSON.stringify(attributes ?? {})}`),
