@@ -11,10 +11,11 @@ export const REDACTED = '[redacted]';
  * Token shapes redacted wherever they appear, known or not: Slack tokens (`xoxb-…`, `xapp-…`) and the secret tail of
  * a Slack incoming-webhook path (`T…/B…/<token>`), which receivers like to echo back in error answers.
  */
+// No word boundary before a shape: a token glued to the text before it (`…xxxoxb-…` in an echoed answer) is a token.
 const TOKEN_SHAPES = [
-  /\bxox[a-z]-[A-Za-z0-9-]{8,}/g,
-  /\bxapp-[A-Za-z0-9-]{8,}/g,
-  /\bT[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{8,}/g,
+  /xox[a-z]-[A-Za-z0-9-]{8,}/g,
+  /xapp-[A-Za-z0-9-]{8,}/g,
+  /T[A-Z0-9]{6,}\/B[A-Z0-9]{6,}\/[A-Za-z0-9]{8,}/g,
 ];
 
 /** A function that scrubs text of the given secrets. Secrets shorter than 6 characters are ignored (too ambiguous). */

@@ -8,6 +8,7 @@ import { type LinkdnsConfig, parseConfig } from '../../functions/core/config.ts'
 import { desiredRecords, ZONAL_LAYOUT } from '../../functions/core/layout.ts';
 import type { ObservedEndpoint, RecordSet } from '../../functions/core/model.ts';
 import { planZoneChanges } from '../../functions/core/plan.ts';
+import type { ChangeLog } from '../../functions/core/ports.ts';
 import { envSecretResolver } from '../../functions/notify/secrets.ts';
 import type { LocalEc2Options } from '../../local/aws/ec2.ts';
 import { LOCAL_CREDENTIALS, type LocalAwsCloud, startLocalAws } from '../../local/aws/index.ts';
@@ -36,9 +37,12 @@ export const AZS = ['use2-az1', 'use2-az2', 'use2-az3'] as const;
 const SLACK_URL_VARIABLE = 'LINKDNS_TEST_SLACK_URL';
 
 /** @param ec2 options of the local EC2, e.g. `IMMEDIATE_LIFECYCLE` for a test that needs a deleted endpoint gone at once */
-export async function startRepairHarness(ec2: LocalEc2Options = {}): Promise<RepairHarness> {
+export async function startRepairHarness(
+  ec2: LocalEc2Options = {},
+  slackAnswer?: Parameters<typeof startReceiver>[0],
+): Promise<RepairHarness> {
   const aws = await startLocalAws(ec2);
-  const slack = await startReceiver();
+  const slack = await startReceiver(slackAnswer);
   return {
     aws,
     slack,
@@ -97,6 +101,8 @@ export interface RuntimeOptions {
   readonly sources?: Readonly<Record<string, string>>;
   readonly writerRoleArns?: readonly string[];
   readonly env?: Readonly<Record<string, string>>;
+  /** Where the run's log lines go (the notifier's included); default: the silent Powertools logger. */
+  readonly changeLog?: ChangeLog;
 }
 
 /** The runtime the handlers get in Lambda, from settings, for the given networks. */
@@ -122,6 +128,7 @@ export async function createRepairRuntime(
       logger,
       metrics,
       secrets: envSecretResolver({ [SLACK_URL_VARIABLE]: `${harness.slack.origin}/services/T0/B0/oncall` }),
+      ...(options.changeLog ? { changeLog: options.changeLog } : {}),
       delivery: {
         timeoutMs: 2_000,
         retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 100 },

@@ -14,6 +14,10 @@ describe('secretRedactor', () => {
     ['a destination host alone', 'getaddrinfo ENOTFOUND hooks.slack.com', `getaddrinfo ENOTFOUND ${REDACTED}`],
     ['a Slack token of any kind', 'token xoxb-1234567890-abcdefghij leaked', `token ${REDACTED} leaked`],
     ['a Slack webhook path tail', 'no_service for T0123ABCD/B0456EFGH/q1w2e3r4t5y6u7i8', `no_service for ${REDACTED}`],
+    // Echoed answers glue tokens to what precedes them; a word boundary let these through whole.
+    ['a Slack token glued to a word', 'paddingxxoxb-1234567890-abcdefghij', `paddingx${REDACTED}`],
+    ['an app token glued to a word', 'tokenxapp-1-A0123456789-abcdef', `token${REDACTED}`],
+    ['a webhook path tail glued to a word', 'pathT0123ABCD/B0456EFGH/q1w2e3r4t5y6u7i8', `path${REDACTED}`],
     ['a path alone', 'POST /services/T0001/B0002/xoxbSecretToken0123 → 500', `POST ${REDACTED} → 500`],
     ['a query signature alone', 'sig=AbCdEfGhIjKlMnOpQrStUvWxYz0123456789 rejected', `sig=${REDACTED} rejected`],
     ['a URL-encoded URL', `url=${encodeURIComponent(SLACK_URL)}`, `url=${REDACTED}`],
