@@ -53,6 +53,8 @@ export interface AwsRuntimeOptions {
   readonly secrets?: SecretResolver;
   /** Notification delivery settings (tests shorten the backoff). */
   readonly delivery?: NotifierDeps['delivery'];
+  /** How notification hosts are resolved (tests play a failing resolver). Default: the system's. */
+  readonly lookup?: NotifierDeps['lookup'];
   /** Where the core's one-line-per-change log goes; default: the Powertools logger. The CLI prints to stderr. */
   readonly changeLog?: ChangeLog;
   /** The configuration per run; default: {@link confluentRunConfig} over the configuration (the CLI passes its own). */
@@ -114,6 +116,7 @@ export async function createAwsRuntime(settings: AwsSettings, options: AwsRuntim
       log,
       metrics: { count: (name, value) => metrics.addMetric(name, MetricUnit.Count, value) },
       ...(options.delivery ? { delivery: options.delivery } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
     });
   const sqs = new SQSClient({ region: settings.AWS_REGION, ...clientOptions });
   return {

@@ -32,7 +32,7 @@ function fragments(secret: string, length: number): string[] {
   );
 }
 
-describe('finding 9 through the handlers: a receiver’s error answer carrying a token', () => {
+describe('finding 9 through the handlers: secrets in notification failures', () => {
   it('logs the failed delivery, counts it, and no part of the token straddling the 200-character cut', async () => {
     // Prepare
     const padding = 'x'.repeat(200 - TOKEN.length / 2);
@@ -53,5 +53,37 @@ describe('finding 9 through the handlers: a receiver’s error answer carrying a
     const logged = log.text();
     expect(logged).toContain('answered with HTTP 400');
     expect(fragments(TOKEN, 6).filter((fragment) => logged.includes(fragment))).toEqual([]);
+  });
+
+  it('never names the destination host when its name does not resolve (ENOTFOUND)', async () => {
+    // Prepare: a per-tenant hostname carries the secret; the resolver fails the way getaddrinfo does.
+    harness = await startRepairHarness();
+    const network = addNetwork(harness, DOMAIN);
+    addSite(harness, network);
+    const host = 'q7rms2vxk9lpt4wz8nbc1dfh.hooks.example.com';
+    const log = captureLog();
+    const setup = await createRepairRuntime(harness, [network], {
+      changeLog: log,
+      slackUrl: `https://${host}/services/T0/B0/oncall`,
+      lookup: async (hostname) => {
+        throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), {
+          code: 'ENOTFOUND',
+          syscall: 'getaddrinfo',
+          hostname,
+        });
+      },
+    });
+
+    // Act
+    const report = await handleScheduledRepair({ id: 'notify-unresolvable' }, setup.runtime);
+
+    // Assess: explained by destination name and resolver code, never by the host or a part of it.
+    expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed']);
+    expect(takeMetrics(setup.metrics)).toMatchObject({ NotificationsFailed: 1 });
+    const logged = log.text();
+    expect(logged).toContain('ENOTFOUND');
+    expect(logged).toContain('oncall');
+    expect(fragments(host.split('.')[0] as string, 6).filter((fragment) => logged.includes(fragment))).toEqual([]);
+    expect(logged).not.toContain('hooks.example.com');
   });
 });

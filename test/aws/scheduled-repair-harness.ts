@@ -103,6 +103,9 @@ export interface RuntimeOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Where the run's log lines go (the notifier's included); default: the silent Powertools logger. */
   readonly changeLog?: ChangeLog;
+  /** The `oncall` destination's URL instead of the harness's Slack receiver, and how its host resolves. */
+  readonly slackUrl?: string;
+  readonly lookup?: NonNullable<Parameters<typeof createAwsRuntime>[1]>['lookup'];
 }
 
 /** The runtime the handlers get in Lambda, from settings, for the given networks. */
@@ -127,8 +130,11 @@ export async function createRepairRuntime(
       credentials: LOCAL_CREDENTIALS,
       logger,
       metrics,
-      secrets: envSecretResolver({ [SLACK_URL_VARIABLE]: `${harness.slack.origin}/services/T0/B0/oncall` }),
+      secrets: envSecretResolver({
+        [SLACK_URL_VARIABLE]: options.slackUrl ?? `${harness.slack.origin}/services/T0/B0/oncall`,
+      }),
       ...(options.changeLog ? { changeLog: options.changeLog } : {}),
+      ...(options.lookup ? { lookup: options.lookup } : {}),
       delivery: {
         timeoutMs: 2_000,
         retry: { retries: 1, baseDelayMs: 10, maxDelayMs: 20, maxRetryAfterMs: 100 },
