@@ -245,7 +245,9 @@ try {
     heap_at_start_mib: mibNumber(Math.min(repair.baselineHeapBytes, steady.baselineHeapBytes)),
     peak_rss_mib: mibNumber(Math.max(repair.peakRssBytes, steady.peakRssBytes)),
     peak_heap_note:
-      'the bench process running the repair (coordinator and workers); the local AWS runs in a child process',
+      'the bench process running the repair (coordinator and workers; the local AWS runs in a child process): ' +
+      'peak_heap_mib is the most heap used, sampled every 10 ms (garbage not yet collected included); ' +
+      'peak_live_heap_mib the most left after a full collection, every 2 s; heap_at_start_mib after a collection before the run',
     plan_10k_ms: planSpeed.plan_ms,
     wire_10k_ms: {
       route53: planSpeed.route53_wire_ms,
