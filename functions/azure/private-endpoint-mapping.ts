@@ -157,8 +157,6 @@ export function listedAzurePrivateEndpoint(endpoint: unknown): ObservedEndpoint 
   const fields = flat as Record<string, unknown>;
   if (typeof fields.id !== 'string') return undefined;
   const connections = [fields.privateLinkServiceConnections, fields.manualPrivateLinkServiceConnections]
-    // Stryker disable next-line ArrayDeclaration: equivalent, a placeholder entry for a missing list is a string,
-    // which names no Private Link service and is skipped like the empty list
     .flatMap((list) => (Array.isArray(list) ? list : []))
     .map((connection) => flattenProperties(connection) as Record<string, unknown> | null);
   const connection = connections.find((candidate) => typeof candidate?.privateLinkServiceId === 'string');
