@@ -506,7 +506,13 @@ describe('configuration as teams write and store it', () => {
 
   it('refuses a tag naming an allowlisted domain that is itself below another allowlisted one', () => {
     // Prepare
-    const nested = parseConfig({ owner: 'p', allowedDomains: ['confluent.cloud', 'aws.confluent.cloud'] });
+    const nested = parseConfig({
+      owner: 'p',
+      allowedDomains: ['confluent.cloud', 'aws.confluent.cloud'],
+      mappings: [
+        { service: 'com.amazonaws.vpce.eu-west-1.vpce-svc-0abc123', domain: 'lkc9z.eu-west-1.aws.confluent.cloud' },
+      ],
+    });
 
     // Act / Assess
     expect(checkTagDomain('aws.confluent.cloud', nested)).toEqual({
