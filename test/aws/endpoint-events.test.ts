@@ -95,7 +95,9 @@ describe('endpoint events handler', () => {
     await handleEndpointEvent(cloudTrailEvent('create-vpc-endpoint.json', id), h.runtime);
     h.aws.route53.putRecordSet(h.zoneId, { name: `kafka-ui.${DOMAIN}`, type: 'A', ttl: 300, values: ['10.9.9.9'] });
 
-    // Act
+    // Act: the clock stops with the delete, so EC2 describes the endpoint as `deleting` when the event is handled (on
+    // a loaded machine the 150 ms of the local lifecycle could pass first, and the endpoint be gone: see below).
+    h.ec2Clock.stop();
     await h.deleteEndpoint(id);
     h.aws.requests.reset();
     const report = (await handleEndpointEvent(
@@ -114,6 +116,33 @@ describe('endpoint events handler', () => {
     });
     expect(h.zoneLines()).toEqual([`kafka-ui.${DOMAIN} A 10.9.9.9`]);
     expect(h.aws.route53.recordSets(h.zoneId).some((set) => set.name.startsWith('_linkdns.'))).toBe(false);
+  });
+
+  it('deletes the owned records when the endpoint is already gone from EC2 as the delete event arrives', async () => {
+    // Prepare
+    const id = await h.createEndpoint(h.subnetIds);
+    await handleEndpointEvent(cloudTrailEvent('create-vpc-endpoint.json', id), h.runtime);
+    h.ec2Clock.stop();
+    await h.deleteEndpoint(id);
+    h.ec2Clock.advance(60_000); // past deleting and deleted: DescribeVpcEndpoints no longer knows the id
+
+    // Act
+    h.aws.requests.reset();
+    const report = (await handleEndpointEvent(
+      cloudTrailEvent('delete-vpc-endpoints.json', id),
+      h.runtime,
+    )) as RunReport;
+
+    // Assess: its VPC is unknown now, so the endpoint is looked for in the registries of every managed zone (one
+    // listing of the zones; the one zone's read serves the plan too) — the one call more than above.
+    expect(report.zones[0]?.changes.delete.length).toBe(5);
+    expect(h.aws.requests.byOperation()).toEqual({
+      DescribeVpcEndpoints: 2,
+      ListHostedZones: 1,
+      ListResourceRecordSets: 2,
+      ChangeResourceRecordSets: 1,
+    });
+    expect(h.zoneLines()).toEqual([]);
   });
 
   it('writes nothing when the same event is delivered twice', async () => {

@@ -41,6 +41,13 @@ export interface AwsHarness {
   deleteEndpoint(id: string): Promise<void>;
   /** Record sets of the private zone as `name TYPE values` lines, registry excluded. */
   zoneLines(): string[];
+  /**
+   * The local EC2's clock (real time until stopped). `stop()`: every endpoint keeps the state it is in (`deleting`
+   * stays `deleting`, as AWS shows it for minutes) however slowly a loaded machine gets to the next call, which a test
+   * asserting what EC2 still describes needs; `advance(ms)` then moves it on, e.g. past the lifecycle to make a deleted
+   * endpoint gone.
+   */
+  readonly ec2Clock: { stop(): void; advance(ms: number): void };
   close(): Promise<void>;
 }
 
@@ -50,7 +57,16 @@ export interface AwsHarness {
  * pointed at it: the handlers run exactly as in Lambda, with the real SDK clients over HTTP.
  */
 export async function startAwsHarness(config: Record<string, unknown> = {}): Promise<AwsHarness> {
-  const scenario = await startAwsScenario();
+  let stoppedAt: number | undefined;
+  const scenario = await startAwsScenario({ now: () => stoppedAt ?? Date.now() });
+  const ec2Clock = {
+    stop: () => {
+      stoppedAt ??= Date.now();
+    },
+    advance: (ms: number) => {
+      stoppedAt = (stoppedAt ?? Date.now()) + ms;
+    },
+  };
   const notifier = new CapturingNotifier();
   const runtime = await createScenarioRuntime(
     scenario,
@@ -75,6 +91,7 @@ export async function startAwsHarness(config: Record<string, unknown> = {}): Pro
     modifyEndpoint: (id, change) => modifyEndpointThroughApi(scenario, id, change),
     deleteEndpoint: (id) => deleteEndpointThroughApi(scenario, id),
     zoneLines: () => awsZoneLines(scenario),
+    ec2Clock,
     close: () => scenario.aws.close(),
   };
 }
