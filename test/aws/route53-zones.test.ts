@@ -360,20 +360,32 @@ describe('Route53Zones.applyChanges', () => {
 
   it('cancels a backoff wait when the signal aborts', async () => {
     // Prepare
-    const dns = adapter({ retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 }, random: () => 1 });
+    // The handler's deadline passes once the throttled answer is in and the 60 s backoff has begun: the adapter logs
+    // the retry just before it waits, so the abort lands in the wait itself, not in the request (a timer racing the
+    // request aborted the HTTP call instead on a loaded machine: 'Request aborted').
+    const controller = new AbortController();
+    const retries: Record<string, unknown>[] = [];
+    const log = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (_message: string, attributes: Record<string, unknown> = {}) => {
+        retries.push(attributes);
+        controller.abort(new Error('handler timed out'));
+      },
+    };
+    const dns = adapter({ retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 }, random: () => 1, log });
     const zone = privateZone();
     local.aws.faults.add({ operation: 'ListResourceRecordSets', code: 'Throttling' });
-    const controller = new AbortController();
     const started = performance.now();
-    setTimeout(() => controller.abort(new Error('handler timed out')), 50);
 
     // Act
     const error = await failure(dns.readRecords(zone, controller.signal));
 
     // Assess
     expect(error.message).toBe('handler timed out');
-    // Far below the 60 s backoff (the bound leaves room for a loaded machine).
-    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(retries).toMatchObject([{ attempt: 1, delayMs: 60_000, error: 'Throttling' }]);
+    // Just below the 60 s backoff it proves was cut short.
+    expect(performance.now() - started).toBeLessThan(55_000);
     expect(local.aws.requests.count('ListResourceRecordSets')).toBe(1);
   });
 

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordSet } from '../../functions/core/model.ts';
 import { NO_CHANGES } from '../../functions/core/plan.ts';
+import type { ChangeLog } from '../../functions/core/ports.ts';
 import { readRegistry, registryRecord } from '../../functions/core/registry.ts';
 import { CloudDnsZones, managedZoneName } from '../../functions/gcp/cloud-dns-zones.ts';
 import {
@@ -24,13 +25,16 @@ afterEach(async () => {
 
 const OWNER = 'linkdns-gcp-prod';
 
-async function start(options: { pageSize?: number; retry?: Partial<GoogleRetryPolicy> } = {}): Promise<CloudDnsZones> {
+async function start(
+  options: { pageSize?: number; retry?: Partial<GoogleRetryPolicy>; log?: ChangeLog } = {},
+): Promise<CloudDnsZones> {
   gcp = await startLocalGcp({ pageSize: options.pageSize ?? 100 });
   running = true;
   const client = new GoogleApiClient({
     transport: fetchTransport(staticToken('local')),
     roots: { dns: gcp.baseUrl, compute: gcp.baseUrl },
     retry: { baseDelayMs: 1, maxDelayMs: 5, ...options.retry },
+    ...(options.log ? { log: options.log } : {}),
   });
   return new CloudDnsZones({ client, project: PROJECT, owner: OWNER, pollIntervalMs: 1 });
 }
@@ -308,11 +312,21 @@ describe('throttling and errors', () => {
 
   it('stops waiting as soon as the invocation is cancelled', async () => {
     // Prepare
-    const dns = await start();
+    // The invocation runs out of time once the 503 is in and the 30 s Retry-After wait has begun (the client logs the
+    // retry just before it waits): a timer racing the request could abort the request itself on a loaded machine.
+    const controller = new AbortController();
+    const retries: Record<string, unknown>[] = [];
+    const log = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (_message: string, attributes: Record<string, unknown> = {}) => {
+        retries.push(attributes);
+        controller.abort(new Error('invocation timed out'));
+      },
+    };
+    const dns = await start({ log });
     seedPrivate('confluent');
     gcp.faults.add({ operation: 'managedZones.list', status: 503, headers: { 'retry-after': '30' } });
-    const controller = new AbortController();
-    setTimeout(() => controller.abort(new Error('invocation timed out')), 50);
 
     // Act
     const started = Date.now();
@@ -320,7 +334,10 @@ describe('throttling and errors', () => {
 
     // Assess
     await expect(found).rejects.toThrow('invocation timed out');
-    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(retries).toMatchObject([{ attempt: 1, delayMs: 30_000, status: 503 }]);
+    // Just below the 30 s wait it proves was cut short.
+    expect(Date.now() - started).toBeLessThan(25_000);
+    expect(gcp.requests.counts()).toEqual({ 'managedZones.list': 1 });
   });
 
   it('retries a 403 rateLimitExceeded but not a 403 forbidden, which names the roles needed', async () => {
