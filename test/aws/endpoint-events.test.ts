@@ -19,6 +19,15 @@ describe('endpoint events handler', () => {
 
   const writes = () => h.aws.requests.count('ChangeResourceRecordSets');
 
+  /** Deletes the endpoint with the local EC2's clock stopped, lets `laterMs` pass on it, then handles the event. */
+  async function deleteAndHandleEvent(id: string, laterMs: number): Promise<RunReport> {
+    h.ec2Clock.stop();
+    await h.deleteEndpoint(id);
+    h.ec2Clock.advance(laterMs);
+    h.aws.requests.reset();
+    return (await handleEndpointEvent(cloudTrailEvent('delete-vpc-endpoints.json', id), h.runtime)) as RunReport;
+  }
+
   it('creates the regional and three zonal records for a 3-AZ endpoint', async () => {
     // Prepare
     const id = await h.createEndpoint(h.subnetIds);
@@ -97,13 +106,7 @@ describe('endpoint events handler', () => {
 
     // Act: the clock stops with the delete, so EC2 describes the endpoint as `deleting` when the event is handled (on
     // a loaded machine the 150 ms of the local lifecycle could pass first, and the endpoint be gone: see below).
-    h.ec2Clock.stop();
-    await h.deleteEndpoint(id);
-    h.aws.requests.reset();
-    const report = (await handleEndpointEvent(
-      cloudTrailEvent('delete-vpc-endpoints.json', id),
-      h.runtime,
-    )) as RunReport;
+    const report = await deleteAndHandleEvent(id, 0);
 
     // Assess
     expect(report.zones[0]?.changes.delete.length).toBe(5);
@@ -122,16 +125,9 @@ describe('endpoint events handler', () => {
     // Prepare
     const id = await h.createEndpoint(h.subnetIds);
     await handleEndpointEvent(cloudTrailEvent('create-vpc-endpoint.json', id), h.runtime);
-    h.ec2Clock.stop();
-    await h.deleteEndpoint(id);
-    h.ec2Clock.advance(60_000); // past deleting and deleted: DescribeVpcEndpoints no longer knows the id
 
-    // Act
-    h.aws.requests.reset();
-    const report = (await handleEndpointEvent(
-      cloudTrailEvent('delete-vpc-endpoints.json', id),
-      h.runtime,
-    )) as RunReport;
+    // Act: 60 s pass between the delete and its event, past deleting and deleted: EC2 no longer knows the id.
+    const report = await deleteAndHandleEvent(id, 60_000);
 
     // Assess: its VPC is unknown now, so the endpoint is looked for in the registries of every managed zone (one
     // listing of the zones; the one zone's read serves the plan too) — the one call more than above.

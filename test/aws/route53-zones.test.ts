@@ -12,6 +12,7 @@ import { type Changes, NO_CHANGES, planZoneChanges } from '../../functions/core/
 import type { OwnershipGuard, ZoneRef } from '../../functions/core/ports.ts';
 import { type Registry, readRegistry, registryName } from '../../functions/core/registry.ts';
 import { RequestLimiter } from '../../functions/request-limiter.ts';
+import { abortOnFirstRetry } from '../support/abort-on-retry.ts';
 import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 import { type LocalRoute53, startLocalRoute53 } from './route53-local.ts';
 
@@ -364,15 +365,7 @@ describe('Route53Zones.applyChanges', () => {
     // the retry just before it waits, so the abort lands in the wait itself, not in the request (a timer racing the
     // request aborted the HTTP call instead on a loaded machine: 'Request aborted').
     const controller = new AbortController();
-    const retries: Record<string, unknown>[] = [];
-    const log = {
-      info: () => undefined,
-      error: () => undefined,
-      warn: (_message: string, attributes: Record<string, unknown> = {}) => {
-        retries.push(attributes);
-        controller.abort(new Error('handler timed out'));
-      },
-    };
+    const { log, retries } = abortOnFirstRetry(controller, new Error('handler timed out'));
     const dns = adapter({ retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxAttempts: 5 }, random: () => 1, log });
     const zone = privateZone();
     local.aws.faults.add({ operation: 'ListResourceRecordSets', code: 'Throttling' });

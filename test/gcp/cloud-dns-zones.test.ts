@@ -12,6 +12,7 @@ import {
 } from '../../functions/gcp/google-api.ts';
 import { seedZone } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
+import { abortOnFirstRetry } from '../support/abort-on-retry.ts';
 import { BUILT_IN_PRODUCIBLE } from '../support/producible.ts';
 import { DOMAIN, NETWORK, OTHER_NETWORK, PROJECT } from './gcp-harness.ts';
 
@@ -315,15 +316,7 @@ describe('throttling and errors', () => {
     // The invocation runs out of time once the 503 is in and the 30 s Retry-After wait has begun (the client logs the
     // retry just before it waits): a timer racing the request could abort the request itself on a loaded machine.
     const controller = new AbortController();
-    const retries: Record<string, unknown>[] = [];
-    const log = {
-      info: () => undefined,
-      error: () => undefined,
-      warn: (_message: string, attributes: Record<string, unknown> = {}) => {
-        retries.push(attributes);
-        controller.abort(new Error('invocation timed out'));
-      },
-    };
+    const { log, retries } = abortOnFirstRetry(controller, new Error('invocation timed out'));
     const dns = await start({ log });
     seedPrivate('confluent');
     gcp.faults.add({ operation: 'managedZones.list', status: 503, headers: { 'retry-after': '30' } });
