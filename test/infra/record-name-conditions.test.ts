@@ -4,16 +4,9 @@ import { desiredRecords } from '../../functions/core/layout.ts';
 import type { ObservedEndpoint } from '../../functions/core/model.ts';
 import { registryName } from '../../functions/core/registry.ts';
 import { managedRecordNamePatterns, normalizedRecordName } from '../../infra/lib/record-name-conditions.ts';
+import { stringLike } from '../support/iam-string-like.ts';
 
 const DOMAIN = 'pr1jy6.us-east-2.aws.confluent.cloud';
-
-/** IAM `StringLike`: `*` any run of characters (dots included), `?` one character, everything else literal. */
-function stringLike(pattern: string, value: string): boolean {
-  const source = [...pattern]
-    .map((char) => (char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[\\^$.|+()[\]{}]/g, '\\$&')))
-    .join('');
-  return new RegExp(`^${source}$`).test(value);
-}
 
 /** What `ForAllValues:StringLike` decides for one record name of a change batch. */
 function allowed(patterns: readonly string[], recordName: string): boolean {
