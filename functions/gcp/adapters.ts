@@ -12,6 +12,7 @@ import {
   GoogleApiClient,
   type GoogleRetryPolicy,
 } from './google-api.ts';
+import { PubSubBacklog } from './pubsub-backlog.ts';
 import { PubSubTopic } from './pubsub-topic.ts';
 import type { GcpSettings } from './settings.ts';
 
@@ -36,12 +37,18 @@ export function createGcpAdapters(
   settings: GcpSettings,
   tokens: AccessTokenSource,
   options: GcpAdapterOptions = {},
-): { endpoints: ForwardingRuleSource; dns: CloudDnsZones; client: GoogleApiClient; sweepTopic?: PubSubTopic } {
+): {
+  endpoints: ForwardingRuleSource;
+  dns: CloudDnsZones;
+  client: GoogleApiClient;
+  sweepTopic?: PubSubTopic;
+  sweepBacklog?: PubSubBacklog;
+} {
   const log = options.log ? { log: options.log } : {};
   const client = new GoogleApiClient({
     transport: fetchTransport(tokens, fetch, options.timeouts ?? DEFAULT_REQUEST_TIMEOUTS),
     roots: settings.apiRoot
-      ? { dns: settings.apiRoot, compute: settings.apiRoot, pubsub: settings.apiRoot }
+      ? { dns: settings.apiRoot, compute: settings.apiRoot, pubsub: settings.apiRoot, monitoring: settings.apiRoot }
       : GOOGLE_API_ROOTS,
     ...(options.retry ? { retry: options.retry } : {}),
     // One limiter per instance for every Google API call: the unit of the deployment's Cloud DNS budget.
@@ -70,5 +77,6 @@ export function createGcpAdapters(
     dns,
     client,
     ...(settings.sweepTopic ? { sweepTopic: new PubSubTopic(client, settings.sweepTopic) } : {}),
+    ...(settings.sweepSubscription ? { sweepBacklog: new PubSubBacklog(client, settings.sweepSubscription) } : {}),
   };
 }

@@ -27,7 +27,10 @@ const runConfig = confluentRunConfig(settings.config, {
   log,
 });
 
-const { endpoints, dns, sweepTopic } = createGcpAdapters(settings, tokens, { log, currentConfig: runConfig.current });
+const { endpoints, dns, sweepTopic, sweepBacklog } = createGcpAdapters(settings, tokens, {
+  log,
+  currentConfig: runConfig.current,
+});
 
 // Secrets reach the function as environment variables (`--set-secrets` from Secret Manager) and are read through
 // `{ "env": … }` references. Notification failures are logged and never fail the DNS work.
@@ -41,6 +44,9 @@ export const handlers = createGcpHandlers({
   log,
   runConfig,
   ...(sweepTopic ? { sweepTopic } : {}),
+  // The worker trigger's subscription (LINKDNS_SWEEP_SUBSCRIPTION, set by deploy-gcp.sh): no new sweep while it holds
+  // the previous one's batches.
+  ...(sweepBacklog ? { sweepBacklog } : {}),
 });
 
 // The framework answers 2xx when the handler resolves and 500 when it rejects; Eventarc redelivers only the latter

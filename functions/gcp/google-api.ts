@@ -31,10 +31,19 @@ export const GOOGLE_API_ROOTS = {
   dns: 'https://dns.googleapis.com',
   compute: 'https://compute.googleapis.com',
   pubsub: 'https://pubsub.googleapis.com',
+  monitoring: 'https://monitoring.googleapis.com',
 } as const;
 
-/** `pubsub` only for the repair coordinator, which publishes the sweep (default: Google's). */
-export type GoogleApiRoots = { readonly dns: string; readonly compute: string; readonly pubsub?: string };
+/**
+ * `pubsub` and `monitoring` only for the repair coordinator, which publishes the sweep and reads the previous sweep's
+ * backlog (default: Google's).
+ */
+export type GoogleApiRoots = {
+  readonly dns: string;
+  readonly compute: string;
+  readonly pubsub?: string;
+  readonly monitoring?: string;
+};
 
 /** The scope linkdns asks tokens for (Cloud DNS read-write and Compute read are both inside it). */
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';

@@ -22,6 +22,7 @@ import {
   startZonesBefore,
 } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
+import type { SubscriptionBacklog } from './pubsub-backlog.ts';
 import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
 
 /** What a handler did with its event. Retryable failures are thrown instead, so Eventarc redelivers. */
@@ -36,6 +37,10 @@ export interface GcpHandlerDeps {
   readonly sweepTopic?: {
     publish(bodies: readonly string[], attributes?: Record<string, string>, signal?: AbortSignal): Promise<unknown>;
   };
+  /**
+   * Messages the worker's subscription still holds ({@link PubSubBacklog}); without it a sweep starts on every tick.
+   */
+  readonly sweepBacklog?: { read(signal?: AbortSignal): Promise<SubscriptionBacklog> };
   /** Sends each run's report (functions/notify). Optional: without it, reports only go to the logs. */
   readonly notifier?: Notifier;
   /** The configuration per run with discovered mappings (Confluent Cloud); default: the typed configuration. */
@@ -140,6 +145,22 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
         if (!topic) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
         const parsed = scheduleEvent.safeParse(raw);
         if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
+        // Oldest first without a state store, as on Azure: no new sweep until the previous one has drained, so every
+        // zone is checked before any is checked twice and sweeps never pile up behind a slow one. A failed read
+        // throws, as on Azure: no sweep starts and the run fails loudly (an ERROR log line; a 5xx that outlasted the
+        // retries also fails the function); the next tick reads again. Starting anyway would make the hold vanish unnoticed exactly when it is broken.
+        const backlog = await deps.sweepBacklog?.read(signal);
+        if (backlog?.messages !== undefined && backlog.messages > 0) {
+          return ignored(
+            `the previous sweep still has ${backlog.messages} batch(es) queued or in flight (Pub/Sub backlog sampled at ${backlog.sampledAt})`,
+          );
+        }
+        if (backlog?.messages === undefined && backlog) {
+          // No sample is not "empty" (Pub/Sub's metrics have gaps), but holding on it could skip every repair without
+          // an error if samples never come (a subscription that was renamed); an overlapping sweep only checks zones
+          // twice, which is harmless. So the sweep starts, and the warning says the hold could not be applied.
+          reconcile.log?.warn(`starting the sweep without knowing the previous one's backlog: ${backlog.reason}`, {});
+        }
         const publish = (bodies: string[]) => topic.publish(bodies, { linkdnsSweep: '1' }, signal);
         return startSweep(reconcile, sweepBatchSize(deps.settings), publish, signal);
       }),

@@ -42,6 +42,13 @@ export const GCP_ENVIRONMENT = {
   /** Topic id of the repair's sweep in the functions' project; unset: the schedule runs the whole repair itself. */
   sweepTopic: 'LINKDNS_SWEEP_TOPIC',
   /**
+   * The worker trigger's Pub/Sub subscription on the sweep topic, `projects/{project}/subscriptions/{id}` as
+   * `gcloud eventarc triggers describe … --format='value(transport.pubsub.subscription)'` prints it (or the id alone,
+   * in the functions' project). deploy-gcp.sh sets it; the coordinator starts no sweep while it has a backlog. Unset:
+   * a sweep starts on every tick.
+   */
+  sweepSubscription: 'LINKDNS_SWEEP_SUBSCRIPTION',
+  /**
    * Google API requests per minute each instance may send (a token bucket in the API client). deploy-gcp.sh sets it so
    * that all functions' instances together stay within the deployment's share of the Cloud DNS quota; unset: no limit.
    */
@@ -66,6 +73,8 @@ export interface GcpSettings {
   readonly projectIds: ReadonlyMap<string, string>;
   /** `projects/{project}/topics/{sweep topic}`; undefined: no fan-out. */
   readonly sweepTopic: string | undefined;
+  /** `projects/{project}/subscriptions/{id}` of the worker's trigger; undefined: no hold-back. */
+  readonly sweepSubscription: string | undefined;
   /** Per-instance Google API rate; undefined: no client-side limit. */
   readonly requestsPerMinute: number | undefined;
   readonly invocationShare: number;
@@ -75,6 +84,12 @@ export interface GcpSettings {
 }
 
 const PROJECT_ID = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+/**
+ * A subscription id: starts with a letter, 3–255 letters, digits, `-_.~+%`, not starting with `goog` (Pub/Sub
+ * "Resource names"); alone or in its full name.
+ */
+const SUBSCRIPTION =
+  /^(?:projects\/([a-z][a-z0-9-]{4,28}[a-z0-9])\/subscriptions\/)?((?!goog)[a-zA-Z][-\w.~+%]{2,254})$/;
 const REGION = /^[a-z]+-[a-z]+\d+$/;
 const list = (value: string | undefined) =>
   (value ?? '')
@@ -111,6 +126,13 @@ const settingsSchema = z.object({
     .string()
     .regex(/^[a-zA-Z][-\w.~+%]{2,254}$/, 'must be a Pub/Sub topic id')
     .optional(),
+  [GCP_ENVIRONMENT.sweepSubscription]: z
+    .string()
+    .regex(SUBSCRIPTION, {
+      error: (issue) =>
+        `must be a Pub/Sub subscription id or projects/{project}/subscriptions/{id}, not ${JSON.stringify(issue.input)}`,
+    })
+    .optional(),
   [GCP_ENVIRONMENT.requestsPerMinute]: z.coerce
     .number()
     .int()
@@ -139,6 +161,10 @@ export function readGcpSettings(env: Readonly<Record<string, string | undefined>
     : parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
   const project = present[GCP_ENVIRONMENT.project] ?? present.GOOGLE_CLOUD_PROJECT;
   if (!project) problems.push(`${GCP_ENVIRONMENT.project}: is required (project of the PSC endpoints)`);
+  if (present[GCP_ENVIRONMENT.sweepSubscription] && !present[GCP_ENVIRONMENT.sweepTopic]) {
+    // The subscription only holds back the coordinator's sweeps; without a topic there are none, so it is a mistake.
+    problems.push(`${GCP_ENVIRONMENT.sweepSubscription}: is set but ${GCP_ENVIRONMENT.sweepTopic} is not`);
+  }
   let config: LinkdnsConfig | undefined;
   const rawConfig = present[GCP_ENVIRONMENT.config];
   if (rawConfig) {
@@ -161,9 +187,17 @@ export function readGcpSettings(env: Readonly<Record<string, string | undefined>
     repairDetectOnly: data[GCP_ENVIRONMENT.repairDetectOnly] === 'true',
     projectIds: new Map(list(data[GCP_ENVIRONMENT.projectNumbers]).map((pair) => pair.split('=') as [string, string])),
     sweepTopic: data[GCP_ENVIRONMENT.sweepTopic] && `projects/${project}/topics/${data[GCP_ENVIRONMENT.sweepTopic]}`,
+    sweepSubscription: subscriptionName(data[GCP_ENVIRONMENT.sweepSubscription], project),
     requestsPerMinute: data[GCP_ENVIRONMENT.requestsPerMinute],
     invocationShare: data[GCP_ENVIRONMENT.invocationShare] ?? 0.5,
     sweepBatchZones: data[GCP_ENVIRONMENT.sweepBatchZones],
     apiRoot: data[GCP_ENVIRONMENT.apiRoot],
   };
+}
+
+/** `projects/{project}/subscriptions/{id}` of a validated setting; a bare id is in the functions' project. */
+function subscriptionName(value: string | undefined, project: string): string | undefined {
+  const match = value === undefined ? null : SUBSCRIPTION.exec(value);
+  if (!match) return undefined;
+  return `projects/${match[1] ?? project}/subscriptions/${match[2]}`;
 }

@@ -23,6 +23,8 @@ interface Subscription {
   readonly topic: string;
   readonly deadLetter?: { readonly topic: string; readonly maxDeliveryAttempts: number };
   readonly messages: { message: PubSubMessage; deliveryAttempt: number }[];
+  /** Pushed and not answered yet: unacknowledged, so still part of the backlog. */
+  inFlight: number;
 }
 
 /** The CloudEvent of a push delivery through Eventarc. */
@@ -64,7 +66,26 @@ export class PubSubState {
     if (deadLetter && !(deadLetter.maxDeliveryAttempts >= 5 && deadLetter.maxDeliveryAttempts <= 100)) {
       throw new RangeError(`maxDeliveryAttempts must be between 5 and 100, not ${deadLetter.maxDeliveryAttempts}`);
     }
-    this.subscriptions.set(name, { name, topic, messages: [], ...(deadLetter ? { deadLetter } : {}) });
+    this.subscriptions.set(name, { name, topic, messages: [], inFlight: 0, ...(deadLetter ? { deadLetter } : {}) });
+  }
+
+  hasSubscription(name: string): boolean {
+    return this.subscriptions.has(name);
+  }
+
+  /** True when a topic or subscription of the project exists: the projects the local Pub/Sub knows. */
+  hasProject(project: string): boolean {
+    const prefix = `projects/${project}/`;
+    return [...this.topics, ...this.subscriptions.keys()].some((name) => name.startsWith(prefix));
+  }
+
+  /**
+   * What `subscription/num_undelivered_messages` counts: messages published and not acknowledged — waiting ones and
+   * those pushed to an endpoint that has not answered yet (a nack puts a message back; a 2xx acknowledges it).
+   */
+  unacknowledged(subscription: string): number {
+    const state = this.subscription(subscription);
+    return state.messages.length + state.inFlight;
   }
 
   /** Publishes to a topic that exists; returns the message ids in order. */
@@ -105,6 +126,7 @@ export class PubSubState {
     const entry = state.messages.shift();
     if (!entry) return 0;
     entry.deliveryAttempt += 1;
+    state.inFlight += 1;
     try {
       await push({
         specversion: '1.0',
@@ -128,6 +150,8 @@ export class PubSubState {
           },
         ]);
       } else state.messages.push(entry);
+    } finally {
+      state.inFlight -= 1;
     }
     return 1;
   }

@@ -11,6 +11,7 @@ import {
 import { CloudDnsState, type StoredChange, type StoredZone } from './cloud-dns-state.ts';
 import { ComputeState, GLOBAL } from './compute-state.ts';
 import { defaultReason, invalid, LocalGoogleError } from './google-errors.ts';
+import { listTimeSeries } from './monitoring.ts';
 import { ProjectsState, projectView } from './projects-state.ts';
 import { PubSubState } from './pubsub-state.ts';
 
@@ -33,6 +34,9 @@ import { PubSubState } from './pubsub-state.ts';
  * Pub/Sub v1 (https://cloud.google.com/pubsub/docs/reference/rest/v1/projects.topics/publish):
  *   POST /v1/projects/{p}/topics/{t}:publish                                          topics.publish
  *   (push delivery to the functions, retries and dead-lettering: `pubsub-state.ts`)
+ * Cloud Monitoring v3 (https://cloud.google.com/monitoring/api/ref_v3/rest/v3/projects.timeSeries/list):
+ *   GET  /v3/projects/{p}/timeSeries?filter=&interval.startTime=&interval.endTime=   timeSeries.list
+ *   (a subscription's num_undelivered_messages, from the local Pub/Sub: `monitoring.ts`)
  * Compute Engine v1 (https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules):
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules[?filter=&maxResults=&pageToken=]  forwardingRules.list
  *   GET  /compute/v1/projects/{p}/regions/{r}/forwardingRules/{name}                            forwardingRules.get
@@ -242,6 +246,14 @@ function routeOf(method: string, path: string): Route | undefined {
     return { operation: 'topics.publish', handle: (c) => publishMessages(c, topic) };
   }
   if (method !== 'GET') return undefined;
+  const timeSeries = /^\/v3\/projects\/([^/]+)\/timeSeries$/.exec(path);
+  if (timeSeries?.[1]) {
+    const project = timeSeries[1];
+    return {
+      operation: 'timeSeries.list',
+      handle: (c) => listTimeSeries(c.state.pubsub, project, c.url.searchParams),
+    };
+  }
   const project = /^\/v3\/projects\/([^/]+)$/.exec(path);
   if (project?.[1]) {
     const idOrNumber = project[1];

@@ -1,7 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
-import { sweepBatchSize } from '../../functions/gcp/handlers.ts';
-import { FUNCTION_TIMEOUT_SECONDS, GCP_FUNCTION_NAMES } from '../../functions/gcp/settings.ts';
+import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
+import { staticToken } from '../../functions/gcp/google-api.ts';
+import { createGcpHandlers, structuredLog, sweepBatchSize } from '../../functions/gcp/handlers.ts';
+import { FUNCTION_TIMEOUT_SECONDS, GCP_FUNCTION_NAMES, readGcpSettings } from '../../functions/gcp/settings.ts';
 import type { MessagePublishedEvent } from '../../local/gcp/pubsub-state.ts';
 import { seedForwardingRules, seedZone, zoneSnapshot } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
@@ -11,7 +13,8 @@ import { NETWORK, PROJECT, postCloudEvent, readJson } from './gcp-harness.ts';
  * Issue #14 on Google Cloud, as Cloud Functions runs the code: functions.ts loaded with a sweep topic from the
  * environment, CloudEvents posted over HTTP to the Functions Framework. The coordinator publishes the sweep through the
  * real API client to the local Pub/Sub (`topics.publish`); the local Pub/Sub plays the push subscription of the worker's
- * Eventarc trigger (a non-2xx answer is a nack, redelivered; after `maxDeliveryAttempts` the dead-letter topic).
+ * Eventarc trigger (a non-2xx answer is a nack, redelivered; after `maxDeliveryAttempts` the dead-letter topic). The
+ * coordinator reads that subscription's backlog from the local Cloud Monitoring (`timeSeries.list`) before it publishes.
  */
 const ZONES = 6;
 const SWEEP_TOPIC = `projects/${PROJECT}/topics/linkdns-sweep`;
@@ -80,6 +83,8 @@ beforeAll(async () => {
     LINKDNS_GCP_REGIONS: 'us-central1',
     LINKDNS_GCP_API_ROOT: gcp.baseUrl,
     LINKDNS_SWEEP_TOPIC: 'linkdns-sweep',
+    // What deploy-gcp.sh writes after deploying the worker: its trigger's subscription, as gcloud prints it.
+    LINKDNS_SWEEP_SUBSCRIPTION: WORKER_SUBSCRIPTION,
     LINKDNS_SWEEP_BATCH_ZONES: '3',
     LINKDNS_GCP_REQUESTS_PER_MINUTE: String(REQUESTS_PER_MINUTE),
   });
@@ -103,11 +108,15 @@ afterAll(async () => {
 
 const post = (functionName: string, event: unknown) => postCloudEvent(functionName, event, servers);
 
-/** The worker trigger's push subscription until it is empty; a non-2xx answer is a nack. Returns the deliveries. */
-async function drain(): Promise<number> {
+/**
+ * The worker trigger's push subscription until it is empty; a non-2xx answer is a nack. Returns the deliveries.
+ * `beforeAck` runs after the worker answered and before Pub/Sub takes the answer: the batch is still unacknowledged.
+ */
+async function drain(beforeAck?: () => Promise<void>): Promise<number> {
   let deliveries = 0;
   const push = async (event: MessagePublishedEvent) => {
     const status = await post(GCP_FUNCTION_NAMES.repairWorker, event);
+    await beforeAck?.();
     if (status >= 300) throw new Error(`push answered ${status}`);
   };
   while ((await gcp.state.pubsub.deliver(WORKER_SUBSCRIPTION, push)) > 0) deliveries += 1;
@@ -179,6 +188,123 @@ describe('Google repair fan-out: scheduler → coordinator → Pub/Sub → worke
     expect(sweepBatchSize({ ...settings, requestsPerMinute: 12 })).toBe(10);
     expect(sweepBatchSize({ ...settings, requestsPerMinute: 12, sweepBatchZones: 4 })).toBe(4);
     expect(sweepBatchSize({ ...settings, requestsPerMinute: 1 })).toBe(1);
+  });
+});
+
+/**
+ * Issue #14 on Google, as on Azure: the schedule starts no new sweep while the worker's subscription still holds the
+ * previous one's batches (`num_undelivered_messages` of the subscription from Cloud Monitoring), so every zone is
+ * checked before any is checked twice and sweeps never pile up behind a slow one.
+ */
+describe('Google repair fan-out: no new sweep while the previous one drains', () => {
+  const tick = () => post(GCP_FUNCTION_NAMES.scheduledRepair, readJson('events/gcp/scheduled-repair.json'));
+  const publishes = () => gcp.requests.entries.filter((entry) => entry.operation === 'topics.publish').length;
+  const logged = (severity: string) =>
+    logLines
+      .map((line) => JSON.parse(line) as { severity: string; message: string; error?: { message: string } })
+      .filter((line) => line.severity === severity);
+
+  beforeEach(async () => {
+    // The zone that failed every write above is healthy again; whatever an earlier test left queued is worked off.
+    gcp.faults.clear();
+    await drain();
+    gcp.requests.clear();
+    logLines.length = 0;
+  });
+
+  it('publishes nothing while batches are queued or being worked on, and starts the next sweep once they are acknowledged', async () => {
+    // Act: the schedule fires, fires again before any delivery, once more while the last batch is still
+    // unacknowledged, and after the subscription is empty
+    const first = await tick();
+    const whileQueued = await tick();
+    let whileInFlight: number | undefined;
+    const deliveries = await drain(async () => {
+      if (whileInFlight === undefined && gcp.state.pubsub.messages(WORKER_SUBSCRIPTION).length === 0) {
+        whileInFlight = await tick();
+      }
+    });
+    const publishedBeforeNext = publishes();
+    const next = await tick();
+
+    // Assess: 6 endpoint targets + 6 zone items in batches of 3, each batch delivered once
+    expect([first, whileQueued, whileInFlight, next]).toEqual([204, 204, 204, 204]);
+    expect(deliveries).toBe(4);
+    expect(publishedBeforeNext).toBe(1);
+    expect(publishes()).toBe(2);
+    expect(gcp.state.pubsub.messages(WORKER_SUBSCRIPTION)).toHaveLength(4);
+    const outcomes = logged('INFO')
+      .map((line) => line.message)
+      .filter((message) => message === 'sweep started' || message.startsWith('ignored:'));
+    expect(outcomes).toEqual([
+      'sweep started',
+      expect.stringMatching(
+        /^ignored: the previous sweep still has 4 batch\(es\) queued or in flight \(Pub\/Sub backlog sampled at /,
+      ),
+      expect.stringMatching(/^ignored: the previous sweep still has 1 batch\(es\) queued or in flight/),
+      'sweep started',
+    ]);
+    // One backlog read per tick, before the sweep is planned: a held tick reads no forwarding rule and no zone
+    const operations = gcp.requests.entries.map((entry) => entry.operation);
+    expect(operations.filter((operation) => operation === 'timeSeries.list')).toHaveLength(4);
+    expect(operations[0]).toBe('timeSeries.list');
+    expect(operations[1]).not.toBe('timeSeries.list');
+  }, 120_000);
+
+  it('starts no sweep when the backlog cannot be read, fails the run loudly, and reads again on the next tick', async () => {
+    // Prepare: Monitoring denies the read as it does without the grant; then a 503 outlasts the client's 6 attempts
+    gcp.faults.add({
+      operation: 'timeSeries.list',
+      status: 403,
+      reason: 'forbidden',
+      message: 'Permission monitoring.timeSeries.list denied (or the resource may not exist).',
+    });
+    gcp.faults.add({ operation: 'timeSeries.list', status: 503, headers: { 'retry-after': '0' }, times: 6 });
+
+    // Act
+    const denied = await tick();
+    const unavailable = await tick();
+    const publishedWhileFailing = publishes();
+    const recovered = await tick();
+
+    // Assess: a 403 would fail the same way again, so the run is logged and acknowledged (as on Azure); a 5xx fails
+    // the function. Neither publishes; the next tick, with Monitoring answering, starts the sweep.
+    expect([denied, unavailable, recovered]).toEqual([204, 500, 204]);
+    expect(publishedWhileFailing).toBe(0);
+    expect(publishes()).toBe(1);
+    expect(logged('ERROR').map((line) => [line.message, line.error?.message])).toEqual([
+      [
+        'linkdns run failed',
+        expect.stringMatching(
+          /^read the backlog of .*: timeSeries.list: 403 forbidden: .*needs monitoring.timeSeries.list on project acme-prod/,
+        ),
+      ],
+      ['linkdns run failed', expect.stringContaining('still failing after 6 attempts')],
+    ]);
+  }, 120_000);
+
+  it('starts the sweep with a warning when the subscription has no backlog sample (unknown is not zero)', async () => {
+    // Prepare: the handlers with the function's own adapters, pointed at a subscription without a series (renamed, or
+    // created a moment ago) — Pub/Sub's metrics have gaps, and holding on a gap could skip repairs without an error
+    const settings = readGcpSettings({ ...process.env, LINKDNS_SWEEP_SUBSCRIPTION: 'renamed-sub' });
+    const lines: string[] = [];
+    const handlers = createGcpHandlers({
+      ...createGcpAdapters(settings, staticToken('local')),
+      settings,
+      log: structuredLog((line) => lines.push(line)),
+    });
+
+    // Act
+    const result = await handlers.repairCoordinator(readJson('events/gcp/scheduled-repair.json'));
+
+    // Assess
+    expect(result).toMatchObject({ outcome: 'sweep-started', batches: 4 });
+    expect(lines.map((line) => JSON.parse(line) as { severity: string; message: string })).toContainEqual({
+      severity: 'WARNING',
+      message:
+        "starting the sweep without knowing the previous one's backlog: no pubsub.googleapis.com/subscription/" +
+        'num_undelivered_messages sample of projects/acme-prod/subscriptions/renamed-sub in the last 5 minutes',
+    });
+    expect(publishes()).toBe(1);
   });
 });
 
