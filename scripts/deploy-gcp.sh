@@ -68,7 +68,8 @@ exists() {
 # gcloud deploys a function from a source directory: unpack the artifact (index.mjs + package.json) into one.
 SOURCE=$(mktemp -d)
 DEPLOY_ENV=$(mktemp)
-trap 'rm -rf "$SOURCE" "$DEPLOY_ENV"' EXIT
+COORDINATOR_ENV=$(mktemp)
+trap 'rm -rf "$SOURCE" "$DEPLOY_ENV" "$COORDINATOR_ENV"' EXIT
 [[ -f $ARTIFACT ]] || { echo "deploy-gcp: $ARTIFACT not found (npm run package)" >&2; exit 1; }
 if command -v unzip >/dev/null; then
   run unzip -q "$ARTIFACT" -d "$SOURCE"
@@ -95,8 +96,9 @@ else
   ' "$ARTIFACT" "$SOURCE"
 fi
 
-# The functions' settings: ENV_FILE plus what this script decides (the budget and the sweep topic).
-for key in LINKDNS_GCP_REQUESTS_PER_MINUTE LINKDNS_SWEEP_TOPIC; do
+# The functions' settings: ENV_FILE plus what this script decides (the budget, the sweep topic and, for the
+# coordinator, the worker trigger's subscription).
+for key in LINKDNS_GCP_REQUESTS_PER_MINUTE LINKDNS_SWEEP_TOPIC LINKDNS_SWEEP_SUBSCRIPTION; do
   if grep -q "^$key:" "$ENV_FILE"; then
     echo "deploy-gcp: $ENV_FILE sets $key, which deploy-gcp.sh computes; remove it" >&2
     exit 1
@@ -125,6 +127,18 @@ else
   run gcloud iam roles create linkdnsRecordWriter --project="$DNS_PROJECT" --title="linkdns record writer" \
     --permissions="$WRITER_PERMISSIONS"
 fi
+# The coordinator reads the worker subscription's backlog from Cloud Monitoring (projects.timeSeries.list needs
+# monitoring.timeSeries.list on the subscription's project): a custom role with that permission alone, narrower than
+# roles/monitoring.viewer, which also reads dashboards, alert policies and uptime checks.
+BACKLOG_PERMISSIONS=monitoring.timeSeries.list
+if exists gcloud iam roles describe linkdnsBacklogReader --project="$PROJECT"; then
+  run gcloud iam roles update linkdnsBacklogReader --project="$PROJECT" --permissions="$BACKLOG_PERMISSIONS" --quiet --format=none
+else
+  run gcloud iam roles create linkdnsBacklogReader --project="$PROJECT" --title="linkdns backlog reader" \
+    --permissions="$BACKLOG_PERMISSIONS"
+fi
+run gcloud projects add-iam-policy-binding "$PROJECT" --member="serviceAccount:$SA" \
+  --role="projects/$PROJECT/roles/linkdnsBacklogReader" --condition=None --quiet --format=none
 # Per-zone grants. gcloud has get-/set-iam-policy for managed zones but no add-iam-policy-binding
 # (https://cloud.google.com/sdk/gcloud/reference/dns/managed-zones/set-iam-policy), so the member is added to the policy
 # read, keeping every other binding, and written back with the policy's etag: a concurrent change makes the write
@@ -198,8 +212,6 @@ exists gcloud pubsub subscriptions describe "$DEAD_LETTER_TOPIC" --project="$PRO
     --message-retention-duration=7d
 run gcloud pubsub topics add-iam-policy-binding "$SWEEP_TOPIC" --project="$PROJECT" --member="serviceAccount:$SA" \
   --role=roles/pubsub.publisher --quiet --format=none
-run gcloud functions deploy linkdns-scheduled-repair "${COMMON[@]}" --entry-point=scheduledRepair --trigger-topic="$TOPIC" \
-  --max-instances="$EVENT_INSTANCES"
 run gcloud functions deploy linkdns-repair-worker "${COMMON[@]}" --entry-point=repairWorker --trigger-topic="$SWEEP_TOPIC" \
   --retry --max-instances="$REPAIR_WORKERS"
 # Dead-lettering is a setting of the subscription Eventarc made for the worker's trigger; Pub/Sub's service agent
@@ -224,6 +236,14 @@ run gcloud pubsub topics add-iam-policy-binding "$DEAD_LETTER_TOPIC" --project="
   --member="serviceAccount:$PUBSUB_AGENT" --role=roles/pubsub.publisher --quiet --format=none
 run gcloud pubsub subscriptions add-iam-policy-binding "$WORKER_SUBSCRIPTION" \
   --member="serviceAccount:$PUBSUB_AGENT" --role=roles/pubsub.subscriber --quiet --format=none
+# The coordinator comes after the worker: it is deployed knowing the worker trigger's subscription, whose backlog it
+# reads before each sweep (no new sweep while the previous one's batches are queued or in flight).
+cp "$DEPLOY_ENV" "$COORDINATOR_ENV"
+printf 'LINKDNS_SWEEP_SUBSCRIPTION: "%s"\n' "$WORKER_SUBSCRIPTION" >>"$COORDINATOR_ENV"
+# COMMON with --env-vars-file pointing at the coordinator's file instead of the shared one.
+COORDINATOR=("${COMMON[@]/#--env-vars-file=*/--env-vars-file=$COORDINATOR_ENV}")
+run gcloud functions deploy linkdns-scheduled-repair "${COORDINATOR[@]}" --entry-point=scheduledRepair \
+  --trigger-topic="$TOPIC" --max-instances="$EVENT_INSTANCES"
 if exists gcloud scheduler jobs describe "$TOPIC" --location="$REGION" --project="$PROJECT"; then
   run gcloud scheduler jobs update pubsub "$TOPIC" --location="$REGION" --project="$PROJECT" --schedule="$SCHEDULE" \
     --topic="$TOPIC" --message-body='{}'

@@ -62,4 +62,17 @@ describe('Google custom roles', () => {
     expect(commands).toContain('--file=infra/gcp/roles/linkdns-record-writer.json');
     expect(commands).toContain('--file=infra/gcp/roles/linkdns-zone-finder.json');
   });
+
+  it('reads the sweep backlog with monitoring.timeSeries.list alone, granted by adding a member', () => {
+    // Act: the one Monitoring method functions/gcp/pubsub-backlog.ts calls is projects.timeSeries.list
+    const permissions = role('linkdns-backlog-reader').includedPermissions;
+
+    // Assess
+    expect(permissions).toEqual(['monitoring.timeSeries.list']);
+    expect(commands).toContain('--file=infra/gcp/roles/linkdns-backlog-reader.json');
+    expect(commands).toMatch(
+      /gcloud projects add-iam-policy-binding \$PROJECT --member=serviceAccount:\$SA\s+--role=projects\/\$PROJECT\/roles\/linkdnsBacklogReader/,
+    );
+    expect(commands).not.toMatch(/--role=roles\/monitoring\./);
+  });
 });

@@ -93,11 +93,12 @@ describe('scripts/deploy-gcp.sh', () => {
       .map((line) => JSON.parse(line) as string[]);
 
     const deployed = first.filter((call) => call[0] === 'functions' && call[1] === 'deploy').map((call) => call[2]);
+    // The coordinator last: it is deployed with the worker trigger's subscription, known once the worker exists.
     expect(deployed).toEqual([
       'linkdns-forwarding-rule-events',
       'linkdns-cloud-dns-record-events',
-      'linkdns-scheduled-repair',
       'linkdns-repair-worker',
+      'linkdns-scheduled-repair',
     ]);
     expect(first.flat()).toContain('--entry-point=forwardingRuleEvents');
     expect(first.flat()).toContain('--trigger-event-filters=methodName=v1.compute.forwardingRules.insert');
@@ -105,8 +106,9 @@ describe('scripts/deploy-gcp.sh', () => {
       first.some((call) => call.join(' ').startsWith('eventarc triggers create linkdns-forwarding-rule-delete')),
     ).toBe(true);
     // Project and service grants add a member; the only policy ever written is the zone's, from the policy read.
-    // 4 + the sweep topic's publisher, and the Pub/Sub agent on the dead-letter topic and the worker's subscription.
-    expect(first.filter((call) => call.includes('add-iam-policy-binding'))).toHaveLength(7);
+    // 4 + the backlog reader + the sweep topic's publisher, and the Pub/Sub agent on the dead-letter topic and the
+    // worker's subscription.
+    expect(first.filter((call) => call.includes('add-iam-policy-binding'))).toHaveLength(8);
     expect([...first, ...second].filter((call) => call.includes('set-iam-policy'))).toHaveLength(1);
     const zonePolicy = JSON.parse(await readFile(join(dir, 'zone-policy.json'), 'utf8'));
     expect(zonePolicy).toEqual({
@@ -160,6 +162,42 @@ describe('scripts/deploy-gcp.sh', () => {
     );
   }, 60_000);
 
+  it('deploys the coordinator with the worker trigger’s subscription and lets it read that backlog, nothing more', async () => {
+    // Act
+    await deploy();
+    const log = await calls();
+    const line = (prefix: string) => log.find((call) => call.join(' ').startsWith(prefix)) ?? [];
+    const coordinatorEnv = await readFile(join(dir, 'env-linkdns-scheduled-repair.yaml'), 'utf8');
+    const workerEnv = await readFile(join(dir, 'env-linkdns-repair-worker.yaml'), 'utf8');
+
+    // Assess: the subscription gcloud printed for the trigger, in the coordinator's settings only
+    expect(coordinatorEnv).toContain(
+      'LINKDNS_SWEEP_SUBSCRIPTION: "projects/acme-prod/subscriptions/eventarc-us-central1-linkdns-repair-worker-719-sub-384"',
+    );
+    expect(coordinatorEnv).toContain('LINKDNS_SWEEP_TOPIC: "linkdns-sweep"');
+    expect(workerEnv).not.toContain('LINKDNS_SWEEP_SUBSCRIPTION');
+    const subscriptionLookUp = log.findIndex((call) => call.includes('--format=value(transport.pubsub.subscription)'));
+    const coordinatorDeploy = log.findIndex((call) =>
+      call.join(' ').startsWith('functions deploy linkdns-scheduled-repair'),
+    );
+    expect(subscriptionLookUp).toBeGreaterThanOrEqual(0);
+    expect(coordinatorDeploy).toBeGreaterThan(subscriptionLookUp);
+    // Least privilege: a custom role with monitoring.timeSeries.list alone (as infra/gcp/roles has it), added to the
+    // functions' service account on the project; never roles/monitoring.viewer or more
+    const role = JSON.parse(await readFile(join(ROOT, 'infra/gcp/roles/linkdns-backlog-reader.json'), 'utf8')) as {
+      includedPermissions: string[];
+    };
+    expect(line('iam roles create linkdnsBacklogReader')).toContain(
+      `--permissions=${role.includedPermissions.join(',')}`,
+    );
+    expect(
+      line(
+        'projects add-iam-policy-binding acme-prod --member=serviceAccount:linkdns@acme-prod.iam.gserviceaccount.com --role=projects/acme-prod/roles/linkdnsBacklogReader',
+      ),
+    ).not.toEqual([]);
+    expect(log.flat().filter((arg) => /--role=roles\/monitoring\./.test(arg))).toEqual([]);
+  }, 60_000);
+
   /** Σ --max-instances × the LINKDNS_GCP_REQUESTS_PER_MINUTE each function was deployed with. */
   async function deployedBudget(): Promise<{ instances: number; requestsPerMinute: number }> {
     const deployed = (await calls()).filter((call) => call[0] === 'functions' && call[1] === 'deploy');
@@ -196,11 +234,16 @@ describe('scripts/deploy-gcp.sh', () => {
     const tooThin = await deploy({ DNS_QUOTA_PER_MINUTE: '10', REPAIR_WORKERS: '20' }).catch((error: unknown) => error);
     await writeFile(join(dir, 'env.yaml'), 'LINKDNS_CONFIG: "{}"\nLINKDNS_GCP_REQUESTS_PER_MINUTE: "999"\n');
     const overridden = await deploy().catch((error: unknown) => error);
+    await writeFile(join(dir, 'env.yaml'), 'LINKDNS_CONFIG: "{}"\nLINKDNS_SWEEP_SUBSCRIPTION: "other-sub"\n');
+    const subscriptionOverridden = await deploy().catch((error: unknown) => error);
 
     // Assess
     expect(String((tooThin as { stderr?: string }).stderr ?? tooThin)).toMatch(/less than 1 request\/min each/);
     expect(String((overridden as { stderr?: string }).stderr ?? overridden)).toMatch(
       /sets LINKDNS_GCP_REQUESTS_PER_MINUTE, which deploy-gcp.sh computes/,
+    );
+    expect(String((subscriptionOverridden as { stderr?: string }).stderr ?? subscriptionOverridden)).toMatch(
+      /sets LINKDNS_SWEEP_SUBSCRIPTION, which deploy-gcp.sh computes/,
     );
   }, 60_000);
 });
