@@ -205,10 +205,13 @@ describe('Google brownfield: every Cloud Function and the CLI', () => {
   });
 
   it('the repair fan-out (coordinator → Pub/Sub → workers): the Confluent zone exactly, nothing else written', async () => {
-    h = await startGcpHarness({ brownfield: true, env: { LINKDNS_SWEEP_TOPIC: 'linkdns-sweep' } });
+    const subscription = `projects/${PROJECT}/subscriptions/eventarc-us-central1-linkdns-repair-worker-sub-1`;
+    h = await startGcpHarness({
+      brownfield: true,
+      env: { LINKDNS_SWEEP_TOPIC: 'linkdns-sweep', LINKDNS_SWEEP_SUBSCRIPTION: subscription },
+    });
     const harness = h;
     const topic = `projects/${PROJECT}/topics/linkdns-sweep`;
-    const subscription = `projects/${PROJECT}/subscriptions/eventarc-us-central1-linkdns-repair-worker-sub-1`;
     harness.gcp.state.pubsub.createTopic(topic);
     harness.gcp.state.pubsub.createSubscription(subscription, topic);
     const before = otherZones(harness);
@@ -222,6 +225,8 @@ describe('Google brownfield: every Cloud Function and the CLI', () => {
     );
 
     expect(started).toMatchObject({ outcome: 'sweep-started' });
+    // The coordinator read the worker subscription's backlog (empty) before it planned the sweep
+    expect(harness.gcp.requests.entries[0]?.operation).toBe('timeSeries.list');
     expect(worked.flatMap((report) => report.zones.map((zone) => [zone.domain, zone.outcome]))).toEqual([
       [DOMAIN, 'changed'],
     ]);

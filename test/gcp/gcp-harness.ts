@@ -100,7 +100,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     error: (message: string, attributes?: Record<string, unknown>) =>
       logs.push(`error: ${message} ${JSON.stringify(attributes ?? {})}`),
   };
-  const { endpoints, dns, sweepTopic } = createGcpAdapters(settings, staticToken('local-token'), {
+  const { endpoints, dns, sweepTopic, sweepBacklog } = createGcpAdapters(settings, staticToken('local-token'), {
     log,
     pollIntervalMs: 1,
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
@@ -114,6 +114,8 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     log,
     // With LINKDNS_SWEEP_TOPIC in `env`: the coordinator publishes to the local Pub/Sub, as functions.ts wires it.
     ...(sweepTopic ? { sweepTopic } : {}),
+    // With LINKDNS_SWEEP_SUBSCRIPTION too: it reads that subscription's backlog from the local Cloud Monitoring first.
+    ...(sweepBacklog ? { sweepBacklog } : {}),
     now: () => new Date('2026-10-05T16:00:00Z'),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
