@@ -4,7 +4,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
-import { staticToken } from '../../functions/gcp/google-api.ts';
+import { fetchTransport, GoogleApiClient, staticToken } from '../../functions/gcp/google-api.ts';
 import { createGcpHandlers, type GcpHandlerResult, type GcpHandlers } from '../../functions/gcp/handlers.ts';
 import { type GcpSettings, readGcpSettings } from '../../functions/gcp/settings.ts';
 import {
@@ -160,4 +160,23 @@ export async function postCloudEvent(
   });
   await response.text();
   return response.status;
+}
+
+/**
+ * The local Google with one Pub/Sub topic and a subscription on it, and a Google API client whose every root is the
+ * local cloud (two attempts, 1 ms backoff: retries are visible in the request log without slowing a test).
+ */
+export async function startLocalPubSub(
+  topic: string,
+  subscription: string,
+): Promise<{ gcp: LocalGcp; client: GoogleApiClient }> {
+  const gcp = await startLocalGcp();
+  gcp.state.pubsub.createTopic(topic);
+  gcp.state.pubsub.createSubscription(subscription, topic);
+  const client = new GoogleApiClient({
+    transport: fetchTransport(staticToken('local')),
+    roots: { dns: gcp.baseUrl, compute: gcp.baseUrl, pubsub: gcp.baseUrl, monitoring: gcp.baseUrl },
+    retry: { maxAttempts: 2, baseDelayMs: 1 },
+  });
+  return { gcp, client };
 }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fetchTransport, GoogleApiClient, staticToken } from '../../functions/gcp/google-api.ts';
+import type { GoogleApiClient } from '../../functions/gcp/google-api.ts';
 import {
   BACKLOG_LOOK_BACK_MS,
   BacklogReadError,
@@ -7,7 +7,8 @@ import {
   UNDELIVERED_MESSAGES_METRIC,
   undeliveredMessages,
 } from '../../functions/gcp/pubsub-backlog.ts';
-import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
+import type { LocalGcp } from '../../local/gcp/server.ts';
+import { startLocalPubSub } from './gcp-harness.ts';
 
 const TOPIC = 'projects/acme-prod/topics/linkdns-sweep';
 const SUBSCRIPTION = 'projects/acme-prod/subscriptions/eventarc-us-central1-linkdns-repair-worker-sub-412';
@@ -142,14 +143,7 @@ describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSe
   let client: GoogleApiClient;
 
   beforeEach(async () => {
-    gcp = await startLocalGcp();
-    gcp.state.pubsub.createTopic(TOPIC);
-    gcp.state.pubsub.createSubscription(SUBSCRIPTION, TOPIC);
-    client = new GoogleApiClient({
-      transport: fetchTransport(staticToken('local')),
-      roots: { dns: gcp.baseUrl, compute: gcp.baseUrl, pubsub: gcp.baseUrl, monitoring: gcp.baseUrl },
-      retry: { maxAttempts: 2, baseDelayMs: 1 },
-    });
+    ({ gcp, client } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
   });
   afterEach(async () => {
     await gcp.close();
@@ -267,9 +261,7 @@ describe('the local Cloud Monitoring answers timeSeries.list as the reference do
   let gcp: LocalGcp;
 
   beforeEach(async () => {
-    gcp = await startLocalGcp();
-    gcp.state.pubsub.createTopic(TOPIC);
-    gcp.state.pubsub.createSubscription(SUBSCRIPTION, TOPIC);
+    ({ gcp } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
   });
   afterEach(async () => {
     await gcp.close();

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fetchTransport, GoogleApiClient, GoogleApiError, staticToken } from '../../functions/gcp/google-api.ts';
+import { type GoogleApiClient, GoogleApiError } from '../../functions/gcp/google-api.ts';
 import { PubSubTopic } from '../../functions/gcp/pubsub-topic.ts';
-import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
+import type { LocalGcp } from '../../local/gcp/server.ts';
+import { startLocalPubSub } from './gcp-harness.ts';
 
 const TOPIC = 'projects/acme-prod/topics/linkdns-sweep';
 const SUBSCRIPTION = 'projects/acme-prod/subscriptions/linkdns-sweep-test';
@@ -10,14 +11,7 @@ let gcp: LocalGcp;
 let client: GoogleApiClient;
 
 beforeEach(async () => {
-  gcp = await startLocalGcp();
-  gcp.state.pubsub.createTopic(TOPIC);
-  gcp.state.pubsub.createSubscription(SUBSCRIPTION, TOPIC);
-  client = new GoogleApiClient({
-    transport: fetchTransport(staticToken('local')),
-    roots: { dns: gcp.baseUrl, compute: gcp.baseUrl, pubsub: gcp.baseUrl },
-    retry: { maxAttempts: 2, baseDelayMs: 1 },
-  });
+  ({ gcp, client } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
 });
 afterEach(async () => {
   await gcp.close();
