@@ -96,7 +96,7 @@ export class PubSubBacklog {
     });
     const root = this.#client.roots.monitoring ?? GOOGLE_API_ROOTS.monitoring;
     const pages: unknown[] = [];
-    for (let pageToken: string | undefined; pages.length < MAX_PAGES; ) {
+    for (let pageToken: string | undefined; ; ) {
       if (pageToken) query.set('pageToken', pageToken);
       const page = await this.#list(
         `${root}/v3/projects/${encodeURIComponent(this.project)}/timeSeries?${query}`,
@@ -105,6 +105,12 @@ export class PubSubBacklog {
       pages.push(page);
       pageToken = nextPageToken(page);
       if (!pageToken) break;
+      // The newest point may be on any page, so a listing cut short could read an old count as the current one.
+      if (pages.length === MAX_PAGES) {
+        throw new BacklogReadError(
+          `read the backlog of ${this.subscription}: more than ${MAX_PAGES} pages of timeSeries.list for 5 minutes of one metric`,
+        );
+      }
     }
     return undeliveredMessages(pages, this.subscription);
   }

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { GoogleApiClient } from '../../functions/gcp/google-api.ts';
+import { GoogleApiClient, type GoogleApiTransport } from '../../functions/gcp/google-api.ts';
 import {
   BACKLOG_LOOK_BACK_MS,
   BacklogReadError,
@@ -135,6 +135,61 @@ describe('undeliveredMessages (parsing timeSeries.list answers)', () => {
     expect(read).toThrow(BacklogReadError);
     expect(read).toThrow(detail);
     expect(read).toThrow(SUBSCRIPTION);
+  });
+});
+
+describe('PubSubBacklog.read over pages', () => {
+  /** A Monitoring API that answers page after page from `pages`, keyed by the request's pageToken. */
+  function pagedClient(pages: (token: string | null) => unknown): {
+    client: GoogleApiClient;
+    tokens: (string | null)[];
+  } {
+    const tokens: (string | null)[] = [];
+    const transport: GoogleApiTransport = {
+      request: async (_method, url) => {
+        const token = new URL(url).searchParams.get('pageToken');
+        tokens.push(token);
+        return { status: 200, headers: new Headers(), body: pages(token) };
+      },
+    };
+    return {
+      client: new GoogleApiClient({
+        transport,
+        roots: { dns: '', compute: '', monitoring: 'https://monitoring.test' },
+      }),
+      tokens,
+    };
+  }
+
+  it('follows nextPageToken and takes the newest point of a series continued on the next page', async () => {
+    // Prepare
+    const { client, tokens } = pagedClient((token) =>
+      token === null
+        ? { timeSeries: [backlogSeries([['2026-11-30T12:03:00Z', '2']])], nextPageToken: 'page-2' }
+        : { timeSeries: [backlogSeries([['2026-11-30T12:04:00Z', '0']])] },
+    );
+
+    // Act
+    const backlog = await new PubSubBacklog(client, SUBSCRIPTION).read();
+
+    // Assess
+    expect(tokens).toEqual([null, 'page-2']);
+    expect(backlog).toEqual({ messages: 0, sampledAt: '2026-11-30T12:04:00Z' });
+  });
+
+  it('refuses a listing that does not end within 10 pages instead of reading part of it', async () => {
+    // Prepare
+    const { client, tokens } = pagedClient((token) => ({
+      timeSeries: [backlogSeries([['2026-11-30T12:03:00Z', '2']])],
+      nextPageToken: `after-${token ?? 'first'}`,
+    }));
+
+    // Act
+    const read = new PubSubBacklog(client, SUBSCRIPTION).read();
+
+    // Assess
+    await expect(read).rejects.toThrow(/more than 10 pages of timeSeries.list/);
+    expect(tokens).toHaveLength(10);
   });
 });
 
