@@ -3,15 +3,16 @@ import { InvalidInputError } from '../core/errors.ts';
 import {
   canonicalName,
   compareRecords,
+  indexRecords,
+  RecordKeyMap,
   type RecordSet,
   type RecordType,
-  recordKey,
   recordSet,
   sameRecord,
 } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
 import { isRegistryRecord, parseRegistry, registryRecord } from '../core/registry.ts';
-import { quoteTxtStrings } from '../txt-strings.ts';
+import { isOnePlainQuotedString, quoteTxtStrings } from '../txt-strings.ts';
 
 /**
  * Route 53's wire format ↔ the core's record sets, and change batches. Pure: no I/O.
@@ -64,6 +65,7 @@ const PLAIN_QUOTED_STRINGS = /^ *"[^"]*"(?: *"[^"]*")* *$/;
 
 /** The text of a TXT value: its quoted strings unescaped and joined. A value that is not quoted is returned as is. */
 export function decodeTxtValue(value: string): string {
+  if (isOnePlainQuotedString(value)) return value.slice(1, -1);
   // Plain quoted strings (no escapes), the usual case: join their contents without walking octet by octet.
   if (!value.includes('\\') && PLAIN_QUOTED_STRINGS.test(value)) return value.replace(/^ *"|" *"|" *$/g, '');
   const bytes: number[] = [];
@@ -105,13 +107,12 @@ export function isRoute53OnlyRecord(record: RecordSet): boolean {
  * that share a name and type are merged into one placeholder.
  */
 export function fromRoute53RecordSets(sets: readonly ResourceRecordSet[]): RecordSet[] {
-  const byKey = new Map<string, RecordSet>();
+  const byKey = new RecordKeyMap<RecordSet>();
   for (const set of sets) {
     const record = fromRoute53RecordSet(set);
-    const key = recordKey(record);
-    const earlier = byKey.get(key);
+    const earlier = byKey.get(record);
     byKey.set(
-      key,
+      record,
       earlier
         ? recordSet(record.name, record.type, Math.min(earlier.ttl, record.ttl), [...earlier.values, ...record.values])
         : record,
@@ -253,7 +254,7 @@ function widenRegistry(before: RecordSet, after: RecordSet, zoneDomain: string):
   const old = parseRegistry(before, zoneDomain);
   const next = parseRegistry(after, zoneDomain);
   if (!old || !next) return undefined;
-  const records = new Map([...old.records, ...next.records].map((record) => [recordKey(record), record]));
+  const records = indexRecords([...old.records, ...next.records]);
   return registryRecord(
     {
       owner: next.owner,

@@ -1,4 +1,4 @@
-import { canonicalName, isWithinDomain, type RecordSet, recordKey } from './model.ts';
+import { canonicalName, isWithinDomain, type RecordSet } from './model.ts';
 import type { Changes } from './plan.ts';
 import type { OwnershipGuard, ZoneRef } from './ports.ts';
 import { isRegistryRecord, ownsRecord, parseRegistry, type Registry } from './registry.ts';
@@ -33,9 +33,10 @@ export function ownershipProblems(
     ...changes.update.flatMap((change) => [change.old, change.new]),
     ...changes.delete,
   ];
+  const apex = canonicalName(zone.domain);
   for (const record of touched) {
-    if (!isWithinDomain(record.name, zone.domain)) problems.push(`${describe(record)} is outside zone ${zone.domain}`);
-    else if (record.name === canonicalName(zone.domain) && (record.type === 'SOA' || record.type === 'NS')) {
+    if (!isWithinDomain(record.name, apex)) problems.push(`${describe(record)} is outside zone ${zone.domain}`);
+    else if (record.name === apex && (record.type === 'SOA' || record.type === 'NS')) {
       problems.push(`${describe(record)} is the zone's own ${record.type} record`);
     } else if (isProviderOnly(record)) {
       problems.push(`${describe(record)} is an alias or routing-policy record set, which linkdns never changes`);
@@ -47,7 +48,7 @@ export function ownershipProblems(
   const removed = [
     ...changes.update.map((change) => ({
       record: change.old,
-      adopts: guard.adoptExisting && recordKey(change.old) === recordKey(change.new),
+      adopts: guard.adoptExisting && change.old.name === change.new.name && change.old.type === change.new.type,
     })),
     ...changes.delete.map((record) => ({ record, adopts: false })),
   ];

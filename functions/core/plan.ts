@@ -1,4 +1,12 @@
-import { compareRecords, type RecordSet, type RecordType, recordKey, sameRecord } from './model.ts';
+import {
+  compareRecords,
+  indexRecords,
+  type RecordKeyed,
+  RecordKeyMap,
+  type RecordSet,
+  type RecordType,
+  sameRecord,
+} from './model.ts';
 import type { ProducibleRecords } from './record-shapes.ts';
 import { isRegistryRecord, ownsRecord, type Registry, readRegistry, registryName, registryRecord } from './registry.ts';
 
@@ -103,7 +111,7 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
   const update: RecordUpdate[] = [];
   const conflicts: Conflict[] = unproducibleEntries(registry, input.owner, producible);
   const adopted: RecordSet[] = [];
-  const wanted = new Set(input.desired.map(recordKey));
+  const wanted = indexRecords(input.desired);
 
   for (const desired of input.desired) {
     const atName = byName.get(desired.name) ?? [];
@@ -118,7 +126,7 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
       continue;
     }
     const ownedBlocking = blocking.find(owned);
-    if (ownedBlocking && !wanted.has(recordKey(ownedBlocking))) {
+    if (ownedBlocking && !wanted.has(ownedBlocking)) {
       update.push({ old: ownedBlocking, new: desired });
     } else if (!sameType) {
       create.push(desired);
@@ -130,9 +138,9 @@ export function planZoneChanges(input: PlanInput): ZonePlan {
     }
   }
 
-  const unwanted = records.filter((record) => owned(record) && !wanted.has(recordKey(record)));
-  const replaced = new Set(update.map((change) => recordKey(change.old)));
-  const full: Changes = { create, update, delete: unwanted.filter((record) => !replaced.has(recordKey(record))) };
+  const unwanted = records.filter((record) => owned(record) && !wanted.has(record));
+  const replaced = indexRecords(update.map((change) => change.old));
+  const full: Changes = { create, update, delete: unwanted.filter((record) => !replaced.has(record)) };
   const changes = applyPolicy(full, input.policy);
   const deleted = new Set(changes.delete);
   const updated = new Set(changes.update);
@@ -163,14 +171,13 @@ function planRegistry(
   changes: Changes,
   adopted: readonly RecordSet[],
 ): Changes {
-  const removed = new Set([...changes.delete, ...changes.update.map((change) => change.old)].map(recordKey));
-  const ownedAfter = new Map<string, { name: string; type: RecordType }>();
+  const removed = indexRecords([...changes.delete, ...changes.update.map((change) => change.old)]);
+  const ownedAfter = new RecordKeyMap<RecordKeyed>();
   for (const record of ownedBefore) {
-    const key = recordKey(record);
-    if (!removed.has(key)) ownedAfter.set(key, record);
+    if (!removed.has(record)) ownedAfter.set(record, record);
   }
   for (const record of [...changes.create, ...changes.update.map((change) => change.new), ...adopted]) {
-    ownedAfter.set(recordKey(record), record);
+    ownedAfter.set(record, record);
   }
 
   const current = input.current.find((record) => isRegistryRecord(record, input.domain));

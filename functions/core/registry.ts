@@ -1,6 +1,6 @@
 import { InvalidInputError } from './errors.ts';
 import { absoluteName } from './layout.ts';
-import { canonicalName, type RecordSet, type RecordType, recordKey, recordSet } from './model.ts';
+import { canonicalName, indexRecords, type RecordKeyMap, type RecordSet, type RecordType, recordSet } from './model.ts';
 
 /**
  * The ownership registry: one TXT record set per zone, `_linkdns.<zone>`, listing the owner, the network scope,
@@ -94,7 +94,7 @@ export function ownsRecord(
   record: Pick<RecordSet, 'name' | 'type'>,
 ): boolean {
   if (!registry || registry.owner !== owner) return false;
-  return ownedKeys(registry).has(recordKey(record));
+  return ownedKeys(registry).has(record);
 }
 
 /**
@@ -102,13 +102,13 @@ export function ownsRecord(
  * record of a zone, and a scan of the registry per record made a 10,000-record zone quadratic (33 s to plan).
  * Registries are immutable values, so the index can never go stale.
  */
-const ownedKeysByRegistry = new WeakMap<Registry, ReadonlySet<string>>();
+const ownedKeysByRegistry = new WeakMap<Registry, RecordKeyMap<unknown>>();
 
-function ownedKeys(registry: Registry): ReadonlySet<string> {
+function ownedKeys(registry: Registry): RecordKeyMap<unknown> {
   let keys = ownedKeysByRegistry.get(registry);
   // Stryker disable next-line ConditionalExpression: equivalent, a cache: building the keys again gives the same set
   if (!keys) {
-    keys = new Set(registry.records.map(recordKey));
+    keys = indexRecords(registry.records);
     // Stryker disable next-line all: equivalent, not caching only costs time
     ownedKeysByRegistry.set(registry, keys);
   }

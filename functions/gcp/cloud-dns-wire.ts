@@ -2,14 +2,14 @@ import { InvalidInputError } from '../core/errors.ts';
 import {
   canonicalName,
   compareRecords,
+  RecordKeyMap,
   type RecordSet,
   type RecordType,
-  recordKey,
   recordSet,
   sameRecord,
 } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
-import { quoteTxtStrings } from '../txt-strings.ts';
+import { isOnePlainQuotedString, quoteTxtStrings } from '../txt-strings.ts';
 
 /**
  * Cloud DNS's JSON wire format ↔ the core's record sets, and change bodies. Pure: no I/O.
@@ -77,6 +77,7 @@ const PLAIN_QUOTED_STRINGS = /^[ \t]*"[^"]*"(?:[ \t]*"[^"]*")*[ \t]*$/;
  * them) are taken as they are; several are joined without the blanks between them, as quoted strings are.
  */
 export function decodeTxtData(data: string): string {
+  if (isOnePlainQuotedString(data)) return data.slice(1, -1);
   // Plain quoted strings (no escapes), the usual case: join their contents without walking octet by octet.
   if (!data.includes('\\') && PLAIN_QUOTED_STRINGS.test(data)) return data.replace(/^[ \t]*"|"[ \t]*"|"[ \t]*$/g, '');
   const bytes: number[] = [];
@@ -167,16 +168,16 @@ function encodeData(type: string, value: string): string {
 /** A zone's record sets as listed: the core's view, and the raw sets by record key for exact deletions. */
 export interface ReadRecordSets {
   readonly records: RecordSet[];
-  readonly raw: Map<string, CloudDnsRecordSet>;
+  readonly raw: RecordKeyMap<CloudDnsRecordSet>;
 }
 
 /** Turns the listed record sets of a zone into the core's record sets (Cloud DNS holds one set per name and type). */
 export function readRecordSets(rrsets: readonly CloudDnsRecordSet[]): ReadRecordSets {
-  const raw = new Map<string, CloudDnsRecordSet>();
+  const raw = new RecordKeyMap<CloudDnsRecordSet>();
   const records: RecordSet[] = [];
   for (const rrset of rrsets) {
     const record = fromCloudDnsRecordSet(rrset);
-    raw.set(recordKey(record), rrset);
+    raw.set(record, rrset);
     records.push(record);
   }
   return { records: records.sort(compareRecords), raw };
@@ -189,14 +190,14 @@ export function readRecordSets(rrsets: readonly CloudDnsRecordSet[]): ReadRecord
  */
 export function changeBody(
   changes: Changes,
-  current: ReadonlyMap<string, CloudDnsRecordSet> = new Map(),
+  current: Pick<RecordKeyMap<CloudDnsRecordSet>, 'get'> = new RecordKeyMap(),
 ): CloudDnsChange {
   const deleted = [...changes.delete, ...changes.update.map((change) => change.old)].sort(compareRecords);
   const added = [...changes.create, ...changes.update.map((change) => change.new)].sort(compareRecords);
   return {
     kind: 'dns#change',
     deletions: deleted.map((record) => {
-      const raw = current.get(recordKey(record));
+      const raw = current.get(record);
       return raw && sameRecord(fromCloudDnsRecordSet(raw), record) ? raw : toCloudDnsRecordSet(record);
     }),
     additions: added.map(toCloudDnsRecordSet),

@@ -6,7 +6,7 @@ import {
   TransientCloudError,
   ZoneNotFoundError,
 } from '../core/errors.ts';
-import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts';
+import { canonicalName, isWithinDomain, type RecordKeyMap, type RecordSet } from '../core/model.ts';
 import { ownershipProblems } from '../core/ownership.ts';
 import { type Changes, countChanges, hasChanges } from '../core/plan.ts';
 import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
@@ -95,7 +95,7 @@ export class CloudDnsZones implements DnsProvider {
   readonly #client: GoogleApiClient;
   readonly #options: CloudDnsZonesOptions;
   /** Raw record sets as last read, per zone name: what deletions send, byte for byte. */
-  readonly #raw = new Map<string, Map<string, CloudDnsRecordSet>>();
+  readonly #raw = new Map<string, RecordKeyMap<CloudDnsRecordSet>>();
 
   constructor(options: CloudDnsZonesOptions) {
     this.#client = options.client;
