@@ -102,11 +102,13 @@ export function measurePlanSpeed(owned: number, foreign: number): PlanSpeed {
 }
 
 /**
- * {@link measurePlanSpeed} as a micro-benchmark: warm-up rounds (the JIT compiles the planner first), then the median
- * of `rounds` rounds per figure, so one garbage collection or a busy neighbour does not decide the figure.
+ * {@link measurePlanSpeed} as a micro-benchmark: as many warm-up rounds as measured ones (on this machine the first
+ * four or five rounds run two to four times slower while the JIT compiles the planner and the heap grows to the
+ * zone's size), then the median of `rounds` rounds per figure, so one garbage collection or a busy neighbour does
+ * not decide the figure.
  */
 export function planSpeedFigures(owned: number, foreign: number, rounds = 5): PlanSpeed {
-  for (let round = 0; round < Math.min(2, rounds); round += 1) measurePlanSpeed(owned, foreign);
+  for (let round = 0; round < rounds; round += 1) measurePlanSpeed(owned, foreign);
   const measured = Array.from({ length: rounds }, () => measurePlanSpeed(owned, foreign));
   const median = (pick: (speed: PlanSpeed) => number) =>
     measured.map(pick).sort((a, b) => a - b)[Math.floor(rounds / 2)] as number;

@@ -192,7 +192,7 @@ try {
   }
 
   // After the repair runs, so that neither leaves garbage in the heap the repair is measured by.
-  const planSpeed = planSpeedFigures(10_000, 10_000, zones < 100 ? 1 : 5);
+  const planSpeed = planSpeedFigures(10_000, 10_000, zones < 100 ? 3 : 5);
   printPlanSpeed(planSpeed);
   const events = await measureEventCosts();
   console.log(
@@ -364,7 +364,7 @@ function printPlanSpeed(speed: PlanSpeed): void {
   console.log(
     [
       '',
-      `== plan of one zone: ${speed.owned} owned + ${speed.foreign} foreign records, ${speed.changes} changes (median)`,
+      `== plan of one zone: ${speed.owned} owned + ${speed.foreign} foreign records, ${speed.changes} changes (median of 5 rounds after 5 warm-up rounds)`,
       `  planZoneChanges ${speed.plan_ms} ms; wire mapping (read + ownership check + write): Route 53 ` +
         `${speed.route53_wire_ms} ms, Azure ${speed.azure_wire_ms} ms, Cloud DNS ${speed.cloud_dns_wire_ms} ms`,
     ].join('\n'),
