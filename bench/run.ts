@@ -364,7 +364,7 @@ function printPlanSpeed(speed: PlanSpeed): void {
   console.log(
     [
       '',
-      `== plan of one zone: ${speed.owned} owned + ${speed.foreign} foreign records, ${speed.changes} changes (median of 5 rounds after 5 warm-up rounds)`,
+      `== plan of one zone: ${speed.owned} owned + ${speed.foreign} foreign records, ${speed.changes} changes (median of the measured rounds, after as many warm-up rounds)`,
       `  planZoneChanges ${speed.plan_ms} ms; wire mapping (read + ownership check + write): Route 53 ` +
         `${speed.route53_wire_ms} ms, Azure ${speed.azure_wire_ms} ms, Cloud DNS ${speed.cloud_dns_wire_ms} ms`,
     ].join('\n'),
