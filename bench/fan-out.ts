@@ -36,7 +36,8 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
   const problems: string[] = [];
   const coordinatorStarted = performance.now();
   const sent = await handleRepairCoordinator(deployment.coordinator);
-  let maxInvocationMs = performance.now() - coordinatorStarted;
+  const coordinatorMs = performance.now() - coordinatorStarted;
+  let maxWorkerInvocationMs = 0;
   tally.takeMetrics(deployment.metrics);
   if (sent.skipped) problems.push(`coordinator started no sweep: ${sent.skipped}`);
   const coordinatorRoute53Calls = await deployment.route53Calls();
@@ -51,7 +52,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
       const event = sqsEvent(Messages, deployment.queueUrl, id);
       const started = performance.now();
       const result = await handleRepairWorker(event, runtime);
-      maxInvocationMs = Math.max(maxInvocationMs, performance.now() - started);
+      maxWorkerInvocationMs = Math.max(maxWorkerInvocationMs, performance.now() - started);
       invocations += 1;
       tally.takeMetrics(deployment.metrics);
       for (const report of result.reports) tally.add(report);
@@ -69,7 +70,9 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     summary: tally.summary,
     failures: tally.failures,
     invocations,
-    maxInvocationMs,
+    maxInvocationMs: Math.max(coordinatorMs, maxWorkerInvocationMs),
+    coordinatorMs,
+    maxWorkerInvocationMs,
     metrics: tally.metrics,
     notifications: deployment.notifications() - notifiedBefore,
     coordinatorRoute53Calls,

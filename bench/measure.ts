@@ -21,6 +21,9 @@ export interface RunOutcome {
   readonly batchZones?: number;
   /** Fan-out: the Route 53 calls the coordinator made before any worker started. */
   readonly coordinatorRoute53Calls?: number;
+  /** Fan-out: the coordinator's invocation, and the longest worker invocation (bounded by the worker's timeout). */
+  readonly coordinatorMs?: number;
+  readonly maxWorkerInvocationMs?: number;
   /** Anything else the run itself found wrong (e.g. a batch a worker reported as failed). */
   readonly problems: readonly string[];
 }

@@ -258,6 +258,14 @@ try {
     max_invocation_s: round2(repair.maxInvocationMs / 1000),
     steady_invocations: steady.invocations,
     steady_max_invocation_s: round2(steady.maxInvocationMs / 1000),
+    ...(fanOut
+      ? {
+          coordinator_s: round2((repair.coordinatorMs ?? 0) / 1000),
+          max_worker_invocation_s: round2((repair.maxWorkerInvocationMs ?? 0) / 1000),
+          steady_coordinator_s: round2((steady.coordinatorMs ?? 0) / 1000),
+          steady_max_worker_invocation_s: round2((steady.maxWorkerInvocationMs ?? 0) / 1000),
+        }
+      : {}),
     event_calls_create: totalCalls(events.create),
     event_calls_modify: totalCalls(events.modify),
     event_calls_delete: totalCalls(events.delete),
@@ -347,7 +355,8 @@ function printRun(figures: RunFigures): void {
       `  Route 53 requests received per second: ${requests.route53PerSecond.join(' ')}`,
       `  invocations: ${figures.invocations}, longest ${(figures.maxInvocationMs / 1000).toFixed(2)} s` +
         (fanOut
-          ? ` (batches of ${figures.batchZones} zones; worker timeout ${workerTimeoutSeconds} s, ${DEPLOYED.workerTimeoutSeconds} s deployed; batches sized for half of it)`
+          ? ` (coordinator ${((figures.coordinatorMs ?? 0) / 1000).toFixed(2)} s, longest worker ${((figures.maxWorkerInvocationMs ?? 0) / 1000).toFixed(2)} s; ` +
+            `batches of ${figures.batchZones} zones; worker timeout ${workerTimeoutSeconds} s, ${DEPLOYED.workerTimeoutSeconds} s deployed; batches sized for half of it)`
           : ''),
       `  bytes (bodies, from the request log): ${Object.entries(requests.bytes)
         .map(([service, { sent, received }]) => `${service} ${kib(sent)} sent, ${kib(received)} received`)
