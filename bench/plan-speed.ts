@@ -82,7 +82,7 @@ export function measurePlanSpeed(owned: number, foreign: number): PlanSpeed {
   const azureSets = current.map((record) => toAzureRecordSet(record, OWNER));
   const [, azureMs] = timed(() => {
     for (const set of azureSets) fromAzureRecordSet(set, DOMAIN);
-    return orderWrites(DOMAIN, changes, OWNER);
+    return orderWrites(DOMAIN, changes);
   });
   const cloudDnsSets = current.map(toCloudDnsRecordSet);
   const [, cloudDnsMs] = timed(() => {

@@ -3,7 +3,6 @@ import { InvalidInputError } from '../core/errors.ts';
 import {
   canonicalName,
   compareRecords,
-  indexRecords,
   RecordKeyMap,
   type RecordSet,
   type RecordType,
@@ -11,7 +10,7 @@ import {
   sameRecord,
 } from '../core/model.ts';
 import type { Changes } from '../core/plan.ts';
-import { isRegistryRecord, parseRegistry, registryRecord } from '../core/registry.ts';
+import { isRegistryRecord, registryUnion } from '../core/registry.ts';
 import { isOnePlainQuotedString, quoteTxtStrings } from '../txt-strings.ts';
 
 /**
@@ -211,7 +210,7 @@ export function changeBatches(
 
   const inFlight =
     registryBefore && registryAfter
-      ? (widenRegistry(registryBefore, registryAfter, zoneDomain) ?? registryAfter)
+      ? (registryUnion(registryBefore, registryAfter, zoneDomain) ?? registryAfter)
       : (registryAfter ?? registryBefore);
   const opening = group(transition(registryBefore, inFlight));
   const closing = group(transition(inFlight, registryAfter));
@@ -247,24 +246,6 @@ function transition(before: RecordSet | undefined, after: RecordSet | undefined)
   if (after) return [createChange(after)];
   if (before) return [deleteChange(before)];
   return [];
-}
-
-/** A registry listing everything either registry lists, written while a multi-batch change is in flight. */
-function widenRegistry(before: RecordSet, after: RecordSet, zoneDomain: string): RecordSet | undefined {
-  const old = parseRegistry(before, zoneDomain);
-  const next = parseRegistry(after, zoneDomain);
-  if (!old || !next) return undefined;
-  const records = indexRecords([...old.records, ...next.records]);
-  return registryRecord(
-    {
-      owner: next.owner,
-      scope: next.scope,
-      endpoints: [...new Set([...old.endpoints, ...next.endpoints])].sort(),
-      records: [...records.values()].sort(compareRecords),
-    },
-    zoneDomain,
-    after.ttl,
-  );
 }
 
 function deleteChange(record: RecordSet): Change {

@@ -10,7 +10,7 @@ import { canonicalName, isWithinDomain, type RecordSet, recordKey, sameRecord } 
 import { unproducibleChanges } from '../core/ownership.ts';
 import type { Changes } from '../core/plan.ts';
 import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
-import { isRegistryRecord, ownsRecord, parseRegistry, type Registry, registryRecord } from '../core/registry.ts';
+import { isRegistryRecord, ownsRecord, registryUnion } from '../core/registry.ts';
 import { statusOf, translateAzureError } from './azure-errors.ts';
 import {
   fromAzureRecordSet,
@@ -134,7 +134,7 @@ export class AzurePrivateDnsZones implements DnsProvider {
 
   async applyChanges(zone: ZoneRef, changes: Changes, guard: OwnershipGuard, signal?: AbortSignal): Promise<void> {
     this.#checkGuard(zone, changes, guard);
-    const steps = orderWrites(zone.domain, changes, guard.owner);
+    const steps = orderWrites(zone.domain, changes);
     for (const step of steps) {
       signal?.throwIfAborted();
       if (step.kind === 'put') await this.#put(zone, step.record, step.replaces, guard, signal);
@@ -362,7 +362,7 @@ export type WriteStep =
  * 3. record deletes;
  * 4. the registry as planned, if step 1 did not already write it (or its delete when nothing is left).
  */
-export function orderWrites(domain: string, changes: Changes, owner: string): WriteStep[] {
+export function orderWrites(domain: string, changes: Changes): WriteStep[] {
   const isRegistry = (record: RecordSet) => isRegistryRecord(record, domain);
   const registryCreate = changes.create.find(isRegistry);
   const registryUpdate = changes.update.find((change) => isRegistry(change.new));
@@ -388,32 +388,12 @@ export function orderWrites(domain: string, changes: Changes, owner: string): Wr
     registryNow = record;
   };
   if (creates.length > 0 && next) {
-    writeRegistry(deletes.length > 0 && current ? registryUnion(domain, current, next, owner) : next);
+    writeRegistry(deletes.length > 0 && current ? (registryUnion(current, next, domain) ?? next) : next);
   }
   steps.push(...creates, ...updates, ...deletes);
   if (next && !(registryNow && sameRecord(registryNow, next))) writeRegistry(next);
   if (!next && registryDelete) steps.push(remove(registryNow ?? registryDelete));
   return steps;
-}
-
-/** The registry listing everything either version lists: what may exist while a change is half applied. */
-function registryUnion(domain: string, current: RecordSet, next: RecordSet, owner: string): RecordSet {
-  const before = parseRegistry(current, domain);
-  const after = parseRegistry(next, domain);
-  if (!before || !after) return next;
-  const records = new Map<string, Registry['records'][number]>();
-  for (const record of [...before.records, ...after.records]) records.set(recordKey(record), record);
-  const union = registryRecord(
-    {
-      owner,
-      scope: after.scope,
-      endpoints: [...new Set([...before.endpoints, ...after.endpoints])].sort(),
-      records: [...records.values()].sort((a, b) => recordKey(a).localeCompare(recordKey(b))),
-    },
-    domain,
-    next.ttl,
-  );
-  return union ?? next;
 }
 
 function put(record: RecordSet, replaces?: RecordSet): WriteStep {

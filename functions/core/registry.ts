@@ -88,6 +88,28 @@ export function registryRecord(registry: Registry, domain: string, ttl: number):
   return recordSet(registryName(zone), 'TXT', ttl, values);
 }
 
+/**
+ * The registry listing everything either version lists: what is written while a change that takes more than one
+ * request is half applied, so every record linkdns wrote stays listed as its own until the last request narrows it.
+ * Owner and scope are the new version's. `undefined` when either is not a linkdns registry.
+ */
+export function registryUnion(before: RecordSet, after: RecordSet, domain: string): RecordSet | undefined {
+  const old = parseRegistry(before, domain);
+  const next = parseRegistry(after, domain);
+  if (!old || !next) return undefined;
+  return registryRecord(
+    {
+      owner: next.owner,
+      scope: next.scope,
+      endpoints: [...new Set([...old.endpoints, ...next.endpoints])],
+      // registryRecord sorts the values it writes: the order of the records does not matter.
+      records: indexRecords([...old.records, ...next.records]).values(),
+    },
+    domain,
+    after.ttl,
+  );
+}
+
 export function ownsRecord(
   registry: Registry | undefined,
   owner: string,

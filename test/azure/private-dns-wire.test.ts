@@ -187,7 +187,7 @@ describe('orderWrites', () => {
     };
 
     // Act
-    const steps = orderWrites(ZONE, changes, 'o');
+    const steps = orderWrites(ZONE, changes);
 
     // Assess
     expect(describeSteps(steps)).toEqual(['create registry[*,*.az1]', 'create *', 'create *.az1']);
@@ -205,7 +205,7 @@ describe('orderWrites', () => {
     };
 
     // Act
-    const steps = orderWrites(ZONE, changes, 'o');
+    const steps = orderWrites(ZONE, changes);
 
     // Assess
     expect(describeSteps(steps)).toEqual(['update *', 'delete *.az2', 'update registry[*,*.az1]']);
@@ -220,7 +220,7 @@ describe('orderWrites', () => {
     };
 
     // Act
-    const steps = orderWrites(ZONE, changes, 'o');
+    const steps = orderWrites(ZONE, changes);
 
     // Assess
     expect(describeSteps(steps)).toEqual([
@@ -236,7 +236,7 @@ describe('orderWrites', () => {
     const changes: Changes = { create: [], update: [], delete: [a('*', '10.0.0.1'), registry('*')] };
 
     // Act
-    const steps = orderWrites(ZONE, changes, 'o');
+    const steps = orderWrites(ZONE, changes);
 
     // Assess
     expect(describeSteps(steps)).toEqual(['delete *', 'delete registry[*]']);
@@ -248,7 +248,7 @@ describe('orderWrites', () => {
     const changes: Changes = { create: [], update: [{ old: cname, new: a('*', '10.0.0.1') }], delete: [] };
 
     // Act
-    const steps = orderWrites(ZONE, changes, 'o');
+    const steps = orderWrites(ZONE, changes);
 
     // Assess
     expect(steps.map((step) => `${step.kind} ${step.record.type}`)).toEqual(['put A', 'delete CNAME']);

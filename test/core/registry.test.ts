@@ -7,6 +7,7 @@ import {
   readRegistry,
   registryName,
   registryRecord,
+  registryUnion,
 } from '../../functions/core/registry.ts';
 
 const DOMAIN = 'p8xo76.centralus.azure.confluent.cloud';
@@ -91,5 +92,72 @@ describe('the ownership registry', () => {
     expect(ownsRecord(registry, 'platform-prod', { name: `*.${DOMAIN}`, type: 'TXT' })).toBe(false);
     expect(ownsRecord(registry, 'platform-prod', { name: `*.az1.${DOMAIN}`, type: 'A' })).toBe(false);
     expect(ownsRecord(undefined, 'platform-prod', { name: `*.${DOMAIN}`, type: 'A' })).toBe(false);
+  });
+
+  it('widens to everything either version lists while a change is half applied, with the new owner, scope and TTL', () => {
+    // Prepare
+    const before = registryRecord(
+      {
+        owner: 'platform-prod-renamed',
+        scope: 'vnet-old',
+        endpoints: ['pe-1', 'pe-2'],
+        records: [
+          { name: `*.${DOMAIN}`, type: 'A' },
+          { name: `*.az1.${DOMAIN}`, type: 'A' },
+        ],
+      },
+      DOMAIN,
+      300,
+    ) as RecordSet;
+    const after = registryRecord(
+      {
+        owner: 'platform-prod',
+        scope: 'vnet-hub',
+        endpoints: ['pe-2', 'pe-3'],
+        records: [
+          { name: `*.${DOMAIN}`, type: 'A' },
+          { name: `*.az2.${DOMAIN}`, type: 'A' },
+        ],
+      },
+      DOMAIN,
+      60,
+    ) as RecordSet;
+
+    // Act
+    const union = registryUnion(before, after, `${DOMAIN}.`);
+
+    // Assess
+    expect(union).toEqual(
+      registryRecord(
+        {
+          owner: 'platform-prod',
+          scope: 'vnet-hub',
+          endpoints: ['pe-1', 'pe-2', 'pe-3'],
+          records: [
+            { name: `*.${DOMAIN}`, type: 'A' },
+            { name: `*.az1.${DOMAIN}`, type: 'A' },
+            { name: `*.az2.${DOMAIN}`, type: 'A' },
+          ],
+        },
+        DOMAIN,
+        60,
+      ),
+    );
+    expect(union?.values.filter((value) => value === 'record=A:*')).toHaveLength(1);
+    expect(union?.values.filter((value) => value === 'endpoint=pe-2')).toHaveLength(1);
+  });
+
+  it('widens nothing when either version is not a linkdns registry', () => {
+    // Prepare
+    const ours = registryRecord(
+      { owner: 'p', scope: 's', endpoints: [], records: [{ name: `*.${DOMAIN}`, type: 'A' }] },
+      DOMAIN,
+      300,
+    ) as RecordSet;
+    const handMade = recordSet(registryName(DOMAIN), 'TXT', 300, ['owner=p', 'record=A:*']);
+
+    // Act / Assess
+    expect(registryUnion(handMade, ours, DOMAIN)).toBeUndefined();
+    expect(registryUnion(ours, handMade, DOMAIN)).toBeUndefined();
   });
 });
