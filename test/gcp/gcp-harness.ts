@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { getTestServer } from '@google-cloud/functions-framework/testing';
+import { afterEach, beforeEach } from 'vitest';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
@@ -179,4 +180,34 @@ export async function startLocalPubSub(
     retry: { maxAttempts: 2, baseDelayMs: 1 },
   });
   return { gcp, client };
+}
+
+/**
+ * {@link startLocalPubSub} before each test of the suite this is called in, closed after it: read `gcp` and `client`
+ * inside the tests.
+ */
+export function useLocalPubSub(
+  topic: string,
+  subscription: string,
+): { readonly gcp: LocalGcp; readonly client: GoogleApiClient } {
+  let started: { gcp: LocalGcp; client: GoogleApiClient } | undefined;
+  const current = () => {
+    if (!started) throw new Error('useLocalPubSub: read gcp and client inside a test, not while the suite loads');
+    return started;
+  };
+  beforeEach(async () => {
+    started = await startLocalPubSub(topic, subscription);
+  });
+  afterEach(async () => {
+    await started?.gcp.close();
+    started = undefined;
+  });
+  return {
+    get gcp() {
+      return current().gcp;
+    },
+    get client() {
+      return current().client;
+    },
+  };
 }

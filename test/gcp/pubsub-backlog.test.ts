@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GoogleApiClient, type GoogleApiTransport } from '../../functions/gcp/google-api.ts';
 import {
   BACKLOG_LOOK_BACK_MS,
@@ -7,8 +7,7 @@ import {
   UNDELIVERED_MESSAGES_METRIC,
   undeliveredMessages,
 } from '../../functions/gcp/pubsub-backlog.ts';
-import type { LocalGcp } from '../../local/gcp/server.ts';
-import { startLocalPubSub } from './gcp-harness.ts';
+import { useLocalPubSub } from './gcp-harness.ts';
 
 const TOPIC = 'projects/acme-prod/topics/linkdns-sweep';
 const SUBSCRIPTION = 'projects/acme-prod/subscriptions/eventarc-us-central1-linkdns-repair-worker-sub-412';
@@ -194,41 +193,33 @@ describe('PubSubBacklog.read over pages', () => {
 });
 
 describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSeries.list)', () => {
-  let gcp: LocalGcp;
-  let client: GoogleApiClient;
-
-  beforeEach(async () => {
-    ({ gcp, client } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
-  });
-  afterEach(async () => {
-    await gcp.close();
-  });
+  const local = useLocalPubSub(TOPIC, SUBSCRIPTION);
 
   const publish = (count: number) =>
-    gcp.state.pubsub.publish(
+    local.gcp.state.pubsub.publish(
       TOPIC,
       Array.from({ length: count }, (_, index) => ({ data: Buffer.from(`batch ${index}`).toString('base64') })),
     );
 
   it('counts published messages until the push endpoint acknowledges them, the one being pushed included', async () => {
     // Prepare
-    const backlog = new PubSubBacklog(client, SUBSCRIPTION);
+    const backlog = new PubSubBacklog(local.client, SUBSCRIPTION);
     publish(3);
 
     // Act: read before any delivery, during the push of the first message, and after every message was acknowledged
     const waiting = await backlog.read();
     let duringPush: unknown;
-    await gcp.state.pubsub.deliver(SUBSCRIPTION, async () => {
+    await local.gcp.state.pubsub.deliver(SUBSCRIPTION, async () => {
       duringPush = await backlog.read();
     });
-    while ((await gcp.state.pubsub.deliver(SUBSCRIPTION, async () => undefined)) > 0);
+    while ((await local.gcp.state.pubsub.deliver(SUBSCRIPTION, async () => undefined)) > 0);
     const drained = await backlog.read();
 
     // Assess
     expect(waiting.messages).toBe(3);
     expect(duringPush).toMatchObject({ messages: 3 });
     expect(drained).toMatchObject({ messages: 0, sampledAt: expect.any(String) });
-    const [request] = gcp.requests.entries;
+    const [request] = local.gcp.requests.entries;
     expect(request).toMatchObject({
       method: 'GET',
       path: '/v3/projects/acme-prod/timeSeries',
@@ -248,18 +239,18 @@ describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSe
     // Prepare: 5 delivery attempts at most, then the dead-letter topic
     const dead = 'projects/acme-prod/topics/linkdns-sweep-dead-letter';
     const held = 'projects/acme-prod/subscriptions/held';
-    gcp.state.pubsub.createTopic(dead);
-    gcp.state.pubsub.createSubscription(held, TOPIC, { topic: dead, maxDeliveryAttempts: 5 });
+    local.gcp.state.pubsub.createTopic(dead);
+    local.gcp.state.pubsub.createSubscription(held, TOPIC, { topic: dead, maxDeliveryAttempts: 5 });
     publish(1);
-    const backlog = new PubSubBacklog(client, held);
+    const backlog = new PubSubBacklog(local.client, held);
     const nack = async () => {
       throw new Error('500');
     };
 
     // Act
-    await gcp.state.pubsub.deliver(held, nack);
+    await local.gcp.state.pubsub.deliver(held, nack);
     const afterNack = await backlog.read();
-    for (let attempt = 2; attempt <= 5; attempt += 1) await gcp.state.pubsub.deliver(held, nack);
+    for (let attempt = 2; attempt <= 5; attempt += 1) await local.gcp.state.pubsub.deliver(held, nack);
     const afterDeadLetter = await backlog.read();
 
     // Assess
@@ -269,7 +260,7 @@ describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSe
 
   it('reads a subscription without a series as unknown', async () => {
     // Act: a name that does not exist has no series, as a subscription created a moment ago has none yet
-    const backlog = await new PubSubBacklog(client, 'projects/acme-prod/subscriptions/renamed-sub').read();
+    const backlog = await new PubSubBacklog(local.client, 'projects/acme-prod/subscriptions/renamed-sub').read();
 
     // Assess
     expect(backlog).toEqual({
@@ -280,7 +271,7 @@ describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSe
 
   it('turns a 403 into a BacklogReadError that names the permission, without retrying it', async () => {
     // Act: the local cloud knows no project "acme-other", which Monitoring answers like a missing grant
-    const read = new PubSubBacklog(client, 'projects/acme-other/subscriptions/sub-1').read();
+    const read = new PubSubBacklog(local.client, 'projects/acme-other/subscriptions/sub-1').read();
 
     // Assess
     await expect(read).rejects.toThrow(BacklogReadError);
@@ -288,44 +279,42 @@ describe('PubSubBacklog.read against the local Cloud Monitoring (projects.timeSe
       /timeSeries.list: 403 PERMISSION_DENIED: Permission monitoring.timeSeries.list denied \(or the resource may not exist\)\..*needs monitoring.timeSeries.list on project acme-other/,
     );
     await expect(read).rejects.toMatchObject({ retryable: false });
-    expect(gcp.requests.counts()['timeSeries.list']).toBe(1);
+    expect(local.gcp.requests.counts()['timeSeries.list']).toBe(1);
   });
 
   it('retries a 503 and then fails retryably (the coordinator run is failed, not skipped)', async () => {
     // Prepare
-    gcp.faults.add({ operation: 'timeSeries.list', status: 503, headers: { 'retry-after': '0' }, times: 2 });
+    local.gcp.faults.add({ operation: 'timeSeries.list', status: 503, headers: { 'retry-after': '0' }, times: 2 });
 
     // Act
-    const read = new PubSubBacklog(client, SUBSCRIPTION).read();
+    const read = new PubSubBacklog(local.client, SUBSCRIPTION).read();
 
     // Assess
     await expect(read).rejects.toMatchObject({ name: 'TransientCloudError', retryable: true });
-    expect(gcp.requests.counts()['timeSeries.list']).toBe(2);
+    expect(local.gcp.requests.counts()['timeSeries.list']).toBe(2);
   });
 
   it('refuses a name that is not projects/{project}/subscriptions/{id}', () => {
-    expect(() => new PubSubBacklog(client, 'eventarc-sub')).toThrow(/projects\/\{project\}\/subscriptions\/\{id\}/);
+    expect(() => new PubSubBacklog(local.client, 'eventarc-sub')).toThrow(
+      /projects\/\{project\}\/subscriptions\/\{id\}/,
+    );
     // An id with a quote would end the filter's string early and change what is read
-    expect(() => new PubSubBacklog(client, 'projects/acme-prod/subscriptions/sub" OR metric.type = "x')).toThrow(
+    expect(() => new PubSubBacklog(local.client, 'projects/acme-prod/subscriptions/sub" OR metric.type = "x')).toThrow(
       /projects\/\{project\}\/subscriptions\/\{id\}/,
     );
   });
 });
 
 describe('the local Cloud Monitoring answers timeSeries.list as the reference does', () => {
-  let gcp: LocalGcp;
-
-  beforeEach(async () => {
-    ({ gcp } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
-  });
-  afterEach(async () => {
-    await gcp.close();
-  });
+  const local = useLocalPubSub(TOPIC, SUBSCRIPTION);
 
   async function list(project: string, params: Record<string, string>): Promise<{ status: number; body: unknown }> {
-    const response = await fetch(`${gcp.baseUrl}/v3/projects/${project}/timeSeries?${new URLSearchParams(params)}`, {
-      headers: { authorization: 'Bearer local' },
-    });
+    const response = await fetch(
+      `${local.gcp.baseUrl}/v3/projects/${project}/timeSeries?${new URLSearchParams(params)}`,
+      {
+        headers: { authorization: 'Bearer local' },
+      },
+    );
     return { status: response.status, body: await response.json() };
   }
 
@@ -334,7 +323,7 @@ describe('the local Cloud Monitoring answers timeSeries.list as the reference do
 
   it('answers a GAUGE INT64 series with one point whose int64 is a string, accepting resource.labels as well', async () => {
     // Prepare
-    gcp.state.pubsub.publish(TOPIC, [{ data: 'YQ==' }, { data: 'Yg==' }]);
+    local.gcp.state.pubsub.publish(TOPIC, [{ data: 'YQ==' }, { data: 'Yg==' }]);
     const end = now();
 
     // Act
@@ -421,7 +410,9 @@ describe('the local Cloud Monitoring answers timeSeries.list as the reference do
   it('answers 403 PERMISSION_DENIED for a project it cannot see, and 401 without a token', async () => {
     // Act
     const denied = await list('acme-other', { filter, 'interval.endTime': now() });
-    const anonymous = await fetch(`${gcp.baseUrl}/v3/projects/acme-prod/timeSeries?${new URLSearchParams({ filter })}`);
+    const anonymous = await fetch(
+      `${local.gcp.baseUrl}/v3/projects/acme-prod/timeSeries?${new URLSearchParams({ filter })}`,
+    );
 
     // Assess
     expect(denied).toEqual({

@@ -1,25 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GoogleApiClient, GoogleApiError } from '../../functions/gcp/google-api.ts';
+import { describe, expect, it } from 'vitest';
+import { GoogleApiError } from '../../functions/gcp/google-api.ts';
 import { PubSubTopic } from '../../functions/gcp/pubsub-topic.ts';
-import type { LocalGcp } from '../../local/gcp/server.ts';
-import { startLocalPubSub } from './gcp-harness.ts';
+import { useLocalPubSub } from './gcp-harness.ts';
 
 const TOPIC = 'projects/acme-prod/topics/linkdns-sweep';
 const SUBSCRIPTION = 'projects/acme-prod/subscriptions/linkdns-sweep-test';
 
-let gcp: LocalGcp;
-let client: GoogleApiClient;
-
-beforeEach(async () => {
-  ({ gcp, client } = await startLocalPubSub(TOPIC, SUBSCRIPTION));
-});
-afterEach(async () => {
-  await gcp.close();
-});
+const local = useLocalPubSub(TOPIC, SUBSCRIPTION);
 
 /** A raw publish request to the local Pub/Sub: status and body. */
 async function publishRaw(topic: string, body: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${gcp.baseUrl}/v1/${topic}:publish`, {
+  const response = await fetch(`${local.gcp.baseUrl}/v1/${topic}:publish`, {
     method: 'POST',
     headers: { authorization: 'Bearer local', 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -30,14 +21,14 @@ async function publishRaw(topic: string, body: unknown): Promise<{ status: numbe
 describe('PubSubTopic.publish (projects.topics.publish over the Google API client)', () => {
   it('sends each body base64-encoded with the attributes and returns the message ids in order', async () => {
     // Act
-    const ids = await new PubSubTopic(client, TOPIC).publish(['{"a":1}', 'zwei ✓'], { linkdnsSweep: '1' });
+    const ids = await new PubSubTopic(local.client, TOPIC).publish(['{"a":1}', 'zwei ✓'], { linkdnsSweep: '1' });
 
     // Assess
     expect(ids).toHaveLength(2);
     expect(new Set(ids).size).toBe(2);
-    expect(gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual(['{"a":1}', 'zwei ✓']);
-    expect(gcp.state.pubsub.attributes(SUBSCRIPTION)).toEqual([{ linkdnsSweep: '1' }, { linkdnsSweep: '1' }]);
-    const [request] = gcp.requests.entries;
+    expect(local.gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual(['{"a":1}', 'zwei ✓']);
+    expect(local.gcp.state.pubsub.attributes(SUBSCRIPTION)).toEqual([{ linkdnsSweep: '1' }, { linkdnsSweep: '1' }]);
+    const [request] = local.gcp.requests.entries;
     expect(request).toMatchObject({ method: 'POST', path: `/v1/${TOPIC}:publish`, operation: 'topics.publish' });
     expect(request?.body).toEqual({
       messages: [
@@ -49,24 +40,28 @@ describe('PubSubTopic.publish (projects.topics.publish over the Google API clien
 
   it('splits more than 1,000 messages over several requests', async () => {
     // Act
-    const ids = await new PubSubTopic(client, TOPIC).publish(Array.from({ length: 2_001 }, (_, index) => `m${index}`));
+    const ids = await new PubSubTopic(local.client, TOPIC).publish(
+      Array.from({ length: 2_001 }, (_, index) => `m${index}`),
+    );
 
     // Assess
     expect(ids).toHaveLength(2_001);
-    expect(gcp.requests.entries.map((entry) => (entry.body as { messages: unknown[] }).messages.length)).toEqual([
+    expect(local.gcp.requests.entries.map((entry) => (entry.body as { messages: unknown[] }).messages.length)).toEqual([
       1_000, 1_000, 1,
     ]);
   });
 
   it('fails naming the topic when it does not exist (404 NOT_FOUND), and refuses a malformed topic name', async () => {
     // Act
-    const missing = await new PubSubTopic(client, 'projects/acme-prod/topics/nope').publish(['x']).catch((e) => e);
+    const missing = await new PubSubTopic(local.client, 'projects/acme-prod/topics/nope')
+      .publish(['x'])
+      .catch((e) => e);
 
     // Assess
     expect(missing).toBeInstanceOf(GoogleApiError);
     expect(missing).toMatchObject({ status: 404, reason: 'NOT_FOUND', retryable: false });
     expect((missing as Error).message).toContain('Resource not found (resource=nope)');
-    expect(() => new PubSubTopic(client, 'linkdns-sweep')).toThrow(/projects\/\{project\}\/topics\/\{topic\}/);
+    expect(() => new PubSubTopic(local.client, 'linkdns-sweep')).toThrow(/projects\/\{project\}\/topics\/\{topic\}/);
   });
 });
 
@@ -84,7 +79,7 @@ describe('local Pub/Sub topics.publish', () => {
     expect(answer.body).toEqual({
       error: { code: 400, message: expect.stringMatching(message), status: 'INVALID_ARGUMENT' },
     });
-    expect(gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
+    expect(local.gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
   });
 
   it('accepts a message with attributes only', async () => {
@@ -93,6 +88,6 @@ describe('local Pub/Sub topics.publish', () => {
 
     // Assess
     expect(answer).toMatchObject({ status: 200, body: { messageIds: [expect.any(String)] } });
-    expect(gcp.state.pubsub.attributes(SUBSCRIPTION)).toEqual([{ only: 'attributes' }]);
+    expect(local.gcp.state.pubsub.attributes(SUBSCRIPTION)).toEqual([{ only: 'attributes' }]);
   });
 });
