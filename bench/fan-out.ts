@@ -42,6 +42,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
   if (sent.skipped) problems.push(`coordinator started no sweep: ${sent.skipped}`);
   const coordinatorRoute53Calls = await deployment.route53Calls();
   let invocations = 1;
+  let handedBack = 0;
   const sqs = deployment.coordinator.sqs;
   const worker = async (runtime: AwsRuntime): Promise<void> => {
     for (;;) {
@@ -54,6 +55,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
       const result = await handleRepairWorker(event, runtime);
       maxWorkerInvocationMs = Math.max(maxWorkerInvocationMs, performance.now() - started);
       invocations += 1;
+      handedBack += result.handedBack;
       tally.takeMetrics(deployment.metrics);
       for (const report of result.reports) tally.add(report);
       const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
@@ -73,13 +75,16 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     maxInvocationMs: Math.max(coordinatorMs, maxWorkerInvocationMs),
     coordinatorMs,
     maxWorkerInvocationMs,
+    handedBack,
     metrics: tally.metrics,
     notifications: deployment.notifications() - notifiedBefore,
     coordinatorRoute53Calls,
     batchZones: sent.batchSize,
     problems: [
       ...problems,
-      ...(sent.messages === invocations - 1 ? [] : [`${sent.messages} batches sent, ${invocations - 1} handled`]),
+      ...(sent.messages + handedBack === invocations - 1
+        ? []
+        : [`${sent.messages} batches sent and ${handedBack} handed back, ${invocations - 1} handled`]),
     ],
   };
 }

@@ -262,6 +262,7 @@ try {
       ? {
           coordinator_s: round2((repair.coordinatorMs ?? 0) / 1000),
           max_worker_invocation_s: round2((repair.maxWorkerInvocationMs ?? 0) / 1000),
+          handed_back: repair.handedBack ?? 0,
           steady_coordinator_s: round2((steady.coordinatorMs ?? 0) / 1000),
           steady_max_worker_invocation_s: round2((steady.maxWorkerInvocationMs ?? 0) / 1000),
         }
@@ -356,6 +357,7 @@ function printRun(figures: RunFigures): void {
       `  invocations: ${figures.invocations}, longest ${(figures.maxInvocationMs / 1000).toFixed(2)} s` +
         (fanOut
           ? ` (coordinator ${((figures.coordinatorMs ?? 0) / 1000).toFixed(2)} s, longest worker ${((figures.maxWorkerInvocationMs ?? 0) / 1000).toFixed(2)} s; ` +
+            `${figures.handedBack ?? 0} batch(es) of zones not started within the share handed back; ` +
             `batches of ${figures.batchZones} zones; worker timeout ${workerTimeoutSeconds} s, ${DEPLOYED.workerTimeoutSeconds} s deployed; batches sized for half of it)`
           : ''),
       `  bytes (bodies, from the request log): ${Object.entries(requests.bytes)

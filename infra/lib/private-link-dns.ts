@@ -388,6 +388,9 @@ export class PrivateLinkDns extends Construct {
     // SendMessage and GetQueueAttributes (the coordinator waits for an empty queue before a new sweep).
     this.sweepQueue.grantSendMessages(this.scheduledRepair.role);
     this.scheduledRepair.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
+    // A worker that reaches its share of the timeout sends the zones it did not start back as a batch of their own.
+    this.sweepQueue.grant(this.repairWorker.role, 'sqs:SendMessage');
+    this.repairWorker.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
     this.zoneEvents.addEnvironment(
       'LINKDNS_WRITER_ROLE_ARNS',
       [this.endpointEvents, this.zoneEvents, this.scheduledRepair, this.repairWorker]

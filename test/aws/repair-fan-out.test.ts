@@ -123,4 +123,59 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
     expect(Object.keys(zoneRecords(harness, orphaned.zoneId))).toEqual([]);
     expect(Object.keys(zoneRecords(harness, kept.zoneId))).toContain(`*.${network.domain} CNAME`);
   });
+
+  it('starts no zone after its share of the timeout and hands the zones it did not start back to the queue', async () => {
+    // Prepare: 5 zones in one batch, read one at a time, each record listing taking 150 ms; a 1 s timeout of which a
+    // worker may use half, so one invocation cannot start them all
+    const network = addNetwork(harness, 'share.us-east-2.aws.confluent.cloud');
+    const sites = Array.from({ length: 5 }, () => addSite(harness, network));
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, [network], {
+      env: {
+        LINKDNS_SWEEP_QUEUE_URL: queue,
+        LINKDNS_SWEEP_BATCH_ZONES: '5',
+        LINKDNS_WORKER_TIMEOUT_SECONDS: '1',
+        LINKDNS_INVOCATION_SHARE: '0.5',
+        LINKDNS_ZONE_CONCURRENCY: '1',
+      },
+    });
+    harness.aws.faults.add({ operation: 'ListResourceRecordSets', latencyMs: 150 });
+
+    // Act
+    const started = await handleRepairCoordinator(runtime);
+    const deliveries: { reports: RunReport[]; failed: number; handedBack: number }[] = [];
+    while (
+      (await harness.aws.sqs.deliver(queue, async (event) => {
+        const result = await handleRepairWorker(event as unknown as SQSEvent, runtime);
+        deliveries.push({
+          reports: [...result.reports],
+          failed: result.batchItemFailures.length,
+          handedBack: result.handedBack,
+        });
+        return { batchItemFailures: [...result.batchItemFailures] };
+      })) > 0
+    ) {
+      // keep polling
+    }
+
+    // Assess: the first invocation checked some zones and sent the others back as a new message, which later
+    // invocations took up; no message was redelivered and no zone was checked twice
+    expect(started).toMatchObject({ messages: 1 });
+    const zones = deliveries.map(({ reports }) => reports.flatMap((report) => report.zones));
+    const checked = zones.map((list) =>
+      list.filter((zone) => zone.outcome !== 'not-checked').map((zone) => zone.zoneId),
+    );
+    expect(zones[0]?.some((zone) => zone.outcome === 'not-checked')).toBe(true);
+    expect(checked[0]?.length).toBeGreaterThan(0);
+    expect(deliveries.length).toBeGreaterThan(1);
+    expect(deliveries.every(({ failed }) => failed === 0)).toBe(true);
+    expect(new Set(checked.flat()).size).toBe(sites.length);
+    expect(checked.flat()).toHaveLength(sites.length);
+    expect(deliveries.slice(0, -1).every(({ handedBack }) => handedBack === 1)).toBe(true);
+    expect(harness.aws.requests.count('SendMessage')).toBe(deliveries.length - 1);
+    for (const site of sites) {
+      expect(Object.keys(zoneRecords(harness, site.zoneId))).toContain(`*.${site.domain} CNAME`);
+    }
+    expect(harness.aws.sqs.bodies(queue)).toEqual([]);
+  }, 60_000);
 });

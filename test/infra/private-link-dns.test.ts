@@ -271,7 +271,8 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
       'ReadSecretParameters',
       'ReadVpcEndpoints',
     ];
-    // The coordinator only lists and queues (its second SQS statement: the sweep queue); the worker takes batches.
+    // The coordinator only lists and queues (its second SQS statement: the sweep queue); the worker takes batches and
+    // may send back, to the sweep queue, the zones it did not start within its share of the timeout.
     const own: Record<(typeof FUNCTIONS)[number], string[]> = {
       EndpointEvents: ['WriteManagedRecords'],
       ZoneEvents: ['WriteManagedRecords'],
@@ -279,6 +280,7 @@ describe('PrivateLinkDns with managed zone IDs (single account)', () => {
       RepairWorker: [
         'WriteManagedRecords',
         '(sqs:ReceiveMessage,sqs:ChangeMessageVisibility,sqs:GetQueueUrl,sqs:DeleteMessage,sqs:GetQueueAttributes)',
+        '(sqs:SendMessage)',
       ],
     };
     expect(sidsOf(template, fn)).toEqual([...common, ...own[fn]].sort());

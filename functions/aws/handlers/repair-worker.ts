@@ -1,18 +1,21 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { RunReport } from '../../core/report.ts';
-import { decodeSweepBatch, runSweepBatch } from '../../core/sweep.ts';
-import { RetryableRunError } from '../../invocation.ts';
-import { type AwsRuntime, finishRun, invocationOptions } from '../runtime.ts';
+import { decodeSweepBatch, encodeSweepBatch, runSweepBatch, type SweepItem } from '../../core/sweep.ts';
+import { RetryableRunError, startZonesBefore } from '../../invocation.ts';
+import { type AwsRuntime, finishRun } from '../runtime.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /** Lambda's partial batch response (the event source mapping sets `ReportBatchItemFailures`). */
 export interface WorkerResult {
   readonly batchItemFailures: { readonly itemIdentifier: string }[];
   readonly reports: readonly RunReport[];
+  /** Batches of zones not started that were sent back to the sweep queue. */
+  readonly handedBack: number;
 }
 
 /**
@@ -29,6 +32,16 @@ export async function handleRepairWorker(
 ): Promise<WorkerResult> {
   const failures: { itemIdentifier: string }[] = [];
   const reports: RunReport[] = [];
+  let handedBack = 0;
+  // No zone starts after the invocation's share of the timeout, as on Azure and Google: batches are sized for it at 3
+  // Route 53 calls a zone, and a batch that costs more (zones found through their registry, drift in every zone) hands
+  // what it did not start back to the queue rather than run on towards the timeout.
+  const timeoutMs = runtime.settings.LINKDNS_WORKER_TIMEOUT_SECONDS * 1000;
+  const cutoff = startZonesBefore(
+    runtime.deps.now(),
+    remainingTimeMs ?? timeoutMs,
+    runtime.settings.LINKDNS_INVOCATION_SHARE * timeoutMs,
+  );
   for (const record of event.Records ?? []) {
     let items: ReturnType<typeof decodeSweepBatch>;
     try {
@@ -47,7 +60,8 @@ export async function handleRepairWorker(
     const report = await runSweepBatch(trigger, items, runtime.deps, {
       dryRun: runtime.settings.LINKDNS_REPAIR_MODE === 'detect-only',
       concurrency: runtime.settings.LINKDNS_ZONE_CONCURRENCY,
-      ...invocationOptions(runtime, signal, remainingTimeMs),
+      ...(signal ? { signal } : {}),
+      startZonesBefore: cutoff,
     });
     reports.push(report);
     try {
@@ -56,15 +70,46 @@ export async function handleRepairWorker(
       if (!(error instanceof RetryableRunError)) throw error;
       failures.push({ itemIdentifier: record.messageId });
     }
-    // Zones not started before the cut-off come back with the message.
-    if (
-      report.zones.some((zone) => zone.outcome === 'not-checked') &&
-      !failures.some((f) => f.itemIdentifier === record.messageId)
-    ) {
-      failures.push({ itemIdentifier: record.messageId });
+    const unstarted: SweepItem[] = report.zones
+      .filter((zone) => zone.outcome === 'not-checked')
+      .map(({ domain, scope }) => ({ domain, scope }));
+    const redelivered = failures.some((failure) => failure.itemIdentifier === record.messageId);
+    if (unstarted.length > 0 && !redelivered) {
+      if (await handBack(runtime, unstarted, record.messageId, signal)) handedBack += 1;
+      else failures.push({ itemIdentifier: record.messageId });
     }
   }
-  return { batchItemFailures: failures, reports };
+  return { batchItemFailures: failures, reports, handedBack };
+}
+
+/**
+ * Sends the zones a worker did not start back to the sweep queue as a batch of their own, so the next invocation
+ * takes up exactly those: redelivering the whole message would check its first zones again each time, and a batch
+ * whose first zones alone fill the share would never finish. False when that cannot be done (no queue configured, SQS
+ * refused): the caller then reports the message failed and SQS redelivers all of it.
+ */
+async function handBack(
+  runtime: AwsRuntime,
+  items: readonly SweepItem[],
+  messageId: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  const queueUrl = runtime.settings.LINKDNS_SWEEP_QUEUE_URL;
+  if (!queueUrl) return false;
+  try {
+    await runtime.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeSweepBatch(items) }), {
+      ...(signal ? { abortSignal: signal } : {}),
+    });
+  } catch (error) {
+    runtime.logger.warn('zones not started could not be handed back; the whole batch is redelivered', {
+      messageId,
+      zones: items.length,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return false;
+  }
+  runtime.logger.info('zones not started handed back to the sweep queue', { messageId, zones: items.length });
+  return true;
 }
 
 const { logger, metrics, runtime } = lazyRuntime();
