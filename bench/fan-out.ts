@@ -43,6 +43,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
   const coordinatorRoute53Calls = await deployment.route53Calls();
   let invocations = 1;
   let handedBack = 0;
+  let handedBackBatches = 0;
   const sqs = deployment.coordinator.sqs;
   const worker = async (runtime: AwsRuntime): Promise<void> => {
     for (;;) {
@@ -56,8 +57,16 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
       maxWorkerInvocationMs = Math.max(maxWorkerInvocationMs, performance.now() - started);
       invocations += 1;
       handedBack += result.handedBack;
+      if (result.handedBack > 0) handedBackBatches += 1;
       tally.takeMetrics(deployment.metrics);
-      for (const report of result.reports) tally.add(report);
+      // Zones handed back are checked by a later invocation: not counted as "not checked" here.
+      for (const report of result.reports) {
+        tally.add(
+          result.handedBack > 0
+            ? { ...report, zones: report.zones.filter((zone) => zone.outcome !== 'not-checked') }
+            : report,
+        );
+      }
       const failed = new Set(result.batchItemFailures.map((failure) => failure.itemIdentifier));
       for (const message of Messages) {
         if (failed.has(message.MessageId ?? '')) problems.push(`worker reported batch ${message.MessageId} as failed`);
@@ -82,9 +91,9 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     batchZones: sent.batchSize,
     problems: [
       ...problems,
-      ...(sent.messages + handedBack === invocations - 1
+      ...(sent.messages + handedBackBatches === invocations - 1
         ? []
-        : [`${sent.messages} batches sent and ${handedBack} handed back, ${invocations - 1} handled`]),
+        : [`${sent.messages} batches sent and ${handedBackBatches} handed back, ${invocations - 1} handled`]),
     ],
   };
 }

@@ -24,7 +24,7 @@ export interface RunOutcome {
   /** Fan-out: the coordinator's invocation, and the longest worker invocation (bounded by the worker's timeout). */
   readonly coordinatorMs?: number;
   readonly maxWorkerInvocationMs?: number;
-  /** Fan-out: batches of zones a worker did not start within its share, sent back to the queue. */
+  /** Fan-out: zones a worker did not start within its share, sent back to the queue for a later invocation. */
   readonly handedBack?: number;
   /** Anything else the run itself found wrong (e.g. a batch a worker reported as failed). */
   readonly problems: readonly string[];

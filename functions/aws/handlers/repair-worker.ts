@@ -14,7 +14,7 @@ import { lazyRuntime } from './lazy-runtime.ts';
 export interface WorkerResult {
   readonly batchItemFailures: { readonly itemIdentifier: string }[];
   readonly reports: readonly RunReport[];
-  /** Batches of zones not started that were sent back to the sweep queue. */
+  /** Zones not started within the share that were sent back to the sweep queue (none were reported failed). */
   readonly handedBack: number;
 }
 
@@ -75,7 +75,7 @@ export async function handleRepairWorker(
       .map(({ domain, scope }) => ({ domain, scope }));
     const redelivered = failures.some((failure) => failure.itemIdentifier === record.messageId);
     if (unstarted.length > 0 && !redelivered) {
-      if (await handBack(runtime, unstarted, record.messageId, signal)) handedBack += 1;
+      if (await handBack(runtime, unstarted, record.messageId, signal)) handedBack += unstarted.length;
       else failures.push({ itemIdentifier: record.messageId });
     }
   }
