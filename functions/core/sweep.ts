@@ -43,6 +43,8 @@ export interface SweepPlan {
   /** Endpoint targets, zone items. */
   readonly targets: number;
   readonly zoneItems: number;
+  /** Scopes whose zones were not looked up before the coordinator's deadline (see {@link planSweep}). */
+  readonly scopesNotLookedUp: number;
 }
 
 /**
@@ -51,8 +53,18 @@ export interface SweepPlan {
  * Memory: the endpoint listing is consumed page by page where the source offers it, keeping only the (domain, scope)
  * pairs, so the coordinator holds one page of endpoints, the zone list and the items — never the account's endpoints.
  * `concurrency` scopes are looked up at the same time (the zone directory's rate limiter still bounds the calls).
+ *
+ * The look-ups cost one call per scope, so with thousands of VPCs they alone could outlast the coordinator's timeout.
+ * None starts after `lookUpScopesBefore`: the targets of the scopes left carry no zone id (their worker looks the zone
+ * up, once per scope and batch) and those scopes' zones are queued as zone items too, so a zone may then be checked
+ * twice in the sweep, never not at all.
  */
-export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal, concurrency = 1): Promise<SweepPlan> {
+export async function planSweep(
+  deps: ReconcileDeps,
+  signal?: AbortSignal,
+  concurrency = 1,
+  lookUpScopesBefore?: Date,
+): Promise<SweepPlan> {
   const dns = dnsForSweep(deps.dns);
   const domains = managedDomains(deps.config);
   const targets = new Map<string, ReconcileTarget>();
@@ -74,10 +86,15 @@ export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal, concu
   const [, zones] = await Promise.all([listTargets(), dns.listZones(domains, signal)]);
   const zoneOfTarget = new Map<string, string>();
   const matched = new Set<string>();
+  let scopesNotLookedUp = 0;
   if (dns.listZonesInScope) {
     const scopes = [...new Set([...targets.values()].map((target) => target.scope))];
     const inScope = dns.listZonesInScope.bind(dns);
     await runPool(scopes, concurrency, async (scope) => {
+      if (lookUpScopesBefore && deps.now() >= lookUpScopesBefore) {
+        scopesNotLookedUp += 1;
+        return;
+      }
       for (const zone of await inScope(domains, scope, signal)) {
         const key = targetKey({ domain: zone.domain, scope });
         if (targets.has(key)) {
@@ -94,7 +111,7 @@ export async function planSweep(deps: ReconcileDeps, signal?: AbortSignal, concu
     }),
     ...zones.filter((zone) => !matched.has(zone.id)).map((zone) => ({ domain: zone.domain, zoneId: zone.id })),
   ].sort(compareItems);
-  return { items, targets: targets.size, zoneItems: items.length - targets.size };
+  return { items, targets: targets.size, zoneItems: items.length - targets.size, scopesNotLookedUp };
 }
 
 function compareItems(a: SweepItem, b: SweepItem): number {

@@ -181,4 +181,37 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
     }
     expect(harness.aws.sqs.bodies(queue)).toEqual([]);
   }, 60_000);
+
+  it('looks up no VPC after its share of the time; the workers find those zones and the sweep still converges', async () => {
+    // Prepare: 2 networks x 3 VPCs, no zone written yet
+    const networks = ['ddd', 'eee'].map((name) => addNetwork(harness, `${name}fan.us-east-2.aws.confluent.cloud`));
+    const vpcs = Array.from({ length: 3 }, () => harness.aws.ec2.addVpcWithSubnets(['use2-az1', 'use2-az2']));
+    const sites = vpcs.flatMap(({ vpcId, subnets }) =>
+      networks.map((network) =>
+        addSite(harness, network, { vpcId, subnetIds: subnets.map((subnet) => subnet.subnetId) }),
+      ),
+    );
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, networks, { env: { LINKDNS_SWEEP_QUEUE_URL: queue } });
+    harness.aws.requests.reset();
+
+    // Act: a coordinator with no time left for look-ups, then the workers
+    const started = await handleRepairCoordinator(runtime, undefined, 0);
+    const lookUpsByCoordinator = harness.aws.requests.count('ListHostedZonesByVPC');
+    while (
+      (await harness.aws.sqs.deliver(queue, async (event) =>
+        handleRepairWorker(event as unknown as SQSEvent, runtime),
+      )) > 0
+    ) {
+      // keep polling
+    }
+
+    // Assess: 6 endpoint targets without zone ids and the 6 zones as zone items; every zone written all the same
+    expect(lookUpsByCoordinator).toBe(0);
+    expect(started.items).toBe(12);
+    for (const site of sites) {
+      expect(Object.keys(zoneRecords(harness, site.zoneId))).toContain(`*.${site.domain} CNAME`);
+    }
+    expect(harness.aws.sqs.bodies(queue)).toEqual([]);
+  });
 });

@@ -30,7 +30,11 @@ const SQS_BATCH_ENTRIES = 10;
  * sweep plus one schedule period. Tracking last-checked in the registry TXT would cost a Route 53 write per zone per
  * sweep against the same budget the repair needs; a table would be one more store to secure and pay for.
  */
-export async function handleRepairCoordinator(runtime: AwsRuntime, signal?: AbortSignal): Promise<CoordinatorResult> {
+export async function handleRepairCoordinator(
+  runtime: AwsRuntime,
+  signal?: AbortSignal,
+  remainingTimeMs?: number,
+): Promise<CoordinatorResult> {
   const queueUrl = runtime.settings.LINKDNS_SWEEP_QUEUE_URL;
   if (!queueUrl) throw new ConfigError('the environment', ['LINKDNS_SWEEP_QUEUE_URL: is required by the coordinator']);
   const batchSize =
@@ -55,7 +59,21 @@ export async function handleRepairCoordinator(runtime: AwsRuntime, signal?: Abor
     runtime.logger.info('sweep not started', { reason: skipped });
     return { items: 0, messages: 0, batchSize, skipped };
   }
-  const plan = await planSweep(runtime.deps, signal, runtime.settings.LINKDNS_ZONE_CONCURRENCY);
+  // Zone look-ups by VPC stop at the invocation's share of its time, so that many VPCs cannot run it into its timeout.
+  const lookUpScopesBefore =
+    remainingTimeMs === undefined
+      ? undefined
+      : new Date(runtime.deps.now().getTime() + runtime.settings.LINKDNS_INVOCATION_SHARE * remainingTimeMs);
+  const plan = await planSweep(runtime.deps, signal, runtime.settings.LINKDNS_ZONE_CONCURRENCY, lookUpScopesBefore);
+  if (plan.scopesNotLookedUp > 0) {
+    runtime.logger.warn(
+      'zones of some VPCs not looked up within the share of the timeout: their workers look them up',
+      {
+        scopesNotLookedUp: plan.scopesNotLookedUp,
+        hint: 'raise the construct props repairTimeout or route53Share',
+      },
+    );
+  }
   const batches = sweepBatches(plan.items, batchSize);
   for (let start = 0; start < batches.length; start += SQS_BATCH_ENTRIES) {
     const entries = batches.slice(start, start + SQS_BATCH_ENTRIES).map((batch, index) => ({
@@ -76,6 +94,7 @@ export async function handleRepairCoordinator(runtime: AwsRuntime, signal?: Abor
     items: plan.items.length,
     endpointTargets: plan.targets,
     zoneItems: plan.zoneItems,
+    scopesNotLookedUp: plan.scopesNotLookedUp,
     batches: batches.length,
     batchSize,
   });
@@ -87,4 +106,6 @@ const { logger, metrics, runtime } = lazyRuntime();
 export const handler = middy({ timeoutEarlyInMillis: 5_000 })
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics))
-  .handler(async (_event: unknown, _context, { signal }) => handleRepairCoordinator(await runtime(), signal));
+  .handler(async (_event: unknown, context, { signal }) =>
+    handleRepairCoordinator(await runtime(), signal, context.getRemainingTimeInMillis()),
+  );
