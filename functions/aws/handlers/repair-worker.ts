@@ -22,7 +22,9 @@ export interface WorkerResult {
  * The repair's worker: each SQS message is one batch of the sweep, reconciled by {@link runSweepBatch}. A batch with
  * a zone that failed for a retryable reason is reported in `batchItemFailures`, so SQS redelivers that message alone
  * (after the visibility timeout) and, after `maxReceiveCount` receives, moves it to the dead-letter queue — the other
- * messages of the event, and every other zone, are not held back. Each batch is notified and measured like a run.
+ * messages of the event, and every other zone, are not held back. Zones not started within the invocation's share of
+ * the timeout go back to the queue as a batch of their own ({@link handBack}). Each batch is notified and measured like
+ * a run.
  */
 export async function handleRepairWorker(
   event: SQSEvent,
