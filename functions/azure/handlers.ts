@@ -1,5 +1,5 @@
 import type { InvocationContext, StorageQueueOutput, Timer } from '@azure/functions';
-import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
+import { type RunConfigSource, settleFunctionInvocation } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
 import { ConfigError } from '../core/errors.ts';
 import { isWithinDomain } from '../core/model.ts';
@@ -13,15 +13,7 @@ import {
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import {
-  type InvocationResult,
-  ignored,
-  reconcileDepsOf,
-  reconciled,
-  type SweepStarted,
-  settleInvocation,
-  startZonesBefore,
-} from '../invocation.ts';
+import { type InvocationResult, ignored, reconciled, type SweepStarted, settleInvocation } from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
 import { type AzureSettings, FUNCTION_TIMEOUT_SECONDS } from './settings.ts';
@@ -180,15 +172,8 @@ async function settle<Result extends AzureHandlerResult | SweepStarted = AzureHa
   work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,
   options: { readonly retryUnchecked?: boolean; readonly startZonesWithinMs?: number } = {},
 ): Promise<AzureHandlerResult | Result> {
-  const budgetMs = deps.timeoutMs ?? 270_000;
-  const signal = AbortSignal.timeout(budgetMs);
-  const log = invocationLog(context);
-  const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  const cutoff = startZonesBefore(reconcile.now(), budgetMs, options.startZonesWithinMs);
-  return settleInvocation<Result>(
-    { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
-    () => invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, cutoff)),
-  );
+  const invocation = { kind, budgetMs: deps.timeoutMs ?? 270_000, log: invocationLog(context) };
+  return settleFunctionInvocation({ ...deps, config: deps.settings.config }, invocation, work, options);
 }
 
 function invocationLog(context: InvocationContext): ChangeLog {

@@ -1,9 +1,16 @@
 import type { LinkdnsConfig } from '../core/config.ts';
 import { LinkdnsError } from '../core/errors.ts';
-import type { ChangeLog } from '../core/ports.ts';
+import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
 import { type DiscoverySummary, type RunReport, summarizeError, type Trigger } from '../core/report.ts';
-import { type InvocationResult, reconciled } from '../invocation.ts';
+import type { SweepStarted } from '../core/sweep.ts';
+import {
+  type InvocationResult,
+  reconcileDepsOf,
+  reconciled,
+  settleInvocation,
+  startZonesBefore,
+} from '../invocation.ts';
 import { describeSecretRef, type SecretResolver } from '../notify/secrets.ts';
 import { CONFLUENT_API_ROOT, ConfluentAuthError, ConfluentCloudClient } from './cloud-api.ts';
 import { cachedDiscovery, type Discovery, discoverMappings, withDiscoveredMappings } from './discovery.ts';
@@ -207,4 +214,32 @@ export async function invocationWithDiscovery<Result extends { readonly outcome:
   return result.outcome === 'reconciled'
     ? reconciled(start.finish((result as Extract<InvocationResult, { outcome: 'reconciled' }>).report))
     : result;
+}
+
+/**
+ * One Azure or Google function invocation, whole: the core's dependencies, the instant after which no zone starts
+ * (within `budgetMs`, or `startZonesWithinMs` for a sweep batch: its share of the timeout), discovery
+ * ({@link invocationWithDiscovery}) and {@link settleInvocation}: what is thrown, the platform redelivers.
+ */
+export async function settleFunctionInvocation<Result extends InvocationResult | SweepStarted = InvocationResult>(
+  deps: Pick<ReconcileDeps, 'endpoints' | 'dns' | 'config'> & {
+    readonly now?: (() => Date) | undefined;
+    readonly notifier?: Notifier | undefined;
+    readonly runConfig?: RunConfigSource | undefined;
+  },
+  invocation: { readonly kind: Trigger['kind']; readonly budgetMs: number; readonly log: ChangeLog },
+  work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,
+  options: { readonly retryUnchecked?: boolean; readonly startZonesWithinMs?: number } = {},
+): Promise<Result | InvocationResult> {
+  const signal = AbortSignal.timeout(invocation.budgetMs);
+  const { log } = invocation;
+  const reconcile = reconcileDepsOf(deps, log);
+  const cutoff = startZonesBefore(reconcile.now(), invocation.budgetMs, options.startZonesWithinMs);
+  return settleInvocation<Result>(
+    { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
+    () =>
+      invocationWithDiscovery<Result>(deps.runConfig, reconcile, invocation.kind, signal, (run) =>
+        work(run, signal, cutoff),
+      ),
+  );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { invocationWithDiscovery, type RunConfigSource } from '../confluent/run-config.ts';
+import { type RunConfigSource, settleFunctionInvocation } from '../confluent/run-config.ts';
 import { managedDomains } from '../core/config.ts';
 import { ConfigError, InvalidInputError } from '../core/errors.ts';
 import type { ChangeLog, DnsProvider, EndpointSource, Notifier } from '../core/ports.ts';
@@ -12,15 +12,7 @@ import {
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import {
-  type InvocationResult,
-  ignored,
-  reconcileDepsOf,
-  reconciled,
-  type SweepStarted,
-  settleInvocation,
-  startZonesBefore,
-} from '../invocation.ts';
+import { type InvocationResult, ignored, reconciled, type SweepStarted, settleInvocation } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
 import type { SubscriptionBacklog } from './pubsub-backlog.ts';
 import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
@@ -211,15 +203,8 @@ async function settle<Result extends GcpHandlerResult | SweepStarted = GcpHandle
   work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,
   options: { readonly retryUnchecked?: boolean; readonly startZonesWithinMs?: number } = {},
 ): Promise<GcpHandlerResult | Result> {
-  const budgetMs = deps.timeoutMs ?? 240_000;
-  const signal = AbortSignal.timeout(budgetMs);
-  const log = deps.log ?? structuredLog();
-  const reconcile = reconcileDepsOf({ ...deps, config: deps.settings.config }, log);
-  const cutoff = startZonesBefore(reconcile.now(), budgetMs, options.startZonesWithinMs);
-  return settleInvocation<Result>(
-    { log, notifier: deps.notifier, signal, retryUnchecked: options.retryUnchecked ?? false },
-    () => invocationWithDiscovery<Result>(deps.runConfig, reconcile, kind, signal, (run) => work(run, signal, cutoff)),
-  );
+  const invocation = { kind, budgetMs: deps.timeoutMs ?? 240_000, log: deps.log ?? structuredLog() };
+  return settleFunctionInvocation({ ...deps, config: deps.settings.config }, invocation, work, options);
 }
 
 /**
