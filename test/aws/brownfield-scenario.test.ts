@@ -1,17 +1,13 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import type { SQSEvent } from 'aws-lambda';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { handleEndpointEvent } from '../../functions/aws/handlers/endpoint-events.ts';
 import { handleRepairCoordinator } from '../../functions/aws/handlers/repair-coordinator.ts';
 import { handleRepairWorker } from '../../functions/aws/handlers/repair-worker.ts';
 import { handleScheduledRepair } from '../../functions/aws/handlers/scheduled-repair.ts';
 import { handleZoneEvent } from '../../functions/aws/handlers/zone-events.ts';
 import type { AwsRuntime } from '../../functions/aws/runtime.ts';
-import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { AWS_BROWNFIELD_IDS } from '../../local/aws/brownfield.ts';
 import { LOCAL_CREDENTIALS } from '../../local/aws/index.ts';
@@ -24,6 +20,7 @@ import {
   startAwsScenario,
 } from '../../local/demo-scenario.ts';
 import { CapturingNotifier } from '../support/aws-harness.ts';
+import { planApplyRepair } from '../support/cli-pass.ts';
 
 /**
  * The AWS brownfield (local/aws/brownfield.ts: Gateway, S3-wildcard, SSM, execute-api, GWLB, Lattice Resource and
@@ -32,15 +29,10 @@ import { CapturingNotifier } from '../support/aws-harness.ts';
  */
 
 let scenario: AwsScenario | undefined;
-let dir: string | undefined;
 
 afterEach(async () => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
   await scenario?.aws.close();
   scenario = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 /** Every Interface endpoint's service matches no glob but Confluent's own. */
@@ -226,24 +218,22 @@ describe('AWS brownfield: every handler and the CLI', () => {
     const { s, config } = await brownfield('exact');
     const before = otherZones(s);
     const confluent = await createEndpointThroughApi(s);
-    dir = await mkdtemp(join(tmpdir(), 'linkdns-brownfield-'));
-    const file = join(dir, 'linkdns.json');
-    await writeFile(file, JSON.stringify(config));
-    vi.stubEnv('LINKDNS_AWS_ENDPOINT', s.aws.endpoint);
-    vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
-    vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
-    vi.stubEnv('NO_COLOR', '1');
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
     s.aws.requests.reset();
-
-    const args = ['--config', file, '--region', s.region];
-    const plan = await planCommand(args);
-    const writesAfterPlan = s.aws.requests.count('ChangeResourceRecordSets');
-    const listings = s.aws.requests.entries.filter((entry) => entry.operation === 'DescribeVpcEndpoints');
-    const apply = await applyCommand([...args, '--yes'], { isTTY: false, confirm: async () => false });
-    s.aws.route53.removeRecordSet(s.zoneId, `*.${s.domain}`, 'CNAME');
-    const repair = await repairCommand(args);
-    const again = await planCommand(args);
+    const { plan, afterPlan, apply, repair, again } = await planApplyRepair({
+      config,
+      env: {
+        LINKDNS_AWS_ENDPOINT: s.aws.endpoint,
+        AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+      },
+      args: (file) => ['--config', file, '--region', s.region],
+      afterPlan: () => ({
+        writes: s.aws.requests.count('ChangeResourceRecordSets'),
+        listings: s.aws.requests.entries.filter((entry) => entry.operation === 'DescribeVpcEndpoints'),
+      }),
+      drift: () => s.aws.route53.removeRecordSet(s.zoneId, `*.${s.domain}`, 'CNAME'),
+    });
+    const { writes: writesAfterPlan, listings } = afterPlan;
 
     expect(plan.exitCode).toBe(2);
     expect(writesAfterPlan).toBe(0);

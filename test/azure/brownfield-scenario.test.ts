@@ -1,14 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { InvocationContext } from '@azure/functions';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { readAzureSettings, SWEEP_QUEUE } from '../../functions/azure/settings.ts';
-import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
 import type { RunReport } from '../../functions/core/report.ts';
 import { type AzureBrownfield, seedAzureBrownfield } from '../../local/azure/brownfield.ts';
 import { aRecords as armARecords, putRecordSet } from '../../local/azure/seed.ts';
 import { LocalStorageQueues } from '../../local/azure/storage-queue.ts';
+import { planApplyRepair } from '../support/cli-pass.ts';
 import {
   ATTACHMENT,
   type AzureHarness,
@@ -36,15 +33,10 @@ import {
  */
 
 let h: AzureHarness | undefined;
-let dir: string | undefined;
 
 afterEach(async () => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
   await h?.close();
   h = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 const ATTACHMENT_RECORDS = { 'A *': ['10.30.2.4'] };
@@ -274,32 +266,30 @@ describe('Azure brownfield: every Azure Function and the CLI', () => {
   it('linkdns plan / apply / repair --cloud azure: the Confluent zones exactly, nothing else written', async () => {
     const { harness, seeded } = await brownfield();
     const before = privatelinkZones(harness, seeded);
-    dir = await mkdtemp(join(tmpdir(), 'linkdns-azure-brownfield-'));
-    const file = join(dir, 'linkdns.json');
-    await writeFile(file, JSON.stringify(baseConfig));
-    vi.stubEnv('LINKDNS_AZURE_API_ROOT', harness.azure.baseUrl);
-    vi.stubEnv('NO_COLOR', '1');
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const args = (...extra: string[]) => [
-      '--cloud',
-      'azure',
-      '--config',
-      file,
-      '--subscription',
-      SUBSCRIPTION,
-      '--resource-group',
-      DNS_RG,
-      '--json',
-      ...extra,
-    ];
-
-    // The zones do not exist yet (zones.create): the plan shows what apply would write into them, writing nothing.
-    const plan = await planCommand(args());
-    const writesAfterPlan = harness.azure.requests.writes().length;
-    const apply = await applyCommand(args('--yes'));
-    harness.azure.state.delete(`${zoneId(DEDICATED)}/A/*.az2`);
-    const repair = await repairCommand(args());
-    const again = await planCommand(args());
+    const {
+      plan,
+      afterPlan: writesAfterPlan,
+      apply,
+      repair,
+      again,
+    } = await planApplyRepair({
+      config: baseConfig,
+      env: { LINKDNS_AZURE_API_ROOT: harness.azure.baseUrl },
+      args: (file) => [
+        '--cloud',
+        'azure',
+        '--config',
+        file,
+        '--subscription',
+        SUBSCRIPTION,
+        '--resource-group',
+        DNS_RG,
+        '--json',
+      ],
+      // The zones do not exist yet (zones.create): the plan shows what apply would write into them, writing nothing.
+      afterPlan: () => harness.azure.requests.writes().length,
+      drift: () => harness.azure.state.delete(`${zoneId(DEDICATED)}/A/*.az2`),
+    });
 
     expect(plan.exitCode).toBe(2);
     const planned = JSON.parse(plan.stdout) as RunReport;

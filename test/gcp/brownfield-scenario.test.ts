@@ -1,10 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { applyCommand, planCommand, repairCommand } from '../../functions/cli/reconcile-commands.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../functions/core/report.ts';
 import { GCP_SCENARIO } from '../../local/gcp/scenario.ts';
+import { planApplyRepair } from '../support/cli-pass.ts';
 import {
   aRecords,
   baseConfig,
@@ -28,15 +25,10 @@ import {
  */
 
 let h: GcpHarness | undefined;
-let dir: string | undefined;
 
 afterEach(async () => {
-  vi.unstubAllEnvs();
-  vi.restoreAllMocks();
   await h?.close();
   h = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
-  dir = undefined;
 });
 
 const CONFLUENT_RECORDS = {
@@ -292,31 +284,29 @@ describe('Google brownfield: every Cloud Function and the CLI', () => {
   it('linkdns plan / apply / repair --cloud gcp: the Confluent zone exactly, nothing else written', async () => {
     const harness = await brownfield();
     const before = otherZones(harness);
-    dir = await mkdtemp(join(tmpdir(), 'linkdns-gcp-brownfield-'));
-    const file = join(dir, 'linkdns.json');
-    await writeFile(file, JSON.stringify(baseConfig));
-    vi.stubEnv('LINKDNS_GCP_API_ROOT', harness.gcp.baseUrl);
-    vi.stubEnv('NO_COLOR', '1');
-    vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const args = (...extra: string[]) => [
-      '--cloud',
-      'gcp',
-      '--config',
-      file,
-      '--project',
-      PROJECT,
-      '--region',
-      GCP_SCENARIO.region,
-      '--json',
-      ...extra,
-    ];
-
-    const plan = await planCommand(args());
-    const writesAfterPlan = harness.gcp.requests.writes().length;
-    const apply = await applyCommand(args('--yes'));
-    harness.gcp.state.dns.removeRecordSet(PROJECT, PRIVATE_ZONE, `*.us-central1-c.${DOMAIN}.`, 'A');
-    const repair = await repairCommand(args());
-    const again = await planCommand(args());
+    const {
+      plan,
+      afterPlan: writesAfterPlan,
+      apply,
+      repair,
+      again,
+    } = await planApplyRepair({
+      config: baseConfig,
+      env: { LINKDNS_GCP_API_ROOT: harness.gcp.baseUrl },
+      args: (file) => [
+        '--cloud',
+        'gcp',
+        '--config',
+        file,
+        '--project',
+        PROJECT,
+        '--region',
+        GCP_SCENARIO.region,
+        '--json',
+      ],
+      afterPlan: () => harness.gcp.requests.writes().length,
+      drift: () => harness.gcp.state.dns.removeRecordSet(PROJECT, PRIVATE_ZONE, `*.us-central1-c.${DOMAIN}.`, 'A'),
+    });
 
     expect(plan.exitCode).toBe(2);
     expect(JSON.parse(plan.stdout)).toMatchObject({
