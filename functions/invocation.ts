@@ -2,9 +2,9 @@ import { isLinkdnsError, isRetryable, TransientCloudError } from './core/errors.
 import type { ChangeLog, Notifier } from './core/ports.ts';
 import { type ReconcileDeps, zoneStartCutoff } from './core/reconcile.ts';
 import { type ErrorSummary, type RunReport, summarizeError, summarizeRun } from './core/report.ts';
-import type { SweepStarted } from './core/sweep.ts';
+import type { SweepQueued } from './core/sweep.ts';
 
-export type { SweepStarted } from './core/sweep.ts';
+export type { SweepQueued } from './core/sweep.ts';
 
 /**
  * How one function invocation ends, on every platform: what the platform is told (return or throw), what is logged,
@@ -56,7 +56,7 @@ export function retryableFailure(
  * same event would fail the same way; anything else is a bug and is thrown. A reconciled run is logged once and
  * notified once — before a retryable failure is thrown, so people hear about it even while it is retried.
  */
-export async function settleInvocation<Result extends InvocationResult | SweepStarted = InvocationResult>(
+export async function settleInvocation<Result extends InvocationResult | SweepQueued = InvocationResult>(
   context: {
     readonly log: ChangeLog;
     readonly notifier?: Notifier | undefined;
@@ -79,8 +79,8 @@ export async function settleInvocation<Result extends InvocationResult | SweepSt
     log.info(`ignored: ${result.reason}`, {});
     return result;
   }
-  if (result.outcome === 'sweep-started') {
-    log.info('sweep started', { ...result });
+  if (result.outcome === 'sweep-started' || result.outcome === 'sweep-continued') {
+    log.info(result.outcome === 'sweep-started' ? 'sweep started' : 'sweep zone listing carried on', { ...result });
     return result;
   }
   if (result.outcome !== 'reconciled') return result;

@@ -25,7 +25,7 @@ import {
 import { canonicalName, isWithinDomain, type RecordSet } from '../core/model.ts';
 import { ownershipProblems } from '../core/ownership.ts';
 import { type Changes, hasChanges } from '../core/plan.ts';
-import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZoneRef } from '../core/ports.ts';
+import type { ChangeLog, OwnershipGuard, RunScopedDnsProvider, ZonePage, ZoneRef } from '../core/ports.ts';
 import { RequestLimiter } from '../request-limiter.ts';
 import { sleep } from '../waiting.ts';
 import type { ProfileZoneSource } from './route53-profiles.ts';
@@ -201,13 +201,20 @@ export class Route53Zones implements RunScopedDnsProvider {
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
     const zones: ZoneRef[] = [];
-    for await (const page of this.listZonePages(domains, signal)) zones.push(...page);
+    for await (const page of this.listZonePages(domains, signal)) zones.push(...page.zones);
     return zones;
   }
 
-  /** {@link listZones} one ListHostedZones page (100 zones) at a time. */
-  async *listZonePages(domains: readonly string[], signal?: AbortSignal): AsyncGenerator<ZoneRef[]> {
-    let marker: string | undefined;
+  /**
+   * {@link listZones} one ListHostedZones page (100 zones) at a time; `next` is the page's `NextMarker`, which
+   * ListHostedZones takes back as `Marker` ("the ID of the first hosted zone in the next group").
+   * @throws InvalidInputError for a `from` that is not a hosted zone ID (it is never sent)
+   */
+  async *listZonePages(domains: readonly string[], signal?: AbortSignal, from?: string): AsyncGenerator<ZonePage> {
+    if (from !== undefined && !HOSTED_ZONE_ID.test(from)) {
+      throw new InvalidInputError(`Zone listing cursor "${from}" is not a Route 53 hosted zone ID`);
+    }
+    let marker = from;
     do {
       const page = await this.call(
         'ListHostedZones',
@@ -231,7 +238,7 @@ export class Route53Zones implements RunScopedDnsProvider {
         }
       }
       marker = page.IsTruncated ? requiredMarker(page.NextMarker, 'ListHostedZones NextMarker') : undefined;
-      yield zones;
+      yield marker === undefined ? { zones } : { zones, next: marker };
     } while (marker);
   }
 
@@ -619,6 +626,9 @@ function missingZone(error: unknown, zone: ZoneRef): ZoneNotFoundError {
 function bareId(id: string): string {
   return id.replace(/^\/hostedzone\//, '');
 }
+
+/** A hosted zone ID as Route 53 hands it out (`Z` and up to 32 upper-case letters and digits), without `/hostedzone/`. */
+const HOSTED_ZONE_ID = /^[A-Z0-9]{1,32}$/;
 
 function requiredMarker(value: string | undefined, field: string): string {
   if (!value) throw new TransientCloudError(`Route 53 answered IsTruncated without ${field}`);

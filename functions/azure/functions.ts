@@ -16,7 +16,8 @@ import { storageQueueDepth } from './storage-queue-depth.ts';
 
 /**
  * The Azure Functions app (v4 programming model): two Event Grid triggers, the repair's coordinator (timer, writing the
- * sweep queue through an output binding) and its worker (Storage queue trigger) over one set of adapters,
+ * sweep queue through an output binding) and its worker (Storage queue trigger, writing the batches of a zone listing
+ * it carries on through the same binding) over one set of adapters,
  * configured once from app settings at module load. A missing or invalid setting fails the host start with every
  * problem listed.
  */
@@ -72,8 +73,10 @@ app.timer(AZURE_FUNCTION_NAMES.scheduledRepair, {
 });
 // Retries and the poison queue come from host.json (`extensions.queues`): a batch that keeps failing is moved to
 // `linkdns-sweep-poison` after `maxDequeueCount` attempts, and the other batches go on meanwhile.
+// The worker writes to the sweep queue as well: the batches of a zone listing it carried on from the coordinator.
 app.storageQueue(AZURE_FUNCTION_NAMES.repairWorker, {
   queueName: SWEEP_QUEUE.name,
   connection: SWEEP_QUEUE.connection,
   handler: handlers.repairWorker,
+  extraOutputs: [sweepQueue],
 });

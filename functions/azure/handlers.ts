@@ -12,8 +12,8 @@ import {
   zoneEditTargets,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import { type InvocationResult, ignored, reconciled, type SweepStarted, settleInvocation } from '../invocation.ts';
+import { runSweepMessage, type SweepQueue, startSweep, zonesPerInvocation } from '../core/sweep.ts';
+import { type InvocationResult, ignored, reconciled, type SweepQueued, settleInvocation } from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
 import { type AzureSettings, FUNCTION_TIMEOUT_SECONDS } from './settings.ts';
@@ -45,9 +45,12 @@ export interface AzureHandlers {
   /** The whole repair in one invocation (small fleets, `linkdns invoke`). */
   scheduledRepair(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult>;
   /** Timer: lists what to check and writes it to the sweep queue in batches (the output binding). */
-  repairCoordinator(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult | SweepStarted>;
-  /** Storage queue trigger: reconciles one batch; a throw makes the host retry it, then move it to `<queue>-poison`. */
-  repairWorker(message: unknown, context: InvocationContext): Promise<AzureHandlerResult>;
+  repairCoordinator(timer: Timer, context: InvocationContext): Promise<AzureHandlerResult | SweepQueued>;
+  /**
+   * Storage queue trigger: reconciles one batch, or carries the coordinator's zone listing on and writes what it listed
+   * to the sweep queue (its output binding); a throw makes the host retry it, then move it to `<queue>-poison`.
+   */
+  repairWorker(message: unknown, context: InvocationContext): Promise<AzureHandlerResult | SweepQueued>;
 }
 
 /**
@@ -111,21 +114,26 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
       }),
 
     repairCoordinator: (timer, context) =>
-      settle<AzureHandlerResult | SweepStarted>(deps, context, 'schedule', async (reconcile, signal) => {
-        const queue = deps.sweepQueue;
-        if (!queue) throw new ConfigError('the function app', ['the coordinator needs the sweep queue output binding']);
-        if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
-        // Oldest first without a state store, as on AWS: no new sweep until the previous one has been worked through.
-        const backlog = (await deps.sweepBacklog?.(signal)) ?? 0;
-        if (backlog > 0) return ignored(`the previous sweep still has ${backlog} batch(es) queued or in flight`);
-        // The host writes each array element as one queue message once the function returns (Azure Functions queue
-        // output binding: "to write multiple messages, set the output to an array").
-        const writeOutput = async (bodies: string[]) => context.extraOutputs.set(queue, bodies);
-        return startSweep(reconcile, sweepBatchSize(deps.settings), writeOutput, signal);
-      }),
+      settle<AzureHandlerResult | SweepQueued>(
+        deps,
+        context,
+        'schedule',
+        async (reconcile, signal, before) => {
+          const queue = sweepQueueOf(deps, context);
+          if (!queue)
+            throw new ConfigError('the function app', ['the coordinator needs the sweep queue output binding']);
+          if (timer.isPastDue) reconcile.log?.warn('scheduled repair is running late', {});
+          // Oldest first without a state store, as on AWS: no new sweep until the previous one has been worked through.
+          const backlog = (await deps.sweepBacklog?.(signal)) ?? 0;
+          if (backlog > 0) return ignored(`the previous sweep still has ${backlog} batch(es) queued or in flight`);
+          // Nothing is listed after the share of the timeout; a worker carries the zone listing on from there.
+          return (await startSweep(reconcile, queue, { signal, before })).queued;
+        },
+        { startZonesWithinMs: invocationShareMs(deps.settings) },
+      ),
 
     repairWorker: (message, context) =>
-      settle(
+      settle<AzureHandlerResult | SweepQueued>(
         deps,
         context,
         'schedule',
@@ -136,14 +144,31 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
             attempt: `dequeue ${Number(dequeueCount ?? 1)}`,
           };
           const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
-          return reconciled(await runSweepMessage(message, delivery, reconcile, options));
+          const done = await runSweepMessage(message, delivery, reconcile, sweepQueueOf(deps, context), options);
+          return 'outcome' in done ? done : reconciled(done);
         },
-        {
-          retryUnchecked: true,
-          startZonesWithinMs: (deps.settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000,
-        },
+        { retryUnchecked: true, startZonesWithinMs: invocationShareMs(deps.settings) },
       ),
   };
+}
+
+/**
+ * The sweep queue through the function's output binding: the host writes each array element as one queue message
+ * once the function returns (Azure Functions queue output binding: "to write multiple messages, set the output to an
+ * array"), and writes nothing when it throws.
+ */
+function sweepQueueOf(deps: AzureHandlerDeps, context: InvocationContext): SweepQueue | undefined {
+  const output = deps.sweepQueue;
+  if (!output) return undefined;
+  return {
+    batchSize: sweepBatchSize(deps.settings),
+    send: async (bodies) => context.extraOutputs.set(output, bodies),
+  };
+}
+
+/** The share of the function timeout after which an invocation starts no zone and lists no page. */
+function invocationShareMs(settings: AzureHandlerDeps['settings']): number {
+  return (settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000;
 }
 
 /**
@@ -165,7 +190,7 @@ export function sweepBatchSize(settings: AzureHandlerDeps['settings']): number {
  * Runs one invocation through {@link settleInvocation}: Event Grid redelivers, and the queue trigger retries, what is
  * thrown. `startZonesWithinMs` bounds when zones may still be started (a sweep batch: its share of the timeout).
  */
-async function settle<Result extends AzureHandlerResult | SweepStarted = AzureHandlerResult>(
+async function settle<Result extends AzureHandlerResult | SweepQueued = AzureHandlerResult>(
   deps: AzureHandlerDeps,
   context: InvocationContext,
   kind: Trigger['kind'],

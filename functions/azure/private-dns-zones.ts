@@ -5,11 +5,11 @@ import type {
   RecordSetsOperations,
   VirtualNetworkLinksOperations,
 } from '@azure/arm-privatedns';
-import { ConcurrentChangeError, OwnershipError } from '../core/errors.ts';
+import { ConcurrentChangeError, InvalidInputError, OwnershipError } from '../core/errors.ts';
 import { canonicalName, isWithinDomain, type RecordSet, recordKey, sameRecord } from '../core/model.ts';
 import { unproducibleChanges } from '../core/ownership.ts';
 import type { Changes } from '../core/plan.ts';
-import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
+import type { ChangeLog, DnsProvider, OwnershipGuard, ZonePage, ZoneRef } from '../core/ports.ts';
 import { isRegistryRecord, ownsRecord, registryUnion } from '../core/registry.ts';
 import { statusOf, translateAzureError } from './azure-errors.ts';
 import {
@@ -38,6 +38,12 @@ export interface AzurePrivateDnsOptions {
   readonly extraNetworks?: readonly string[];
   readonly log?: ChangeLog;
 }
+
+/**
+ * Resource Manager's hosts in the public, US Government and China clouds (Azure Resource Manager endpoints): the only
+ * hosts a next link handed back through the sweep queue may point at.
+ */
+const ARM_HOSTS = new Set(['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn']);
 
 /** Tag on zones and virtual network links linkdns created, so they can be told apart from the user's own. */
 export const CREATED_TAG = 'linkdns-created';
@@ -103,18 +109,59 @@ export class AzurePrivateDnsZones implements DnsProvider {
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
     const zones: ZoneRef[] = [];
+    for await (const page of this.listZonePages(domains, signal)) zones.push(...page.zones);
+    return zones;
+  }
+
+  /**
+   * {@link listZones} one ARM page at a time; `next` is the page's `nextLink`, which the SDK takes back as
+   * `continuationToken` ("the continuation token for the next page of results", Private Zones - List By Resource Group).
+   * A next link is a URL the SDK calls with the function's bearer token, so one that is not this listing on an ARM host
+   * is refused before anything is sent.
+   * @throws InvalidInputError for a `from` that is not this resource group's zone listing on an ARM host
+   */
+  async *listZonePages(domains: readonly string[], signal?: AbortSignal, from?: string): AsyncGenerator<ZonePage> {
+    if (from !== undefined) this.#checkNextLink(from);
     try {
-      for await (const zone of this.#client.privateZones.listByResourceGroup(this.#resourceGroup, {
-        abortSignal: signal,
-      })) {
-        const name = canonicalName(zone.name ?? '');
-        if (zone.id && domains.some((domain) => isWithinDomain(name, domain)))
-          zones.push({ id: zone.id, domain: name });
+      const pages = this.#client.privateZones
+        .listByResourceGroup(this.#resourceGroup, { abortSignal: signal })
+        .byPage(from === undefined ? undefined : { continuationToken: from });
+      for await (const page of pages) {
+        const zones: ZoneRef[] = [];
+        for (const zone of page) {
+          const name = canonicalName(zone.name ?? '');
+          if (zone.id && domains.some((domain) => isWithinDomain(name, domain)))
+            zones.push({ id: zone.id, domain: name });
+        }
+        yield page.continuationToken ? { zones, next: page.continuationToken } : { zones };
       }
     } catch (error) {
       throw translateAzureError(error, `list Private DNS zones in ${this.#resourceGroup}`);
     }
-    return zones;
+  }
+
+  #checkNextLink(link: string): void {
+    let url: URL | undefined;
+    try {
+      url = new URL(link);
+    } catch {
+      url = undefined;
+    }
+    // `/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Network/privateDnsZones`, any case (ARM's paths are)
+    const path = (url?.pathname.replace(/\/$/, '') ?? '').toLowerCase().split('/');
+    const [root, subscriptions, subscription, groups, group, ...rest] = path;
+    const listing =
+      root === '' &&
+      subscriptions === 'subscriptions' &&
+      subscription !== '' &&
+      groups === 'resourcegroups' &&
+      group === this.#resourceGroup.toLowerCase() &&
+      rest.join('/') === 'providers/microsoft.network/privatednszones';
+    if (url?.protocol !== 'https:' || !ARM_HOSTS.has(url.hostname.toLowerCase()) || !listing) {
+      throw new InvalidInputError(
+        `Zone listing cursor "${link}" is not a next link of the Private DNS zones in ${this.#resourceGroup} on an ARM host`,
+      );
+    }
   }
 
   async readRecords(zone: ZoneRef, signal?: AbortSignal): Promise<RecordSet[]> {

@@ -3,7 +3,7 @@ import { LinkdnsError } from '../core/errors.ts';
 import type { ChangeLog, Notifier } from '../core/ports.ts';
 import type { ReconcileDeps } from '../core/reconcile.ts';
 import { type DiscoverySummary, type RunReport, summarizeError, type Trigger } from '../core/report.ts';
-import type { SweepStarted } from '../core/sweep.ts';
+import type { SweepQueued } from '../core/sweep.ts';
 import {
   type InvocationResult,
   reconcileDepsOf,
@@ -221,7 +221,7 @@ export async function invocationWithDiscovery<Result extends { readonly outcome:
  * (within `budgetMs`, or `startZonesWithinMs` for a sweep batch: its share of the timeout), discovery
  * ({@link invocationWithDiscovery}) and {@link settleInvocation}: what is thrown, the platform redelivers.
  */
-export async function settleFunctionInvocation<Result extends InvocationResult | SweepStarted = InvocationResult>(
+export async function settleFunctionInvocation<Result extends InvocationResult | SweepQueued = InvocationResult>(
   deps: Pick<ReconcileDeps, 'endpoints' | 'dns' | 'config'> & {
     readonly now?: (() => Date) | undefined;
     readonly notifier?: Notifier | undefined;

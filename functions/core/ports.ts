@@ -39,6 +39,13 @@ export interface ZoneRef {
   readonly domain: string;
 }
 
+/** One page of a zone listing: its managed zones, and where the page after it starts (absent on the last page). */
+export interface ZonePage {
+  readonly zones: readonly ZoneRef[];
+  /** Opaque to the core: the API's own marker, page token or next link. */
+  readonly next?: string;
+}
+
 /** Finds private zones. Never returns a public zone. */
 export interface ZoneDirectory {
   /**
@@ -55,9 +62,12 @@ export interface ZoneDirectory {
   listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]>;
   /**
    * Optional: {@link listZones} page by page as the API returns them, so a repair starts reading the first zones while
-   * the rest are still being listed.
+   * the rest are still being listed, and a sweep's listing can stop at an invocation's share of its timeout and be
+   * carried on by another invocation from a page's `next`.
+   * @param from the `next` of a page this provider listed before; the listing's first page when absent
+   * @throws InvalidInputError for a `from` this provider could not have handed out (it names the cursor)
    */
-  listZonePages?(domains: readonly string[], signal?: AbortSignal): AsyncIterable<ZoneRef[]>;
+  listZonePages?(domains: readonly string[], signal?: AbortSignal, from?: string): AsyncIterable<ZonePage>;
   /**
    * Optional: the zones of {@link ZoneDirectory.listZones} that `scope` resolves through. Offered by providers that
    * can look them up by network cheaply (Route 53: one `ListHostedZonesByVPC`); the core then searches only those

@@ -559,15 +559,15 @@ async function readManagedZones(
   const domains = managedDomains(deps.config);
   const pages = deps.dns.listZonePages?.bind(deps.dns);
   // Zones are read as their listing page arrives, not after the whole listing (Route 53 pages 100 zones a call).
-  async function* listed(): AsyncGenerator<ZoneRef[]> {
+  async function* listed(): AsyncGenerator<readonly ZoneRef[]> {
     if (!pages) {
       zones.push(...(await deps.dns.listZones(domains, signal)));
       yield zones;
       return;
     }
     for await (const page of pages(domains, signal)) {
-      zones.push(...page);
-      yield page;
+      zones.push(...page.zones);
+      yield page.zones;
     }
   }
   await runPoolOverPages(listed(), concurrency, async (zone) => {

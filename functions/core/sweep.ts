@@ -1,7 +1,7 @@
 import { managedDomains, resolveMapping } from './config.ts';
-import { InvalidInputError } from './errors.ts';
+import { ConfigError, InvalidInputError } from './errors.ts';
 import type { ObservedEndpoint, RecordSet } from './model.ts';
-import type { DnsProvider, RunScopedDnsProvider, ZoneRef } from './ports.ts';
+import type { DnsProvider, RunScopedDnsProvider, ZonePage, ZoneRef } from './ports.ts';
 import {
   type ReconcileDeps,
   type ReconcileOptions,
@@ -21,7 +21,9 @@ import { runPool } from './work-pool.ts';
  *
  * What the coordinator lists, and what each item costs it:
  * - endpoint targets — every (domain, scope) a managed endpoint maps to (the endpoint listing, EC2/ARM/Compute);
- * - managed zones — the zone listing (Route 53: one call per 100 zones), no zone read;
+ * - managed zones — the zone listing (Route 53: one call per 100 zones), no zone read; a listing that is not done at
+ *   the coordinator's deadline goes on in a worker from where it stopped ({@link continueZoneListing}), and so on, so
+ *   no invocation's listing grows with the fleet either;
  * - when the provider can list the zones of a network (Route 53: `ListHostedZonesByVPC`), the zones of every scope
  *   that has endpoints, so an endpoint target carries its zone id and a zone reached that way is not listed again.
  * Every managed zone not matched to an endpoint target becomes a zone item: its worker reads the ownership registry to
@@ -45,6 +47,8 @@ export interface SweepPlan {
   readonly zoneItems: number;
   /** Scopes whose zones were not looked up before the coordinator's deadline (see {@link planSweep}). */
   readonly scopesNotLookedUp: number;
+  /** Where the zone listing stopped at the deadline, for a worker to carry it on; absent when every zone was listed. */
+  readonly listZonesFrom?: string;
 }
 
 /**
@@ -54,16 +58,19 @@ export interface SweepPlan {
  * pairs, so the coordinator holds one page of endpoints, the zone list and the items — never the account's endpoints.
  * `concurrency` scopes are looked up at the same time (the zone directory's rate limiter still bounds the calls).
  *
- * The look-ups cost one call per scope, so with thousands of VPCs they alone could outlast the coordinator's timeout.
- * None starts after `lookUpScopesBefore`: the targets of the scopes left carry no zone id (their worker looks the zone
- * up, once per scope and batch) and those scopes' zones are queued as zone items too, so a zone may then be checked
- * twice in the sweep, never not at all.
+ * The zone listing costs one call per page and the look-ups one call per scope, so with tens of thousands of zones or
+ * thousands of VPCs either could outlast the coordinator's timeout. Neither starts anything after `before`:
+ * - the zone listing stops after the page it is on (so it always moves on by a page), and `listZonesFrom` says where a
+ *   worker carries it on; the zones listed there are queued as zone items, unmatched to targets;
+ * - the targets of the scopes not looked up carry no zone id (their worker looks the zone up, once per scope and batch)
+ *   and those scopes' zones are queued as zone items too.
+ * Either way a zone may be checked twice in the sweep, never not at all.
  */
 export async function planSweep(
   deps: ReconcileDeps,
   signal?: AbortSignal,
   concurrency = 1,
-  lookUpScopesBefore?: Date,
+  before?: Date,
 ): Promise<SweepPlan> {
   const dns = dnsForSweep(deps.dns);
   const domains = managedDomains(deps.config);
@@ -83,7 +90,10 @@ export async function planSweep(
     if (!pages) return noteTargets(await deps.endpoints.listEndpoints(undefined, signal));
     for await (const page of pages(undefined, signal)) noteTargets(page);
   };
-  const [, zones] = await Promise.all([listTargets(), dns.listZones(domains, signal)]);
+  const listing = dns.listZonePages
+    ? listPagesUntil(dns.listZonePages(domains, signal), deps.now, before)
+    : dns.listZones(domains, signal).then((zones) => ({ zones, next: undefined }));
+  const [, { zones, next }] = await Promise.all([listTargets(), listing]);
   const zoneOfTarget = new Map<string, string>();
   const matched = new Set<string>();
   let scopesNotLookedUp = 0;
@@ -91,7 +101,7 @@ export async function planSweep(
     const scopes = [...new Set([...targets.values()].map((target) => target.scope))];
     const inScope = dns.listZonesInScope.bind(dns);
     await runPool(scopes, concurrency, async (scope) => {
-      if (lookUpScopesBefore && deps.now() >= lookUpScopesBefore) {
+      if (before && deps.now() >= before) {
         scopesNotLookedUp += 1;
         return;
       }
@@ -111,7 +121,51 @@ export async function planSweep(
     }),
     ...zones.filter((zone) => !matched.has(zone.id)).map((zone) => ({ domain: zone.domain, zoneId: zone.id })),
   ].sort(compareItems);
-  return { items, targets: targets.size, zoneItems: items.length - targets.size, scopesNotLookedUp };
+  return {
+    items,
+    targets: targets.size,
+    zoneItems: items.length - targets.size,
+    scopesNotLookedUp,
+    ...(next === undefined ? {} : { listZonesFrom: next }),
+  };
+}
+
+/**
+ * A worker's share of a zone listing its coordinator could not finish: the zones from the cursor `from` on, as zone
+ * items (their worker learns the scope from the registry), until a page ends at or after `before`; `next` is where
+ * the following worker carries on. At least one page is listed, so every continuation moves the listing on.
+ * @throws InvalidInputError when the provider cannot list from a cursor, or refuses this one
+ */
+export async function continueZoneListing(
+  deps: ReconcileDeps,
+  from: string,
+  before: Date | undefined,
+  signal?: AbortSignal,
+): Promise<{ readonly items: SweepItem[]; readonly next?: string }> {
+  const dns = dnsForSweep(deps.dns);
+  if (!dns.listZonePages)
+    throw new InvalidInputError('Sweep message continues a zone listing this provider cannot page');
+  const { zones, next } = await listPagesUntil(
+    dns.listZonePages(managedDomains(deps.config), signal, from),
+    deps.now,
+    before,
+  );
+  const items = zones.map((zone) => ({ domain: zone.domain, zoneId: zone.id })).sort(compareItems);
+  return next === undefined ? { items } : { items, next };
+}
+
+/** Pages of a zone listing, until one ends at or after `before` while more remain: then `next` says where to go on. */
+async function listPagesUntil(
+  pages: AsyncIterable<ZonePage>,
+  now: () => Date,
+  before: Date | undefined,
+): Promise<{ readonly zones: ZoneRef[]; readonly next: string | undefined }> {
+  const zones: ZoneRef[] = [];
+  for await (const page of pages) {
+    zones.push(...page.zones);
+    if (page.next !== undefined && before && now() >= before) return { zones, next: page.next };
+  }
+  return { zones, next: undefined };
 }
 
 function compareItems(a: SweepItem, b: SweepItem): number {
@@ -145,99 +199,161 @@ export function zonesPerInvocation(budget: {
   return Math.max(1, Math.floor((budget.share * budget.timeoutSeconds * budget.requestsPerSecond) / calls));
 }
 
-/** What a repair coordinator did: the sweep's items, sent as `batches` queue messages of at most `batchSize` zones. */
-export interface SweepStarted {
-  readonly outcome: 'sweep-started';
+/**
+ * What a sweep's queue message asks of a worker: reconcile a batch of zones, or carry the coordinator's zone listing
+ * on from a cursor ({@link continueZoneListing}).
+ */
+export type SweepMessage = { readonly batch: SweepItem[] } | { readonly listZonesFrom: string };
+
+/** A platform's sweep queue as the core sends to it: bodies of at most `batchSize` items each. */
+export interface SweepQueue {
+  readonly batchSize: number;
+  send(bodies: string[]): Promise<unknown>;
+}
+
+/**
+ * What a coordinator (`sweep-started`) or a worker carrying the listing on (`sweep-continued`) queued: `items` in
+ * `batches` messages of at most `batchSize` zones, and, when `listingContinues`, one more message for the next worker to
+ * list on from where this one stopped.
+ */
+export interface SweepQueued {
+  readonly outcome: 'sweep-started' | 'sweep-continued';
   readonly items: number;
   readonly batches: number;
   readonly batchSize: number;
+  readonly listingContinues: boolean;
 }
 
-/** The coordinator on Azure and Google: plans the sweep and hands its message bodies to `send` (the queue or topic). */
+/**
+ * The coordinator on every platform: plans the sweep ({@link planSweep}: nothing started after `before`) and sends its
+ * message bodies to the queue or topic.
+ */
 export async function startSweep(
   deps: ReconcileDeps,
-  batchSize: number,
-  send: (bodies: string[]) => Promise<unknown>,
-  signal?: AbortSignal,
-): Promise<SweepStarted> {
-  const { plan, bodies } = await sweepMessages(deps, batchSize, signal);
-  await send(bodies);
-  return { outcome: 'sweep-started', items: plan.items.length, batches: bodies.length, batchSize };
+  queue: SweepQueue,
+  options: { readonly signal?: AbortSignal; readonly before?: Date; readonly concurrency?: number } = {},
+): Promise<{ readonly queued: SweepQueued; readonly plan: SweepPlan }> {
+  const plan = await planSweep(deps, options.signal, options.concurrency, options.before);
+  return {
+    queued: { ...(await queueSweepItems(plan.items, plan.listZonesFrom, queue)), outcome: 'sweep-started' },
+    plan,
+  };
 }
 
 /**
  * A worker's invocation on Azure and Google: one queue message, decoded ({@link decodeSweepMessage}: malformed input
- * throws InvalidInputError), reconciled by {@link runSweepBatch} under a trigger naming the message and its delivery.
+ * throws InvalidInputError). A batch is reconciled by {@link runSweepBatch} under a trigger naming the message and its
+ * delivery; a listing continuation lists on until `options.startZonesBefore` and queues what it listed.
  */
 export async function runSweepMessage(
   message: unknown,
   delivery: { readonly id: string; readonly attempt: string },
   deps: ReconcileDeps,
+  queue: SweepQueue | undefined,
   options: ReconcileOptions = {},
-): Promise<RunReport> {
-  const items = decodeSweepMessage(message);
+): Promise<RunReport | SweepQueued> {
+  const decoded = decodeSweepMessage(message);
+  if ('listZonesFrom' in decoded) return continueSweep(deps, decoded.listZonesFrom, queue, options);
   const trigger: Trigger = {
     kind: 'schedule',
     id: `sweep-${delivery.id}`,
-    description: `scheduled repair, batch of ${items.length} (${delivery.attempt})`,
+    description: `scheduled repair, batch of ${decoded.batch.length} (${delivery.attempt})`,
   };
-  return runSweepBatch(trigger, items, deps, options);
+  return runSweepBatch(trigger, decoded.batch, deps, options);
 }
 
 /**
- * The coordinator's work on every platform: the sweep's items ({@link planSweep}) as queue message bodies of at most
- * `batchSize` items each, in the plan's order. Sending them is the platform's part.
+ * A worker carrying a sweep's zone listing on from `from` ({@link continueZoneListing}): what it lists goes to the
+ * queue as batches, with one more continuation while the listing is not done.
+ * @throws ConfigError without a queue to send to (the platform retries, then dead-letters, the message)
  */
-export async function sweepMessages(
+export async function continueSweep(
   deps: ReconcileDeps,
-  batchSize: number,
-  signal?: AbortSignal,
-): Promise<{ readonly plan: SweepPlan; readonly bodies: string[] }> {
-  const plan = await planSweep(deps, signal);
-  return { plan, bodies: sweepBatches(plan.items, batchSize).map(encodeSweepBatch) };
+  from: string,
+  queue: SweepQueue | undefined,
+  options: { readonly signal?: AbortSignal; readonly startZonesBefore?: Date } = {},
+): Promise<SweepQueued> {
+  if (!queue) throw new ConfigError('the worker', ['a sweep queue to send to is needed to carry a zone listing on']);
+  const { items, next } = await continueZoneListing(deps, from, options.startZonesBefore, options.signal);
+  return { ...(await queueSweepItems(items, next, queue)), outcome: 'sweep-continued' };
+}
+
+async function queueSweepItems(
+  items: readonly SweepItem[],
+  listZonesFrom: string | undefined,
+  queue: SweepQueue,
+): Promise<Omit<SweepQueued, 'outcome'>> {
+  const bodies = sweepBatches(items, queue.batchSize).map(encodeSweepBatch);
+  if (listZonesFrom !== undefined) bodies.push(encodeListingContinuation(listZonesFrom));
+  if (bodies.length > 0) await queue.send(bodies);
+  return {
+    items: items.length,
+    batches: bodies.length - (listZonesFrom === undefined ? 0 : 1),
+    batchSize: queue.batchSize,
+    listingContinues: listZonesFrom !== undefined,
+  };
 }
 
 /**
  * A queue message as a platform hands it over: the body text (SQS, Pub/Sub data), or the object the Azure Functions
- * host already parsed from a JSON queue message. @throws InvalidInputError for anything that is not a batch
+ * host already parsed from a JSON queue message. @throws InvalidInputError for anything that is not a sweep message
  */
-export function decodeSweepMessage(message: unknown): SweepItem[] {
-  if (typeof message === 'string') return decodeSweepBatch(message);
-  if (typeof message === 'object' && message !== null) return decodeSweepBatch(JSON.stringify(message));
+export function decodeSweepMessage(message: unknown): SweepMessage {
+  if (typeof message === 'string') return decodeSweepBody(message);
+  if (typeof message === 'object' && message !== null) return decodeSweepBody(JSON.stringify(message));
   throw new InvalidInputError(`Sweep message is a ${message === null ? 'null' : typeof message}, not a batch`);
 }
 
-/** A batch as the queue message body, and back. @throws InvalidInputError for a body that is not a batch */
+/** A batch as the queue message body. */
 export function encodeSweepBatch(items: readonly SweepItem[]): string {
   return JSON.stringify({ linkdnsSweep: 1, items });
 }
 
-export function decodeSweepBatch(body: string): SweepItem[] {
+/** A zone listing to carry on from `from`, as the queue message body. */
+export function encodeListingContinuation(from: string): string {
+  return JSON.stringify({ linkdnsSweep: 1, listZonesFrom: from });
+}
+
+/** Longest cursor accepted: ARM next links, the longest of the three, run to a few hundred characters. */
+const MAX_CURSOR_LENGTH = 4096;
+
+/** A queue message body, read back. @throws InvalidInputError for a body that is not a sweep message */
+export function decodeSweepBody(body: string): SweepMessage {
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);
   } catch (error) {
     throw new InvalidInputError('Sweep message is not JSON', { cause: error });
   }
-  const items = (parsed as { linkdnsSweep?: unknown; items?: unknown })?.items;
-  if ((parsed as { linkdnsSweep?: unknown })?.linkdnsSweep !== 1 || !Array.isArray(items)) {
-    throw new InvalidInputError('Sweep message has no linkdnsSweep items');
+  const { linkdnsSweep, items, listZonesFrom } = (parsed ?? {}) as Record<string, unknown>;
+  if (linkdnsSweep === 1 && items === undefined && listZonesFrom !== undefined) {
+    if (typeof listZonesFrom !== 'string' || listZonesFrom === '' || listZonesFrom.length > MAX_CURSOR_LENGTH) {
+      throw new InvalidInputError(
+        `Sweep message's listZonesFrom must be a cursor of 1 to ${MAX_CURSOR_LENGTH} characters`,
+      );
+    }
+    return { listZonesFrom };
   }
-  return items.map((item, index) => {
-    const { domain, scope, zoneId } = (item ?? {}) as Record<string, unknown>;
-    const text = (value: unknown) => typeof value === 'string' && value !== '';
-    if (!text(domain) || (scope !== undefined && !text(scope)) || (zoneId !== undefined && !text(zoneId))) {
-      throw new InvalidInputError(`Sweep item ${index} needs a domain and a scope or zone id (strings)`);
-    }
-    if (scope === undefined && zoneId === undefined) {
-      throw new InvalidInputError(`Sweep item ${index} has neither a scope nor a zone id`);
-    }
-    return {
-      domain: domain as string,
-      ...(scope === undefined ? {} : { scope: scope as string }),
-      ...(zoneId === undefined ? {} : { zoneId: zoneId as string }),
-    };
-  });
+  if (linkdnsSweep !== 1 || !Array.isArray(items) || listZonesFrom !== undefined) {
+    throw new InvalidInputError('Sweep message has neither linkdnsSweep items nor a listZonesFrom cursor');
+  }
+  return { batch: items.map(decodeSweepItem) };
+}
+
+function decodeSweepItem(item: unknown, index: number): SweepItem {
+  const { domain, scope, zoneId } = (item ?? {}) as Record<string, unknown>;
+  const text = (value: unknown) => typeof value === 'string' && value !== '';
+  if (!text(domain) || (scope !== undefined && !text(scope)) || (zoneId !== undefined && !text(zoneId))) {
+    throw new InvalidInputError(`Sweep item ${index} needs a domain and a scope or zone id (strings)`);
+  }
+  if (scope === undefined && zoneId === undefined) {
+    throw new InvalidInputError(`Sweep item ${index} has neither a scope nor a zone id`);
+  }
+  return {
+    domain: domain as string,
+    ...(scope === undefined ? {} : { scope: scope as string }),
+    ...(zoneId === undefined ? {} : { zoneId: zoneId as string }),
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   ConcurrentChangeError,
+  InvalidInputError,
   LinkdnsError,
   OwnershipError,
   TransientCloudError,
@@ -9,11 +10,14 @@ import {
 import { canonicalName, isWithinDomain, type RecordKeyMap, type RecordSet } from '../core/model.ts';
 import { ownershipProblems } from '../core/ownership.ts';
 import { type Changes, countChanges, hasChanges } from '../core/plan.ts';
-import type { ChangeLog, DnsProvider, OwnershipGuard, ZoneRef } from '../core/ports.ts';
+import type { ChangeLog, DnsProvider, OwnershipGuard, ZonePage, ZoneRef } from '../core/ports.ts';
 import { sleep } from '../waiting.ts';
 import { type CloudDnsRecordSet, changeBody, isCloudDnsOnlyRecord, readRecordSets } from './cloud-dns-wire.ts';
 import { networkPath, networkUrl, sameNetwork } from './gcp-resource-names.ts';
 import { type GoogleApiClient, GoogleApiError } from './google-api.ts';
+
+/** What a Google page token is made of (URL-safe base64 and the like), and no longer than a queue message needs. */
+const PAGE_TOKEN = /^[A-Za-z0-9_\-=+/.~]{1,2048}$/;
 
 /** A ManagedZone as the Cloud DNS v1 API returns it (the fields linkdns reads). */
 export interface ManagedZone {
@@ -124,9 +128,30 @@ export class CloudDnsZones implements DnsProvider {
   }
 
   async listZones(domains: readonly string[], signal?: AbortSignal): Promise<ZoneRef[]> {
-    return (await this.#managedZones(undefined, signal))
-      .filter((zone) => isPrivate(zone) && domains.some((domain) => isWithinDomain(zone.dnsName, domain)))
-      .map((zone) => ({ id: zone.name, domain: canonicalName(zone.dnsName) }));
+    const zones: ZoneRef[] = [];
+    for await (const page of this.listZonePages(domains, signal)) zones.push(...page.zones);
+    return zones;
+  }
+
+  /**
+   * {@link listZones} one `managedZones.list` page at a time; `next` is the page's `nextPageToken`, which the API takes
+   * back as `pageToken`. The token is opaque and only ever sent as that query parameter to the Cloud DNS API (a token
+   * Google did not issue is answered with 400 `invalid`), so it is checked for shape only.
+   * @throws InvalidInputError for a `from` with characters no page token has
+   */
+  async *listZonePages(domains: readonly string[], signal?: AbortSignal, from?: string): AsyncGenerator<ZonePage> {
+    if (from !== undefined && !PAGE_TOKEN.test(from)) {
+      throw new InvalidInputError(`Zone listing cursor "${from}" is not a Cloud DNS page token`);
+    }
+    let pageToken = from;
+    do {
+      const page = await this.#managedZonesPage(undefined, pageToken, signal);
+      const zones = (page?.managedZones ?? [])
+        .filter((zone) => isPrivate(zone) && domains.some((domain) => isWithinDomain(zone.dnsName, domain)))
+        .map((zone) => ({ id: zone.name, domain: canonicalName(zone.dnsName) }));
+      pageToken = page?.nextPageToken || undefined;
+      yield pageToken === undefined ? { zones } : { zones, next: pageToken };
+    } while (pageToken);
   }
 
   async readRecords(zone: ZoneRef, signal?: AbortSignal): Promise<RecordSet[]> {
@@ -179,16 +204,24 @@ export class CloudDnsZones implements DnsProvider {
     const zones: ManagedZone[] = [];
     let pageToken: string | undefined;
     do {
-      const url = this.#url('managedZones', { dnsName: dnsName === undefined ? undefined : `${dnsName}.`, pageToken });
-      const page = await this.#client
-        .call<ManagedZonesPage>('managedZones.list', 'GET', url, undefined, signal)
-        .catch((error: unknown) => {
-          throw translate(error, `list managed zones of project ${this.#options.project}`);
-        });
+      const page = await this.#managedZonesPage(dnsName, pageToken, signal);
       zones.push(...(page?.managedZones ?? []));
       pageToken = page?.nextPageToken || undefined;
     } while (pageToken);
     return zones;
+  }
+
+  async #managedZonesPage(
+    dnsName: string | undefined,
+    pageToken: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ManagedZonesPage | undefined> {
+    const url = this.#url('managedZones', { dnsName: dnsName === undefined ? undefined : `${dnsName}.`, pageToken });
+    return this.#client
+      .call<ManagedZonesPage>('managedZones.list', 'GET', url, undefined, signal)
+      .catch((error: unknown) => {
+        throw translate(error, `list managed zones of project ${this.#options.project}`);
+      });
   }
 
   async #createZone(

@@ -1,7 +1,7 @@
 import { type CloudEvent, cloudEvent } from '@google-cloud/functions-framework';
 import { GoogleAuth } from 'google-auth-library';
 import { confluentRunConfig } from '../confluent/run-config.ts';
-import type { SweepStarted } from '../invocation.ts';
+import type { SweepQueued } from '../invocation.ts';
 import { createNotifier } from '../notify/notifier.ts';
 import { envSecretResolver } from '../notify/secrets.ts';
 import { createGcpAdapters } from './adapters.ts';
@@ -51,7 +51,7 @@ export const handlers = createGcpHandlers({
 
 // The framework answers 2xx when the handler resolves and 500 when it rejects; Eventarc redelivers only the latter
 // (with retries enabled), which is what linkdns wants for retryable errors and only for those.
-const register = (name: string, handler: (event: unknown) => Promise<GcpHandlerResult | SweepStarted>) =>
+const register = (name: string, handler: (event: unknown) => Promise<GcpHandlerResult | SweepQueued>) =>
   cloudEvent(name, async (event: CloudEvent<unknown>) => {
     await handler(event);
   });

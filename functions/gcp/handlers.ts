@@ -11,8 +11,8 @@ import {
   zoneEditTargets,
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
-import { runSweepMessage, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import { type InvocationResult, ignored, reconciled, type SweepStarted, settleInvocation } from '../invocation.ts';
+import { runSweepMessage, type SweepQueue, startSweep, zonesPerInvocation } from '../core/sweep.ts';
+import { type InvocationResult, ignored, reconciled, type SweepQueued, settleInvocation } from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
 import type { SubscriptionBacklog } from './pubsub-backlog.ts';
 import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
@@ -25,7 +25,7 @@ export interface GcpHandlerDeps {
   readonly dns: DnsProvider;
   readonly settings: Pick<GcpSettings, 'config' | 'serviceAccount' | 'repairDetectOnly'> &
     Partial<Pick<GcpSettings, 'projectIds' | 'requestsPerMinute' | 'invocationShare' | 'sweepBatchZones'>>;
-  /** Where the coordinator publishes the sweep (a {@link PubSubTopic}). */
+  /** Where the coordinator, and a worker carrying the zone listing on, publish the sweep (a {@link PubSubTopic}). */
   readonly sweepTopic?: {
     publish(bodies: readonly string[], attributes?: Record<string, string>, signal?: AbortSignal): Promise<unknown>;
   };
@@ -52,9 +52,12 @@ export interface GcpHandlers {
   /** Cloud Scheduler → Pub/Sub → Eventarc: the whole drift repair in one invocation (no sweep topic configured). */
   scheduledRepair(event: unknown): Promise<GcpHandlerResult>;
   /** Cloud Scheduler → Pub/Sub → Eventarc: lists what to check and publishes it to the sweep topic in batches. */
-  repairCoordinator(event: unknown): Promise<GcpHandlerResult | SweepStarted>;
-  /** Eventarc Pub/Sub trigger on the sweep topic: reconciles one batch; a throw is a nack (retry, then dead letter). */
-  repairWorker(event: unknown): Promise<GcpHandlerResult>;
+  repairCoordinator(event: unknown): Promise<GcpHandlerResult | SweepQueued>;
+  /**
+   * Eventarc Pub/Sub trigger on the sweep topic: reconciles one batch, or carries the coordinator's zone listing on and
+   * publishes what it listed to the sweep topic; a throw is a nack (retry, then dead letter).
+   */
+  repairWorker(event: unknown): Promise<GcpHandlerResult | SweepQueued>;
 }
 
 const scheduleEvent = z.looseObject({ id: z.string().min(1), type: z.string().min(1) });
@@ -132,33 +135,38 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
       }),
 
     repairCoordinator: (raw) =>
-      settle<GcpHandlerResult | SweepStarted>(deps, 'schedule', async (reconcile, signal) => {
-        const topic = deps.sweepTopic;
-        if (!topic) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
-        const parsed = scheduleEvent.safeParse(raw);
-        if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
-        // Oldest first without a state store, as on Azure: no new sweep until the previous one has drained, so every
-        // zone is checked before any is checked twice and sweeps never pile up behind a slow one. A failed read
-        // throws, as on Azure: no sweep starts and the run fails loudly (an ERROR log line; a 5xx that outlasted the
-        // retries also fails the function); the next tick reads again. Starting anyway would make the hold vanish unnoticed exactly when it is broken.
-        const backlog = await deps.sweepBacklog?.read(signal);
-        if (backlog?.messages !== undefined && backlog.messages > 0) {
-          return ignored(
-            `the previous sweep still has ${backlog.messages} batch(es) queued or in flight (Pub/Sub backlog sampled at ${backlog.sampledAt})`,
-          );
-        }
-        if (backlog?.messages === undefined && backlog) {
-          // No sample is not "empty" (Pub/Sub's metrics have gaps), but holding on it could skip every repair without
-          // an error if samples never come (a subscription that was renamed); an overlapping sweep only checks zones
-          // twice, which is harmless. So the sweep starts, and the warning says the hold could not be applied.
-          reconcile.log?.warn(`starting the sweep without knowing the previous one's backlog: ${backlog.reason}`, {});
-        }
-        const publish = (bodies: string[]) => topic.publish(bodies, { linkdnsSweep: '1' }, signal);
-        return startSweep(reconcile, sweepBatchSize(deps.settings), publish, signal);
-      }),
+      settle<GcpHandlerResult | SweepQueued>(
+        deps,
+        'schedule',
+        async (reconcile, signal, before) => {
+          const queue = sweepQueueOf(deps, signal);
+          if (!queue) throw new ConfigError('environment', ['LINKDNS_SWEEP_TOPIC: is required by the coordinator']);
+          const parsed = scheduleEvent.safeParse(raw);
+          if (!parsed.success) throw new InvalidInputError(`Malformed scheduler CloudEvent: ${parsed.error.message}`);
+          // Oldest first without a state store, as on Azure: no new sweep until the previous one has drained, so every
+          // zone is checked before any is checked twice and sweeps never pile up behind a slow one. A failed read
+          // throws, as on Azure: no sweep starts and the run fails loudly (an ERROR log line; a 5xx that outlasted the
+          // retries also fails the function); the next tick reads again. Starting anyway would make the hold vanish unnoticed exactly when it is broken.
+          const backlog = await deps.sweepBacklog?.read(signal);
+          if (backlog?.messages !== undefined && backlog.messages > 0) {
+            return ignored(
+              `the previous sweep still has ${backlog.messages} batch(es) queued or in flight (Pub/Sub backlog sampled at ${backlog.sampledAt})`,
+            );
+          }
+          if (backlog?.messages === undefined && backlog) {
+            // No sample is not "empty" (Pub/Sub's metrics have gaps), but holding on it could skip every repair without
+            // an error if samples never come (a subscription that was renamed); an overlapping sweep only checks zones
+            // twice, which is harmless. So the sweep starts, and the warning says the hold could not be applied.
+            reconcile.log?.warn(`starting the sweep without knowing the previous one's backlog: ${backlog.reason}`, {});
+          }
+          // Nothing is listed after the share of the timeout; a worker carries the zone listing on from there.
+          return (await startSweep(reconcile, queue, { signal, before })).queued;
+        },
+        { startZonesWithinMs: invocationShareMs(deps.settings) },
+      ),
 
     repairWorker: (raw) =>
-      settle(
+      settle<GcpHandlerResult | SweepQueued>(
         deps,
         'schedule',
         async (reconcile, signal, startZonesBefore) => {
@@ -168,14 +176,27 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           const body = Buffer.from(message.data, 'base64').toString('utf8');
           const delivery = { id: message.messageId ?? parsed.data.id, attempt: `delivery ${deliveryAttempt ?? 1}` };
           const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
-          return reconciled(await runSweepMessage(body, delivery, reconcile, options));
+          const done = await runSweepMessage(body, delivery, reconcile, sweepQueueOf(deps, signal), options);
+          return 'outcome' in done ? done : reconciled(done);
         },
-        {
-          retryUnchecked: true,
-          startZonesWithinMs: (deps.settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000,
-        },
+        { retryUnchecked: true, startZonesWithinMs: invocationShareMs(deps.settings) },
       ),
   };
+}
+
+/** The sweep topic as the core sends to it: every body one message, marked as linkdns's sweep. */
+function sweepQueueOf(deps: GcpHandlerDeps, signal: AbortSignal): SweepQueue | undefined {
+  const topic = deps.sweepTopic;
+  if (!topic) return undefined;
+  return {
+    batchSize: sweepBatchSize(deps.settings),
+    send: (bodies) => topic.publish(bodies, { linkdnsSweep: '1' }, signal),
+  };
+}
+
+/** The share of the function timeout after which an invocation starts no zone and lists no page. */
+function invocationShareMs(settings: GcpHandlerDeps['settings']): number {
+  return (settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000;
 }
 
 /**
@@ -197,7 +218,7 @@ export function sweepBatchSize(settings: GcpHandlerDeps['settings']): number {
  * Runs one invocation through {@link settleInvocation}: Eventarc redelivers (with `--retry`) what is thrown.
  * `startZonesWithinMs` bounds when zones may still be started (a sweep batch: its share of the timeout).
  */
-async function settle<Result extends GcpHandlerResult | SweepStarted = GcpHandlerResult>(
+async function settle<Result extends GcpHandlerResult | SweepQueued = GcpHandlerResult>(
   deps: GcpHandlerDeps,
   kind: Trigger['kind'],
   work: (reconcile: ReconcileDeps, signal: AbortSignal, startZonesBefore: Date) => Promise<Result>,

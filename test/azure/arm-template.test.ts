@@ -429,6 +429,9 @@ describe('functions/azure/functions.ts', () => {
     expect(storageQueue.mock.calls.map(([name, options]) => [name, options.queueName, options.connection])).toEqual([
       [AZURE_FUNCTION_NAMES.repairWorker, SWEEP_QUEUE.name, SWEEP_QUEUE.connection],
     ]);
+    // The worker writes the same queue: the batches of a zone listing it carries on from the coordinator.
+    const workerOptions = storageQueue.mock.calls[0]?.[1] as { extraOutputs?: unknown[] } | undefined;
+    expect(workerOptions?.extraOutputs).toEqual(timerOptions?.extraOutputs);
   });
 
   it('fails loudly at load, listing every missing or invalid setting', async () => {

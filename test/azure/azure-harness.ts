@@ -11,6 +11,7 @@ import { type AzureSettings, readAzureSettings, SWEEP_QUEUE } from '../../functi
 import { endpointSelector } from '../../functions/core/endpoint-selection.ts';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
+import type { SweepQueued } from '../../functions/core/sweep.ts';
 import { DEFAULT_REQUEST_TIMEOUTS } from '../../functions/request-timeouts.ts';
 import { type LocalAzure, startLocalAzure } from '../../local/azure/arm-server.ts';
 import { resourceId } from '../../local/azure/arm-store.ts';
@@ -38,7 +39,7 @@ export const DEDICATED_RECORDS = {
 };
 
 /** The run report of a handler result that reconciled. */
-export function reportOf(result: AzureHandlerResult): RunReport {
+export function reportOf(result: AzureHandlerResult | SweepQueued): RunReport {
   if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
   return result.report;
 }

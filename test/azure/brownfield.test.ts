@@ -1,8 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AzureHandlerResult } from '../../functions/azure/handlers.ts';
-import type { RunReport } from '../../functions/core/report.ts';
 import { aRecords, putRecordSet } from '../../local/azure/seed.ts';
-import { type AzureHarness, DEDICATED, readJson, startAzureHarness, zoneId } from './azure-harness.ts';
+import { type AzureHarness, DEDICATED, readJson, reportOf, startAzureHarness, zoneId } from './azure-harness.ts';
 
 /**
  * A subscription as real ones are: beside the Confluent endpoints, private endpoints to a storage account (blob), a
@@ -32,11 +30,6 @@ async function brownfield(): Promise<ArmResource[]> {
     harness.azure.state.put(endpoint as Parameters<typeof harness.azure.state.put>[0]);
   }
   return paas;
-}
-
-function reportOf(result: AzureHandlerResult): RunReport {
-  if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
-  return result.report;
 }
 
 function writeEvent(resourceId: string): unknown {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
 import { type ObservedEndpoint, recordSet } from '../../functions/core/model.ts';
-import type { ZoneRef } from '../../functions/core/ports.ts';
+import type { ZonePage, ZoneRef } from '../../functions/core/ports.ts';
 import { reconcileDomain, repairAll } from '../../functions/core/reconcile.ts';
 import { InMemoryDns, InMemoryEndpoints } from '../support/in-memory-cloud.ts';
 
@@ -35,11 +35,11 @@ class OneZonePerPage extends InMemoryDns {
     throw new Error('the repair must take the listing page by page when pages are offered');
   }
 
-  async *listZonePages(domains: readonly string[]): AsyncGenerator<ZoneRef[]> {
+  async *listZonePages(domains: readonly string[]): AsyncGenerator<ZonePage> {
     const zones = await super.listZones(domains);
-    for (const zone of zones) {
+    for (const [index, zone] of zones.entries()) {
       this.pagesListed += 1;
-      yield [zone];
+      yield index < zones.length - 1 ? { zones: [zone], next: String(index + 1) } : { zones: [zone] };
       // Give the repair a turn to start on the page before the next is listed, as a network round trip would.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }

@@ -4,6 +4,7 @@ import { getTestServer } from '@google-cloud/functions-framework/testing';
 import { afterEach, beforeEach } from 'vitest';
 import type { Notifier } from '../../functions/core/ports.ts';
 import type { RunReport } from '../../functions/core/report.ts';
+import type { SweepQueued } from '../../functions/core/sweep.ts';
 import { createGcpAdapters } from '../../functions/gcp/adapters.ts';
 import { fetchTransport, GoogleApiClient, staticToken } from '../../functions/gcp/google-api.ts';
 import { createGcpHandlers, type GcpHandlerResult, type GcpHandlers } from '../../functions/gcp/handlers.ts';
@@ -131,7 +132,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
   };
 }
 
-export function reportOf(result: GcpHandlerResult): RunReport {
+export function reportOf(result: GcpHandlerResult | SweepQueued): RunReport {
   if (result.outcome !== 'reconciled') throw new Error(`expected a reconciled run, got ${JSON.stringify(result)}`);
   return result.report;
 }

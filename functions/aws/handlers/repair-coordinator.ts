@@ -1,11 +1,12 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { GetQueueAttributesCommand, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { GetQueueAttributesCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import { ConfigError } from '../../core/errors.ts';
-import { encodeSweepBatch, planSweep, sweepBatches, zonesPerInvocation } from '../../core/sweep.ts';
+import { startSweep } from '../../core/sweep.ts';
 import type { AwsRuntime } from '../runtime.ts';
+import { sqsSweepQueue } from '../sweep-queue.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /** What the coordinator did. */
@@ -13,17 +14,17 @@ export interface CoordinatorResult {
   readonly items: number;
   readonly messages: number;
   readonly batchSize: number;
+  /** The zone listing stopped at the share of the timeout; one of the messages tells a worker to carry it on. */
+  readonly listingContinues: boolean;
   /** Set when the previous sweep is still being worked through: nothing was sent. */
   readonly skipped?: string;
 }
 
-/** SQS accepts at most 10 entries per SendMessageBatch. */
-const SQS_BATCH_ENTRIES = 10;
-
 /**
- * The scheduled repair's coordinator: lists what to check ({@link planSweep}) and sends it to the sweep queue in
+ * The scheduled repair's coordinator: lists what to check ({@link startSweep}) and sends it to the sweep queue in
  * batches a worker finishes within its share of the timeout; the worker function (SQS event source, retries,
- * dead-letter queue) does the zone work.
+ * dead-letter queue) does the zone work. A zone listing not done within the coordinator's share is carried on by a
+ * worker, so the coordinator's time does not grow with the number of zones either.
  *
  * Oldest first without a state store: a new sweep starts only once the queue is empty, so every zone of the previous
  * sweep has been checked (or dead-lettered and reported) before any zone is checked twice, and a zone waits at most one
@@ -37,13 +38,7 @@ export async function handleRepairCoordinator(
 ): Promise<CoordinatorResult> {
   const queueUrl = runtime.settings.LINKDNS_SWEEP_QUEUE_URL;
   if (!queueUrl) throw new ConfigError('the environment', ['LINKDNS_SWEEP_QUEUE_URL: is required by the coordinator']);
-  const batchSize =
-    runtime.settings.LINKDNS_SWEEP_BATCH_ZONES ??
-    zonesPerInvocation({
-      timeoutSeconds: runtime.settings.LINKDNS_WORKER_TIMEOUT_SECONDS,
-      share: runtime.settings.LINKDNS_INVOCATION_SHARE,
-      requestsPerSecond: runtime.settings.LINKDNS_ROUTE53_RATE,
-    });
+  const queue = sqsSweepQueue(runtime, queueUrl, signal);
   const { Attributes } = await runtime.sqs.send(
     new GetQueueAttributesCommand({
       QueueUrl: queueUrl,
@@ -57,14 +52,19 @@ export async function handleRepairCoordinator(
   if (backlog > 0) {
     const skipped = `the previous sweep still has ${backlog} batch(es) queued or in flight`;
     runtime.logger.info('sweep not started', { reason: skipped });
-    return { items: 0, messages: 0, batchSize, skipped };
+    return { items: 0, messages: 0, batchSize: queue.batchSize, listingContinues: false, skipped };
   }
-  // Zone look-ups by VPC stop at the invocation's share of its time, so that many VPCs cannot run it into its timeout.
-  const lookUpScopesBefore =
+  // The zone listing and the look-ups by VPC stop at the invocation's share of its time, so that neither tens of
+  // thousands of zones nor thousands of VPCs can run it into its timeout; a worker carries the listing on.
+  const before =
     remainingTimeMs === undefined
       ? undefined
       : new Date(runtime.deps.now().getTime() + runtime.settings.LINKDNS_INVOCATION_SHARE * remainingTimeMs);
-  const plan = await planSweep(runtime.deps, signal, runtime.settings.LINKDNS_ZONE_CONCURRENCY, lookUpScopesBefore);
+  const { queued: started, plan } = await startSweep(runtime.deps, queue, {
+    ...(signal ? { signal } : {}),
+    ...(before ? { before } : {}),
+    concurrency: runtime.settings.LINKDNS_ZONE_CONCURRENCY,
+  });
   if (plan.scopesNotLookedUp > 0) {
     runtime.logger.warn(
       'zones of some VPCs not looked up within the share of the timeout: their workers look them up',
@@ -74,31 +74,24 @@ export async function handleRepairCoordinator(
       },
     );
   }
-  const batches = sweepBatches(plan.items, batchSize);
-  for (let start = 0; start < batches.length; start += SQS_BATCH_ENTRIES) {
-    const entries = batches.slice(start, start + SQS_BATCH_ENTRIES).map((batch, index) => ({
-      Id: String(start + index),
-      MessageBody: encodeSweepBatch(batch),
-    }));
-    const result = await runtime.sqs.send(new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: entries }), {
-      abortSignal: signal,
-    });
-    if (result.Failed && result.Failed.length > 0) {
-      // Thrown so the schedule retries the coordinator; batches sent already are checked twice at worst (idempotent).
-      throw new Error(`SQS refused ${result.Failed.length} sweep batch(es): ${result.Failed[0]?.Message ?? ''}`);
-    }
-  }
-  runtime.metrics.addMetric('SweepItems', MetricUnit.Count, plan.items.length);
-  runtime.metrics.addMetric('SweepBatches', MetricUnit.Count, batches.length);
+  runtime.metrics.addMetric('SweepItems', MetricUnit.Count, started.items);
+  runtime.metrics.addMetric('SweepBatches', MetricUnit.Count, started.batches);
   runtime.logger.info('sweep started', {
-    items: plan.items.length,
+    items: started.items,
     endpointTargets: plan.targets,
     zoneItems: plan.zoneItems,
     scopesNotLookedUp: plan.scopesNotLookedUp,
-    batches: batches.length,
-    batchSize,
+    batches: started.batches,
+    batchSize: started.batchSize,
+    // A worker lists the rest of the zones from here and queues them, a share of its timeout at a time.
+    ...(plan.listZonesFrom === undefined ? {} : { zoneListingContinuesFrom: plan.listZonesFrom }),
   });
-  return { items: plan.items.length, messages: batches.length, batchSize };
+  return {
+    items: started.items,
+    messages: started.batches + (started.listingContinues ? 1 : 0),
+    batchSize: started.batchSize,
+    listingContinues: started.listingContinues,
+  };
 }
 
 const { logger, metrics, runtime } = lazyRuntime();

@@ -5,9 +5,18 @@ import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { InvalidInputError } from '../../core/errors.ts';
 import type { RunReport } from '../../core/report.ts';
-import { decodeSweepBatch, encodeSweepBatch, runSweepBatch, type SweepItem } from '../../core/sweep.ts';
+import {
+  continueSweep,
+  decodeSweepBody,
+  encodeSweepBatch,
+  runSweepBatch,
+  type SweepItem,
+  type SweepMessage,
+  type SweepQueue,
+} from '../../core/sweep.ts';
 import { RetryableRunError, startZonesBefore } from '../../invocation.ts';
 import { type AwsRuntime, finishRun } from '../runtime.ts';
+import { sqsSweepQueue } from '../sweep-queue.ts';
 import { lazyRuntime } from './lazy-runtime.ts';
 
 /** Lambda's partial batch response (the event source mapping sets `ReportBatchItemFailures`). */
@@ -24,7 +33,7 @@ export interface WorkerResult {
  * (after the visibility timeout) and, after `maxReceiveCount` receives, moves it to the dead-letter queue — the other
  * messages of the event, and every other zone, are not held back. Zones not started within the invocation's share of
  * the timeout go back to the queue as a batch of their own ({@link handBack}). Each batch is notified and measured like
- * a run.
+ * a run. A message carrying the coordinator's zone listing on is listed on and queued ({@link carryListingOn}).
  */
 export async function handleRepairWorker(
   event: SQSEvent,
@@ -44,16 +53,25 @@ export async function handleRepairWorker(
     remainingTimeMs ?? timeoutMs,
     runtime.settings.LINKDNS_INVOCATION_SHARE * timeoutMs,
   );
+  const queueUrl = runtime.settings.LINKDNS_SWEEP_QUEUE_URL;
+  const queue = queueUrl ? sqsSweepQueue(runtime, queueUrl, signal) : undefined;
   for (const record of event.Records ?? []) {
-    let items: ReturnType<typeof decodeSweepBatch>;
+    let message: SweepMessage;
     try {
-      items = decodeSweepBatch(record.body);
+      message = decodeSweepBody(record.body);
     } catch (error) {
       if (!(error instanceof InvalidInputError)) throw error;
       // A malformed message would fail the same way every time: logged, not retried.
       runtime.logger.error('sweep message rejected', { messageId: record.messageId, error: error.message });
       continue;
     }
+    if ('listZonesFrom' in message) {
+      if (!(await carryListingOn(runtime, message.listZonesFrom, queue, record.messageId, cutoff, signal))) {
+        failures.push({ itemIdentifier: record.messageId });
+      }
+      continue;
+    }
+    const items = message.batch;
     const trigger = {
       kind: 'schedule' as const,
       id: `sweep-${record.messageId}`,
@@ -112,6 +130,40 @@ async function handBack(
   }
   runtime.logger.info('zones not started handed back to the sweep queue', { messageId, zones: items.length });
   return true;
+}
+
+/**
+ * Carries the sweep's zone listing on from `from` until the invocation's share of its timeout, and queues what it
+ * listed ({@link continueSweep}). True when done; false when SQS should redeliver it (then dead-letter it, with the
+ * alarm): the listing is idempotent, and batches queued twice are checked twice at worst. A cursor the provider refuses is logged
+ * and dropped like any malformed message: the next sweep lists those zones again.
+ */
+async function carryListingOn(
+  runtime: AwsRuntime,
+  from: string,
+  queue: SweepQueue | undefined,
+  messageId: string,
+  cutoff: Date,
+  signal?: AbortSignal,
+): Promise<boolean> {
+  try {
+    const queued = await continueSweep(runtime.deps, from, queue, {
+      ...(signal ? { signal } : {}),
+      startZonesBefore: cutoff,
+    });
+    runtime.logger.info('sweep zone listing carried on', { messageId, from, ...queued });
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidInputError) {
+      runtime.logger.error('sweep message rejected', { messageId, error: error.message });
+      return true;
+    }
+    runtime.logger.warn('sweep zone listing not carried on; the message is redelivered', {
+      messageId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return false;
+  }
 }
 
 const { logger, metrics, runtime } = lazyRuntime();
