@@ -202,7 +202,8 @@ run gcloud functions deploy linkdns-cloud-dns-record-events "${COMMON[@]}" --ent
 
 # The drift repair, fanned out: Cloud Scheduler → Pub/Sub → the coordinator, which publishes batches to the sweep
 # topic → the workers (Eventarc Pub/Sub trigger, --retry); a batch still failing after 5 deliveries goes to the
-# dead-letter topic, where a subscription keeps it for 7 days.
+# dead-letter topic, where a subscription keeps it for 7 days. The functions' one service account publishes to the
+# sweep topic: the coordinator its batches, a worker those of a zone listing it carries on past the coordinator's share.
 for topic in "$TOPIC" "$SWEEP_TOPIC" "$DEAD_LETTER_TOPIC"; do
   exists gcloud pubsub topics describe "$topic" --project="$PROJECT" ||
     run gcloud pubsub topics create "$topic" --project="$PROJECT"

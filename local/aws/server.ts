@@ -41,6 +41,8 @@ export interface LoggedRequest {
   readonly bytesOut: number;
   /** The request body (EC2's Query parameters, Route 53's XML), so a test can tell which resources were read. */
   readonly requestBody?: string;
+  /** The query parameters (Route 53's `marker`, say), so a test can tell where a listing started. */
+  readonly query?: URLSearchParams;
 }
 
 /** What the server saw, for tests and benchmarks. */
@@ -254,6 +256,7 @@ async function respond(
       bytesIn: Buffer.byteLength(request.body),
       bytesOut: Buffer.byteLength(response.body),
       requestBody: request.body,
+      query: request.query,
     });
     return response;
   }

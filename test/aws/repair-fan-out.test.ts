@@ -214,4 +214,75 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
     }
     expect(harness.aws.sqs.bodies(queue)).toEqual([]);
   });
+
+  it('lists no zone page after its share of the time; a worker carries the listing on and the zones past it are repaired', async () => {
+    // Prepare: a brownfield account — 130 private zones of other teams under the managed domain (their own VPCs, no
+    // linkdns registry) listed before linkdns's two zones, so linkdns's land on ListHostedZones' second page (100 a
+    // page); a first sweep writes both, then one endpoint is deleted without any event
+    const network = addNetwork(harness, 'pages.us-east-2.aws.confluent.cloud');
+    const foreign = Array.from({ length: 130 }, () => {
+      const { vpcId } = harness.aws.ec2.addVpcWithSubnets(['use2-az1']);
+      return harness.aws.route53.createZone({
+        name: network.domain,
+        vpcs: [{ region: harness.aws.ec2.region, id: vpcId }],
+      });
+    });
+    const [kept, orphaned] = [addSite(harness, network), addSite(harness, network)];
+    if (!kept || !orphaned) throw new Error('sites expected');
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, [network], {
+      env: { LINKDNS_SWEEP_QUEUE_URL: queue, LINKDNS_ROUTE53_RATE: '50' },
+    });
+    const drain = async () => {
+      while (
+        (await harness.aws.sqs.deliver(queue, async (event) =>
+          handleRepairWorker(event as unknown as SQSEvent, runtime),
+        )) > 0
+      ) {
+        // keep polling
+      }
+    };
+    await handleRepairCoordinator(runtime);
+    await drain();
+    expect(Object.keys(zoneRecords(harness, orphaned.zoneId))).toContain(`*.${network.domain} CNAME`);
+    harness.aws.ec2.deleteEndpoints([orphaned.endpointId]);
+    harness.aws.requests.reset();
+
+    // Act: a coordinator whose share is spent after its first call, then the workers
+    const started = await handleRepairCoordinator(runtime, undefined, 0);
+    const listedByCoordinator = harness.aws.requests.entries.filter((entry) => entry.operation === 'ListHostedZones');
+    const continuations = harness.aws.sqs.bodies(queue).filter((body) => body.includes('listZonesFrom'));
+    await drain();
+
+    // Assess: the coordinator listed one page and queued where to go on; a worker listed the second page from there
+    expect(listedByCoordinator).toHaveLength(1);
+    expect(started.listingContinues).toBe(true);
+    expect(continuations).toHaveLength(1);
+    const listings = harness.aws.requests.entries.filter((entry) => entry.operation === 'ListHostedZones');
+    expect(listings.map((entry) => entry.query?.get('marker'))).toEqual([null, foreign[100]?.id]);
+    // The orphan, on the page the coordinator never listed, was found through its registry and cleaned up
+    expect(Object.keys(zoneRecords(harness, orphaned.zoneId))).toEqual([]);
+    expect(Object.keys(zoneRecords(harness, kept.zoneId))).toContain(`*.${network.domain} CNAME`);
+    // Other teams' zones were read, never written
+    const written = harness.aws.requests.writes().filter((entry) => entry.operation === 'ChangeResourceRecordSets');
+    expect(written.every((entry) => entry.path.includes(orphaned.zoneId))).toBe(true);
+    expect(harness.aws.sqs.bodies(queue)).toEqual([]);
+  });
+
+  it('drops a continuation whose cursor is not a hosted zone ID without listing anything', async () => {
+    const network = addNetwork(harness, 'cursor.us-east-2.aws.confluent.cloud');
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, [network], { env: { LINKDNS_SWEEP_QUEUE_URL: queue } });
+    harness.aws.requests.reset();
+
+    const result = await handleRepairWorker(
+      {
+        Records: [{ messageId: 'm-1', body: JSON.stringify({ linkdnsSweep: 1, listZonesFrom: '../hostedzone?x=1' }) }],
+      } as unknown as SQSEvent,
+      runtime,
+    );
+
+    expect(result.batchItemFailures).toEqual([]);
+    expect(harness.aws.requests.count()).toBe(0);
+  });
 });

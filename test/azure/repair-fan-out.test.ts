@@ -36,9 +36,12 @@ interface FanOut {
 
 let world: FanOut;
 
-/** The local Azure with one regional-layout endpoint and one linked, empty zone per domain; the app's real adapters. */
-async function startFanOut(): Promise<FanOut> {
-  const azure = await startLocalAzure();
+/**
+ * The local Azure with one regional-layout endpoint and one linked, empty zone per domain; the app's real adapters.
+ * `pageSize`: ARM's list page size; `now`: the handlers' clock.
+ */
+async function startFanOut(options: { readonly pageSize?: number; readonly now?: () => Date } = {}): Promise<FanOut> {
+  const azure = await startLocalAzure(options.pageSize ? { pageSize: options.pageSize } : {});
   for (let index = 0; index < ZONES; index += 1) {
     seedPrivateEndpoint(azure.state, {
       subscriptionId: SUBSCRIPTION,
@@ -83,6 +86,7 @@ async function startFanOut(): Promise<FanOut> {
     dns,
     settings,
     sweepQueue,
+    ...(options.now ? { now: options.now } : {}),
     sweepBacklog: storageQueueDepth({
       serviceUri: queueService.serviceUri,
       queue: SWEEP_QUEUE.name,
@@ -127,21 +131,26 @@ async function coordinate(): Promise<unknown> {
   return result;
 }
 
-/** The queue trigger, until the sweep queue is empty. Returns the worker invocations. */
+/**
+ * The queue trigger, until the sweep queue is empty; as the host does, a worker's output binding (the batches of a
+ * zone listing it carried on) is written to the queue when it returns, and dropped when it throws. Returns the worker
+ * invocations.
+ */
 async function drain(): Promise<number> {
   let invocations = 0;
   while (
-    (await world.queues.deliver(SWEEP_QUEUE.name, (message, triggerMetadata) =>
-      world.handlers.repairWorker(
-        message,
-        new InvocationContext({
-          invocationId: `worker-${invocations}`,
-          functionName: 'repairWorker',
-          triggerMetadata,
-          logHandler: quiet,
-        }),
-      ),
-    )) > 0
+    (await world.queues.deliver(SWEEP_QUEUE.name, async (message, triggerMetadata) => {
+      const context = new InvocationContext({
+        invocationId: `worker-${invocations}`,
+        functionName: 'repairWorker',
+        triggerMetadata,
+        logHandler: quiet,
+      });
+      const result = await world.handlers.repairWorker(message, context);
+      const written = context.extraOutputs.get(world.sweepQueue);
+      if (written !== undefined) world.queues.writeOutput(SWEEP_QUEUE.name, written);
+      return result;
+    })) > 0
   ) {
     invocations += 1;
   }
@@ -217,6 +226,58 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
 
     // Assess
     expect(invocations).toBe(1);
+    expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+  });
+
+  it('lists no zone page after its share of the time; workers carry the listing on through their output binding', async () => {
+    // Prepare: ARM pages of 3, so the 8 zones take 3 pages; every zone listing page moves the handlers' clock past
+    // the share of the function timeout (0.5 × 300 s), so each invocation lists exactly one page
+    await world.close();
+    let clock = Date.parse('2026-11-30T03:45:00Z');
+    world = await startFanOut({ pageSize: 3, now: () => new Date(clock) });
+    world.azure.faults.add({
+      operation: 'privateZones.listByResourceGroup',
+      times: 1_000,
+      before: () => {
+        clock += 200_000;
+      },
+    });
+    world.azure.requests.clear();
+
+    // Act
+    const coordinated = await coordinate();
+    const listedByCoordinator = world.azure.requests.entries.filter(
+      (entry) => entry.operation === 'privateZones.listByResourceGroup',
+    ).length;
+    await drain();
+
+    // Assess: the coordinator listed one page and queued a continuation; two workers listed a page each; every zone was
+    // written, and no zone was listed twice
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started', listingContinues: true });
+    expect(listedByCoordinator).toBe(1);
+    const listings = world.azure.requests.entries.filter(
+      (entry) => entry.operation === 'privateZones.listByResourceGroup',
+    );
+    expect(listings).toHaveLength(3);
+    for (let index = 0; index < ZONES; index += 1) {
+      expect(zoneSnapshot(world.azure.state, zoneIdOf(index))['A *']).toEqual([`10.40.0.${10 + index}`]);
+    }
+    expect(world.queues.messages(SWEEP_QUEUE.name)).toEqual([]);
+    expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+  }, 60_000);
+
+  it('refuses a continuation whose next link is not this listing on an ARM host, without sending the token anywhere', async () => {
+    // Prepare: a message that would make the SDK call another host with the function's bearer token
+    const stolen = `https://attacker.example/subscriptions/${SUBSCRIPTION}/resourceGroups/${DNS_RG}/providers/Microsoft.Network/privateDnsZones?$skipToken=3`;
+    world.queues.writeOutput(SWEEP_QUEUE.name, [JSON.stringify({ linkdnsSweep: 1, listZonesFrom: stolen })]);
+    world.azure.requests.clear();
+
+    // Act
+    const invocations = await drain();
+
+    // Assess: rejected once (no retry, no poison), and nothing was sent
+    expect(invocations).toBe(1);
+    expect(world.azure.requests.entries).toEqual([]);
     expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
   });
 });

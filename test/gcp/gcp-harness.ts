@@ -73,6 +73,8 @@ export interface HarnessOptions extends GcpWorldOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Per-request timeout of the Google client. Default: DEFAULT_REQUEST_TIMEOUTS. */
   readonly requestTimeoutMs?: number;
+  /** The handlers' clock. Default: a fixed instant. */
+  readonly now?: () => Date;
 }
 
 /** Starts the local Google Cloud with the fixture world and wires the real handlers to it through the real client. */
@@ -118,7 +120,7 @@ export async function startGcpHarness(options: HarnessOptions = {}): Promise<Gcp
     ...(sweepTopic ? { sweepTopic } : {}),
     // With LINKDNS_SWEEP_SUBSCRIPTION too: it reads that subscription's backlog from the local Cloud Monitoring first.
     ...(sweepBacklog ? { sweepBacklog } : {}),
-    now: () => new Date('2026-10-05T16:00:00Z'),
+    now: options.now ?? (() => new Date('2026-10-05T16:00:00Z')),
     ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
   });
   return {
