@@ -18,6 +18,9 @@ export interface FanOutDeployment {
   readonly notifications: () => number;
   /** Route 53 calls so far in this run (the local AWS's request log), read once the coordinator is done. */
   readonly route53Calls: () => Promise<number>;
+  /** The coordinator's and a worker's timeout (compressed as the rate is), which their share of it is taken from. */
+  readonly coordinatorTimeoutMs: number;
+  readonly workerTimeoutMs: number;
 }
 
 /**
@@ -35,7 +38,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
   const notifiedBefore = deployment.notifications();
   const problems: string[] = [];
   const coordinatorStarted = performance.now();
-  const sent = await handleRepairCoordinator(deployment.coordinator);
+  const sent = await handleRepairCoordinator(deployment.coordinator, undefined, deployment.coordinatorTimeoutMs);
   const coordinatorMs = performance.now() - coordinatorStarted;
   let maxWorkerInvocationMs = 0;
   tally.takeMetrics(deployment.metrics);
@@ -44,6 +47,9 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
   let invocations = 1;
   let handedBack = 0;
   let handedBackBatches = 0;
+  let listingInvocations = 0;
+  let listedMessages = 0;
+  let zonesListedByWorkers = 0;
   const sqs = deployment.coordinator.sqs;
   const worker = async (runtime: AwsRuntime): Promise<void> => {
     for (;;) {
@@ -53,11 +59,16 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
       if (Messages.length === 0) return;
       const event = sqsEvent(Messages, deployment.queueUrl, id);
       const started = performance.now();
-      const result = await handleRepairWorker(event, runtime);
+      const result = await handleRepairWorker(event, runtime, undefined, deployment.workerTimeoutMs);
       maxWorkerInvocationMs = Math.max(maxWorkerInvocationMs, performance.now() - started);
       invocations += 1;
       handedBack += result.handedBack;
       if (result.handedBack > 0) handedBackBatches += 1;
+      for (const listed of result.listed) {
+        listingInvocations += 1;
+        listedMessages += listed.batches + (listed.listingContinues ? 1 : 0);
+        zonesListedByWorkers += listed.items;
+      }
       tally.takeMetrics(deployment.metrics);
       // Zones handed back are checked by a later invocation: not counted as "not checked" here.
       for (const report of result.reports) {
@@ -85,15 +96,20 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     coordinatorMs,
     maxWorkerInvocationMs,
     handedBack,
+    listingInvocations,
+    zonesListedByWorkers,
     metrics: tally.metrics,
     notifications: deployment.notifications() - notifiedBefore,
     coordinatorRoute53Calls,
     batchZones: sent.batchSize,
     problems: [
       ...problems,
-      ...(sent.messages + handedBackBatches === invocations - 1
+      ...(sent.messages + handedBackBatches + listedMessages === invocations - 1
         ? []
-        : [`${sent.messages} batches sent and ${handedBackBatches} handed back, ${invocations - 1} handled`]),
+        : [
+            `${sent.messages} messages sent, ${handedBackBatches} handed back and ${listedMessages} queued by workers ` +
+              `carrying the listing on, ${invocations - 1} handled`,
+          ]),
     ],
   };
 }

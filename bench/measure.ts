@@ -26,6 +26,9 @@ export interface RunOutcome {
   readonly maxWorkerInvocationMs?: number;
   /** Fan-out: zones a worker did not start within its share, sent back to the queue for a later invocation. */
   readonly handedBack?: number;
+  /** Fan-out: worker invocations that carried the coordinator's zone listing on, and the zones they queued. */
+  readonly listingInvocations?: number;
+  readonly zonesListedByWorkers?: number;
   /** Anything else the run itself found wrong (e.g. a batch a worker reported as failed). */
   readonly problems: readonly string[];
 }

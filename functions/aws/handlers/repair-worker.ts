@@ -13,6 +13,7 @@ import {
   type SweepItem,
   type SweepMessage,
   type SweepQueue,
+  type SweepQueued,
 } from '../../core/sweep.ts';
 import { RetryableRunError, startZonesBefore } from '../../invocation.ts';
 import { type AwsRuntime, finishRun } from '../runtime.ts';
@@ -25,6 +26,8 @@ export interface WorkerResult {
   readonly reports: readonly RunReport[];
   /** Zones not started within the share that were sent back to the sweep queue (none were reported failed). */
   readonly handedBack: number;
+  /** What messages carrying the zone listing on queued (their batches and the next continuation). */
+  readonly listed: readonly SweepQueued[];
 }
 
 /**
@@ -44,6 +47,7 @@ export async function handleRepairWorker(
   const failures: { itemIdentifier: string }[] = [];
   const reports: RunReport[] = [];
   let handedBack = 0;
+  const listed: SweepQueued[] = [];
   // No zone starts after the invocation's share of the timeout, as on Azure and Google: batches are sized for it at 3
   // Route 53 calls a zone, and a batch that costs more (zones found through their registry, drift in every zone) hands
   // what it did not start back to the queue rather than run on towards the timeout.
@@ -66,9 +70,9 @@ export async function handleRepairWorker(
       continue;
     }
     if ('listZonesFrom' in message) {
-      if (!(await carryListingOn(runtime, message.listZonesFrom, queue, record.messageId, cutoff, signal))) {
-        failures.push({ itemIdentifier: record.messageId });
-      }
+      const queued = await carryListingOn(runtime, message.listZonesFrom, queue, record.messageId, cutoff, signal);
+      if (queued === 'redeliver') failures.push({ itemIdentifier: record.messageId });
+      else if (queued) listed.push(queued);
       continue;
     }
     const items = message.batch;
@@ -99,7 +103,7 @@ export async function handleRepairWorker(
       else failures.push({ itemIdentifier: record.messageId });
     }
   }
-  return { batchItemFailures: failures, reports, handedBack };
+  return { batchItemFailures: failures, reports, handedBack, listed };
 }
 
 /**
@@ -134,9 +138,9 @@ async function handBack(
 
 /**
  * Carries the sweep's zone listing on from `from` until the invocation's share of its timeout, and queues what it
- * listed ({@link continueSweep}). True when done; false when SQS should redeliver it (then dead-letter it, with the
- * alarm): the listing is idempotent, and batches queued twice are checked twice at worst. A cursor the provider refuses is logged
- * and dropped like any malformed message: the next sweep lists those zones again.
+ * listed ({@link continueSweep}). `redeliver` when SQS should deliver the message again (then dead-letter it, with the
+ * alarm): the listing is idempotent, and batches queued twice are checked twice at worst. A cursor the provider refuses
+ * is logged and dropped (undefined) like any malformed message: the next sweep lists those zones again.
  */
 async function carryListingOn(
   runtime: AwsRuntime,
@@ -145,24 +149,24 @@ async function carryListingOn(
   messageId: string,
   cutoff: Date,
   signal?: AbortSignal,
-): Promise<boolean> {
+): Promise<SweepQueued | 'redeliver' | undefined> {
   try {
     const queued = await continueSweep(runtime.deps, from, queue, {
       ...(signal ? { signal } : {}),
       startZonesBefore: cutoff,
     });
     runtime.logger.info('sweep zone listing carried on', { messageId, from, ...queued });
-    return true;
+    return queued;
   } catch (error) {
     if (error instanceof InvalidInputError) {
       runtime.logger.error('sweep message rejected', { messageId, error: error.message });
-      return true;
+      return undefined;
     }
     runtime.logger.warn('sweep zone listing not carried on; the message is redelivered', {
       messageId,
       error: error instanceof Error ? error.message : String(error),
     });
-    return false;
+    return 'redeliver';
   }
 }
 
