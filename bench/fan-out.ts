@@ -98,6 +98,8 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     handedBack,
     listingInvocations,
     zonesListedByWorkers,
+    zonesMaybeReadTwice:
+      zonesListedByWorkers + (sent.scopesNotLookedUp || sent.listingContinues ? (sent.zoneItems ?? 0) : 0),
     metrics: tally.metrics,
     notifications: deployment.notifications() - notifiedBefore,
     coordinatorRoute53Calls,

@@ -29,6 +29,11 @@ export interface RunOutcome {
   /** Fan-out: worker invocations that carried the coordinator's zone listing on, and the zones they queued. */
   readonly listingInvocations?: number;
   readonly zonesListedByWorkers?: number;
+  /**
+   * Fan-out: zones the coordinator queued unmatched to their endpoint target because its share ran out (VPCs not looked
+   * up, or a listing carried on): each may be read twice in the sweep, once through its target and once as a zone item.
+   */
+  readonly zonesMaybeReadTwice?: number;
   /** Anything else the run itself found wrong (e.g. a batch a worker reported as failed). */
   readonly problems: readonly string[];
 }

@@ -16,6 +16,9 @@ export interface CoordinatorResult {
   readonly batchSize: number;
   /** The zone listing stopped at the share of the timeout; one of the messages tells a worker to carry it on. */
   readonly listingContinues: boolean;
+  /** Zones queued for their registry to be read (no endpoint target matched them), and VPCs not looked up in time. */
+  readonly zoneItems?: number;
+  readonly scopesNotLookedUp?: number;
   /** Set when the previous sweep is still being worked through: nothing was sent. */
   readonly skipped?: string;
 }
@@ -91,6 +94,8 @@ export async function handleRepairCoordinator(
     messages: started.batches + (started.listingContinues ? 1 : 0),
     batchSize: started.batchSize,
     listingContinues: started.listingContinues,
+    zoneItems: plan.zoneItems,
+    scopesNotLookedUp: plan.scopesNotLookedUp,
   };
 }
 
