@@ -32,9 +32,9 @@ export class EndpointReads {
     };
     const pages = inner.listEndpointPages?.bind(inner);
     if (pages) {
-      this.source.listEndpointPages = async function* (scope, signal) {
-        for await (const page of pages(scope, signal)) {
-          for (const endpoint of page) note(endpoint);
+      this.source.listEndpointPages = async function* (scope, signal, from) {
+        for await (const page of pages(scope, signal, from)) {
+          for (const endpoint of page.endpoints) note(endpoint);
           yield page;
         }
       };

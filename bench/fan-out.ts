@@ -66,7 +66,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
       if (result.handedBack > 0) handedBackBatches += 1;
       for (const listed of result.listed) {
         listingInvocations += 1;
-        listedMessages += listed.batches + (listed.listingContinues ? 1 : 0);
+        listedMessages += listed.batches + listed.continuations;
         zonesListedByWorkers += listed.items;
       }
       tally.takeMetrics(deployment.metrics);
@@ -99,7 +99,7 @@ export async function fanOutRepair(deployment: FanOutDeployment, id: string): Pr
     listingInvocations,
     zonesListedByWorkers,
     zonesMaybeReadTwice:
-      zonesListedByWorkers + (sent.scopesNotLookedUp || sent.listingContinues ? (sent.zoneItems ?? 0) : 0),
+      zonesListedByWorkers + (sent.scopesNotLookedUp || sent.continuations ? (sent.zoneItems ?? 0) : 0),
     metrics: tally.metrics,
     notifications: deployment.notifications() - notifiedBefore,
     coordinatorRoute53Calls,

@@ -9,7 +9,7 @@ import {
 import { type EndpointIdentity, globMatches } from '../core/config.ts';
 import { InvalidInputError, LinkdnsError, TransientCloudError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
-import type { EndpointSource } from '../core/ports.ts';
+import type { EndpointPage, EndpointSource } from '../core/ports.ts';
 import { azIdsByName, listedVpcEndpoint, observeVpcEndpoint } from './vpc-endpoint-mapping.ts';
 
 /** The slice of the EC2 client the source uses: the real client, one pointed at the local AWS, or a fake. */
@@ -164,7 +164,7 @@ export class Ec2EndpointSource implements EndpointSource {
         // Endpoints without DNS names (Gateway, GWLB, VPC Lattice): as listed, as getEndpoint returns them.
         const nameless = new Map<string, ObservedEndpoint>();
         const byId: Filter[] = [{ Name: 'vpc-endpoint-id', Values: chunk.map(({ ref }) => ref.endpointId) }];
-        for await (const page of describeVpcEndpointPages(client, byId, 1000, signal)) {
+        for await (const { endpoints: page } of describeVpcEndpointPages(client, byId, 1000, signal)) {
           live.push(...page.filter(isLiveInterfaceEndpoint));
           for (const endpoint of page.filter((candidate) => !isInterfaceEndpoint(candidate))) {
             const listed = listedVpcEndpoint(endpoint);
@@ -189,75 +189,93 @@ export class Ec2EndpointSource implements EndpointSource {
    */
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
     const observed: ObservedEndpoint[] = [];
-    for await (const page of this.listEndpointPages(scope, signal)) observed.push(...page);
+    for await (const page of this.listEndpointPages(scope, signal)) observed.push(...page.endpoints);
     return observed;
   }
 
   /**
    * {@link listEndpoints} one DescribeVpcEndpoints page at a time, so a caller that keeps only what it needs of each
    * endpoint (the repair's coordinator: which (domain, VPC) pairs exist) never holds the whole account's endpoints.
+   * The listing runs over parts — the home account, then each spoke account, and in each one or two filtered queries
+   * (exact service names; the tag key) — and a page's `next` is `<part>.<query>.<NextToken>`, where the next page
+   * starts (EC2 "Pagination": pass the NextToken back to get the next page).
+   * @throws InvalidInputError for a `from` that names no part or query of this listing (it is never sent)
    */
-  async *listEndpointPages(scope?: string, signal?: AbortSignal): AsyncGenerator<ObservedEndpoint[]> {
+  async *listEndpointPages(scope?: string, signal?: AbortSignal, from?: string): AsyncGenerator<EndpointPage> {
     const spokes = this.options.clientForAccount && this.options.region ? (this.options.spokeAccounts ?? []) : [];
-    if (scope === undefined && spokes.length > 0) {
-      yield* this.pagesIn(undefined, signal);
-      for (const account of spokes) {
-        // Listing a VPC-less scope in a spoke: a VPC ARN prefix without the VPC names the account and region.
-        yield* this.pagesIn(
-          { accountId: account, arnPrefix: `arn:aws:ec2:${this.options.region}:${account}:` },
-          signal,
-        );
+    const parts =
+      scope === undefined && spokes.length > 0
+        ? [
+            undefined,
+            // Listing a VPC-less scope in a spoke: a VPC ARN prefix without the VPC names the account and region.
+            ...spokes.map((account) => ({
+              accountId: account,
+              arnPrefix: `arn:aws:ec2:${this.options.region}:${account}:`,
+            })),
+          ]
+        : [scope === undefined ? undefined : parseVpcRef(scope)];
+    const queries = this.listingQueries();
+    const start =
+      from === undefined ? { part: 0, query: 0, token: undefined } : parseListingCursor(from, parts.length, queries);
+    for (let part = start.part; part < parts.length; part += 1) {
+      const ref = parts[part];
+      // Only a second query (the tag-key listing) can return an endpoint again: its ids are remembered only then, and
+      // only within one invocation (a listing carried on may hand an endpoint over twice; its target is the same).
+      const seen = queries.length > 1 ? new Set<string>() : undefined;
+      for (let query = part === start.part ? start.query : 0; query < queries.length; query += 1) {
+        const token = part === start.part && query === start.query ? start.token : undefined;
+        const vpcFilter = ref && 'vpcId' in ref && ref.vpcId ? [{ Name: 'vpc-id', Values: [ref.vpcId] }] : [];
+        const filters = [INTERFACE_ONLY, ...vpcFilter, ...(queries[query] ?? [])];
+        for await (const page of this.observedPages(filters, ref?.accountId, token, signal)) {
+          const fresh = seen ? page.endpoints.filter((endpoint) => !seen.has(endpoint.id)) : page.endpoints;
+          for (const endpoint of fresh) seen?.add(endpoint.id);
+          const endpoints = fresh.map((endpoint) => this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
+          const next =
+            page.nextToken !== undefined
+              ? `${part}.${query}.${page.nextToken}`
+              : query + 1 < queries.length
+                ? `${part}.${query + 1}.`
+                : part + 1 < parts.length
+                  ? `${part + 1}.0.`
+                  : undefined;
+          yield next === undefined ? { endpoints } : { endpoints, next };
+        }
       }
-      return;
     }
-    yield* this.pagesIn(scope === undefined ? undefined : parseVpcRef(scope), signal);
   }
 
-  private async *pagesIn(
-    ref: { vpcId?: string; accountId?: string; arnPrefix?: string } | undefined,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<ObservedEndpoint[]> {
-    const { client, cache } = this.forAccount(ref?.accountId);
+  /**
+   * The queries one listing runs, type and VPC filters aside: EC2 filters on exact service names, and the tag key in a
+   * second query; a glob cannot be filtered on, so then every interface endpoint is listed and matched here.
+   */
+  private listingQueries(): Filter[][] {
     const { patterns, tagKey } = this.narrowing();
     const exactOnly = patterns.length > 0 && patterns.every((pattern) => !/[*?]/.test(pattern));
-    const common: Filter[] = [
-      { Name: 'vpc-endpoint-type', Values: ['Interface'] },
-      ...(ref?.vpcId ? [{ Name: 'vpc-id', Values: [ref.vpcId] }] : []),
-    ];
-    const queries: Filter[][] = exactOnly
+    return exactOnly
       ? [
-          [...common, { Name: 'service-name', Values: [...patterns] }],
-          ...(tagKey ? [[...common, { Name: 'tag-key', Values: [tagKey] }]] : []),
+          [{ Name: 'service-name', Values: [...patterns] }],
+          ...(tagKey ? [[{ Name: 'tag-key', Values: [tagKey] }]] : []),
         ]
-      : [common];
-    // Only a second query (the tag-key listing) can return an endpoint again: its ids are remembered only then.
-    const seen = queries.length > 1 ? new Set<string>() : undefined;
-    for (const filters of queries) {
-      for await (const page of this.observedPages(filters, client, cache, signal, patterns, tagKey)) {
-        const fresh = seen ? page.filter((endpoint) => !seen.has(endpoint.id)) : page;
-        for (const endpoint of fresh) seen?.add(endpoint.id);
-        if (fresh.length > 0) yield fresh.map((endpoint) => this.qualify(endpoint, ref?.accountId, ref?.arnPrefix));
-      }
-    }
+      : [[]];
   }
 
   private async *observedPages(
     filters: Filter[],
-    client: Ec2Api,
-    cache: AvailabilityZoneCache,
+    accountId: string | undefined,
+    startToken: string | undefined,
     signal: AbortSignal | undefined,
-    patterns: readonly string[],
-    tagKey: string | undefined,
-  ): AsyncGenerator<ObservedEndpoint[]> {
-    for await (const page of describeVpcEndpointPages(client, filters, this.pageSize, signal)) {
-      const wanted = page.filter(
+  ): AsyncGenerator<{ endpoints: ObservedEndpoint[]; nextToken: string | undefined }> {
+    const { client, cache } = this.forAccount(accountId);
+    const { patterns, tagKey } = this.narrowing();
+    for await (const page of describeVpcEndpointPages(client, filters, this.pageSize, signal, startToken)) {
+      const wanted = page.endpoints.filter(
         (endpoint) =>
           isLiveInterfaceEndpoint(endpoint) &&
           (patterns.length === 0 ||
             patterns.some((pattern) => globMatches(pattern, endpoint.ServiceName ?? '')) ||
             (tagKey !== undefined && (endpoint.Tags ?? []).some((tag) => tag.Key === tagKey))),
       );
-      yield await this.observe(wanted, client, cache, signal);
+      yield { endpoints: await this.observe(wanted, client, cache, signal), nextToken: page.nextToken };
     }
   }
 
@@ -477,18 +495,21 @@ const THROTTLING_CODES = new Set([
 ]);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EAI_AGAIN']);
 
-/** Runs one SDK call with the caller's signal and turns what it throws into linkdns's errors (aborts pass through). */
+const INTERFACE_ONLY: Filter = { Name: 'vpc-endpoint-type', Values: ['Interface'] };
+
 /**
- * The pages of one filtered `DescribeVpcEndpoints` listing, fetched one at a time as the caller asks for them (so a
- * caller that observes each page finishes it before the next call), cancellable between pages.
+ * The pages of one filtered `DescribeVpcEndpoints` listing from `startToken` (the first page when absent), fetched one
+ * at a time as the caller asks for them (so a caller that observes each page finishes it before the next call),
+ * cancellable between pages; each with the NextToken of the page after it.
  */
 async function* describeVpcEndpointPages(
   client: Ec2Api,
   filters: Filter[],
   pageSize: number,
   signal: AbortSignal | undefined,
-): AsyncGenerator<VpcEndpoint[]> {
-  let nextToken: string | undefined;
+  startToken?: string,
+): AsyncGenerator<{ endpoints: VpcEndpoint[]; nextToken: string | undefined }> {
+  let nextToken = startToken;
   do {
     signal?.throwIfAborted();
     const token = nextToken;
@@ -502,11 +523,32 @@ async function* describeVpcEndpointPages(
         options,
       ),
     );
-    yield page.VpcEndpoints ?? [];
     nextToken = page.NextToken || undefined;
+    yield { endpoints: page.VpcEndpoints ?? [], nextToken };
   } while (nextToken);
 }
 
+/**
+ * Where an endpoint listing carried on starts: `<part>.<query>.<NextToken>` as {@link Ec2EndpointSource.listEndpointPages}
+ * handed it out, checked against this listing's parts and queries. The token is EC2's own (opaque, printable).
+ */
+function parseListingCursor(
+  cursor: string,
+  parts: number,
+  queries: readonly unknown[],
+): { part: number; query: number; token: string | undefined } {
+  const match = /^(\d{1,4})\.(\d)\.([\x21-\x7e]{0,4000})$/.exec(cursor);
+  const part = Number(match?.[1]);
+  const query = Number(match?.[2]);
+  if (!match || part >= parts || query >= queries.length) {
+    throw new InvalidInputError(
+      `Endpoint listing cursor "${cursor}" is not <part>.<query>.<NextToken> of this listing (${parts} part(s), ${queries.length} quer(y/ies))`,
+    );
+  }
+  return { part, query, token: match[3] === '' ? undefined : match[3] };
+}
+
+/** Runs one SDK call with the caller's signal and turns what it throws into linkdns's errors (aborts pass through). */
 async function call<Output>(
   operation: string,
   signal: AbortSignal | undefined,

@@ -20,9 +20,12 @@ export interface EndpointSource {
   listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]>;
   /**
    * Optional: {@link listEndpoints} page by page as the API returns them, for callers that keep only a little of each
-   * endpoint (the repair's coordinator), so a large account is never held in memory at once.
+   * endpoint (the repair's coordinator), so a large account is never held in memory at once; and so a sweep's listing
+   * can stop at an invocation's share of its timeout and be carried on by another invocation from a page's `next`.
+   * @param from the `next` of a page this source listed before (with the same `scope`); the first page when absent
+   * @throws InvalidInputError for a `from` this source could not have handed out (it names the cursor)
    */
-  listEndpointPages?(scope?: string, signal?: AbortSignal): AsyncIterable<ObservedEndpoint[]>;
+  listEndpointPages?(scope?: string, signal?: AbortSignal, from?: string): AsyncIterable<EndpointPage>;
   /**
    * Optional: several endpoints by id in as few calls as the API allows (EC2 reads many ids per
    * DescribeVpcEndpoints). Every id asked for is a key; `undefined` where {@link getEndpoint} would say so.
@@ -37,6 +40,13 @@ export interface EndpointSource {
 export interface ZoneRef {
   readonly id: string;
   readonly domain: string;
+}
+
+/** One page of an endpoint listing, and where the page after it starts (absent on the last page). */
+export interface EndpointPage {
+  readonly endpoints: readonly ObservedEndpoint[];
+  /** Opaque to the core: which of the source's listings (account, resource group, region) and the API's own token. */
+  readonly next?: string;
 }
 
 /** One page of a zone listing: its managed zones, and where the page after it starts (absent on the last page). */

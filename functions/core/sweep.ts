@@ -1,7 +1,7 @@
 import { managedDomains, resolveMapping } from './config.ts';
 import { ConfigError, InvalidInputError } from './errors.ts';
 import type { ObservedEndpoint, RecordSet } from './model.ts';
-import type { DnsProvider, RunScopedDnsProvider, ZonePage, ZoneRef } from './ports.ts';
+import type { DnsProvider, RunScopedDnsProvider, ZoneRef } from './ports.ts';
 import {
   type ReconcileDeps,
   type ReconcileOptions,
@@ -20,7 +20,9 @@ import { runPool } from './work-pool.ts';
  * work grows with the fleet, so none comes near its timeout whatever the number of zones.
  *
  * What the coordinator lists, and what each item costs it:
- * - endpoint targets — every (domain, scope) a managed endpoint maps to (the endpoint listing, EC2/ARM/Compute);
+ * - endpoint targets — every (domain, scope) a managed endpoint maps to (the endpoint listing, EC2/ARM/Compute); a
+ *   listing not done at the coordinator's deadline goes on in a worker from where it stopped
+ *   ({@link continueEndpointListing});
  * - managed zones — the zone listing (Route 53: one call per 100 zones), no zone read; a listing that is not done at
  *   the coordinator's deadline goes on in a worker from where it stopped ({@link continueZoneListing}), and so on, so
  *   no invocation's listing grows with the fleet either;
@@ -49,6 +51,8 @@ export interface SweepPlan {
   readonly scopesNotLookedUp: number;
   /** Where the zone listing stopped at the deadline, for a worker to carry it on; absent when every zone was listed. */
   readonly listZonesFrom?: string;
+  /** The same for the endpoint listing. */
+  readonly listEndpointsFrom?: string;
 }
 
 /**
@@ -56,6 +60,9 @@ export interface SweepPlan {
  *
  * Memory: the endpoint listing is consumed page by page where the source offers it, keeping only the (domain, scope)
  * pairs, so the coordinator holds one page of endpoints, the zone list and the items — never the account's endpoints.
+ *
+ * The endpoint listing stops at `before` too, after the page it is on: `listEndpointsFrom` says where a worker carries
+ * it on. The targets of the endpoints listed there go out without zone ids, unmatched to the zones listed here.
  * `concurrency` scopes are looked up at the same time (the zone directory's rate limiter still bounds the calls).
  *
  * The zone listing costs one call per page and the look-ups one call per scope, so with tens of thousands of zones or
@@ -75,25 +82,24 @@ export async function planSweep(
   const dns = dnsForSweep(deps.dns);
   const domains = managedDomains(deps.config);
   const targets = new Map<string, ReconcileTarget>();
-  const noteTargets = (endpoints: readonly ObservedEndpoint[]) => {
-    for (const endpoint of endpoints) {
-      const decision = resolveMapping(endpoint, deps.config);
-      if (decision.managed)
-        targets.set(targetKey({ domain: decision.domain, scope: endpoint.scope }), {
-          domain: decision.domain,
-          scope: endpoint.scope,
-        });
+  const noteTargets = (endpoints: readonly ObservedEndpoint[]) => noteEndpointTargets(endpoints, deps, targets);
+  const listTargets = async (): Promise<string | undefined> => {
+    if (!deps.endpoints.listEndpointPages) {
+      noteTargets(await deps.endpoints.listEndpoints(undefined, signal));
+      return undefined;
     }
+    const pages = deps.endpoints.listEndpointPages(undefined, signal);
+    return takePagesUntil(pages, deps.now, before, (page) => noteTargets(page.endpoints));
   };
-  const listTargets = async () => {
-    const pages = deps.endpoints.listEndpointPages?.bind(deps.endpoints);
-    if (!pages) return noteTargets(await deps.endpoints.listEndpoints(undefined, signal));
-    for await (const page of pages(undefined, signal)) noteTargets(page);
+  const zones: ZoneRef[] = [];
+  const listZones = async (): Promise<string | undefined> => {
+    if (!dns.listZonePages) {
+      zones.push(...(await dns.listZones(domains, signal)));
+      return undefined;
+    }
+    return takePagesUntil(dns.listZonePages(domains, signal), deps.now, before, (page) => zones.push(...page.zones));
   };
-  const listing = dns.listZonePages
-    ? listPagesUntil(dns.listZonePages(domains, signal), deps.now, before)
-    : dns.listZones(domains, signal).then((zones) => ({ zones, next: undefined }));
-  const [, { zones, next }] = await Promise.all([listTargets(), listing]);
+  const [endpointsNext, zonesNext] = await Promise.all([listTargets(), listZones()]);
   const zoneOfTarget = new Map<string, string>();
   const matched = new Set<string>();
   let scopesNotLookedUp = 0;
@@ -126,7 +132,8 @@ export async function planSweep(
     targets: targets.size,
     zoneItems: items.length - targets.size,
     scopesNotLookedUp,
-    ...(next === undefined ? {} : { listZonesFrom: next }),
+    ...(zonesNext === undefined ? {} : { listZonesFrom: zonesNext }),
+    ...(endpointsNext === undefined ? {} : { listEndpointsFrom: endpointsNext }),
   };
 }
 
@@ -143,29 +150,72 @@ export async function continueZoneListing(
   signal?: AbortSignal,
 ): Promise<{ readonly items: SweepItem[]; readonly next?: string }> {
   const dns = dnsForSweep(deps.dns);
-  if (!dns.listZonePages)
+  if (!dns.listZonePages) {
     throw new InvalidInputError('Sweep message continues a zone listing this provider cannot page');
-  const { zones, next } = await listPagesUntil(
-    dns.listZonePages(managedDomains(deps.config), signal, from),
-    deps.now,
-    before,
-  );
-  const items = zones.map((zone) => ({ domain: zone.domain, zoneId: zone.id })).sort(compareItems);
+  }
+  const items: SweepItem[] = [];
+  const pages = dns.listZonePages(managedDomains(deps.config), signal, from);
+  const next = await takePagesUntil(pages, deps.now, before, (page) => {
+    for (const zone of page.zones) items.push({ domain: zone.domain, zoneId: zone.id });
+  });
+  items.sort(compareItems);
   return next === undefined ? { items } : { items, next };
 }
 
-/** Pages of a zone listing, until one ends at or after `before` while more remain: then `next` says where to go on. */
-async function listPagesUntil(
-  pages: AsyncIterable<ZonePage>,
+/**
+ * A worker's share of an endpoint listing its coordinator could not finish: the endpoint targets of the endpoints
+ * from `from` on, until a page ends at or after `before` (at least one page). They carry no zone id: their worker looks
+ * the zone up. A target whose endpoints sit on pages of different invocations may be checked twice, never not at all.
+ * @throws InvalidInputError when the source cannot list from a cursor, or refuses this one
+ */
+export async function continueEndpointListing(
+  deps: ReconcileDeps,
+  from: string,
+  before: Date | undefined,
+  signal?: AbortSignal,
+): Promise<{ readonly items: SweepItem[]; readonly next?: string }> {
+  if (!deps.endpoints.listEndpointPages) {
+    throw new InvalidInputError('Sweep message continues an endpoint listing this source cannot page');
+  }
+  const targets = new Map<string, ReconcileTarget>();
+  const pages = deps.endpoints.listEndpointPages(undefined, signal, from);
+  const next = await takePagesUntil(pages, deps.now, before, (page) =>
+    noteEndpointTargets(page.endpoints, deps, targets),
+  );
+  const items = [...targets.values()].sort(compareItems);
+  return next === undefined ? { items } : { items, next };
+}
+
+/** Notes in `targets` the (domain, scope) each managed endpoint maps to. */
+function noteEndpointTargets(
+  endpoints: readonly ObservedEndpoint[],
+  deps: Pick<ReconcileDeps, 'config'>,
+  targets: Map<string, ReconcileTarget>,
+): void {
+  for (const endpoint of endpoints) {
+    const decision = resolveMapping(endpoint, deps.config);
+    if (decision.managed) {
+      const target = { domain: decision.domain, scope: endpoint.scope };
+      targets.set(targetKey(target), target);
+    }
+  }
+}
+
+/**
+ * Hands each page of a listing to `take`, until a page ends at or after `before` while more remain: then the page's
+ * `next` is returned, for another invocation to go on from. At least one page is taken, so a listing always moves on.
+ */
+async function takePagesUntil<Page extends { readonly next?: string }>(
+  pages: AsyncIterable<Page>,
   now: () => Date,
   before: Date | undefined,
-): Promise<{ readonly zones: ZoneRef[]; readonly next: string | undefined }> {
-  const zones: ZoneRef[] = [];
+  take: (page: Page) => void,
+): Promise<string | undefined> {
   for await (const page of pages) {
-    zones.push(...page.zones);
-    if (page.next !== undefined && before && now() >= before) return { zones, next: page.next };
+    take(page);
+    if (page.next !== undefined && before && now() >= before) return page.next;
   }
-  return { zones, next: undefined };
+  return undefined;
 }
 
 function compareItems(a: SweepItem, b: SweepItem): number {
@@ -199,11 +249,14 @@ export function zonesPerInvocation(budget: {
   return Math.max(1, Math.floor((budget.share * budget.timeoutSeconds * budget.requestsPerSecond) / calls));
 }
 
+/** A listing a worker carries on from a cursor: the zone listing, or the endpoint listing. */
+export type ListingContinuation = { readonly listZonesFrom: string } | { readonly listEndpointsFrom: string };
+
 /**
- * What a sweep's queue message asks of a worker: reconcile a batch of zones, or carry the coordinator's zone listing
- * on from a cursor ({@link continueZoneListing}).
+ * What a sweep's queue message asks of a worker: reconcile a batch of zones, or carry the coordinator's zone or
+ * endpoint listing on from a cursor ({@link continueZoneListing}, {@link continueEndpointListing}).
  */
-export type SweepMessage = { readonly batch: SweepItem[] } | { readonly listZonesFrom: string };
+export type SweepMessage = { readonly batch: SweepItem[] } | ListingContinuation;
 
 /** A platform's sweep queue as the core sends to it: bodies of at most `batchSize` items each. */
 export interface SweepQueue {
@@ -212,16 +265,16 @@ export interface SweepQueue {
 }
 
 /**
- * What a coordinator (`sweep-started`) or a worker carrying the listing on (`sweep-continued`) queued: `items` in
- * `batches` messages of at most `batchSize` zones, and, when `listingContinues`, one more message for the next worker to
- * list on from where this one stopped.
+ * What a coordinator (`sweep-started`) or a worker carrying a listing on (`sweep-continued`) queued: `items` in
+ * `batches` messages of at most `batchSize` zones, and `continuations` messages more (0 to 2), each for a worker to list
+ * on from where this invocation stopped.
  */
 export interface SweepQueued {
   readonly outcome: 'sweep-started' | 'sweep-continued';
   readonly items: number;
   readonly batches: number;
   readonly batchSize: number;
-  readonly listingContinues: boolean;
+  readonly continuations: number;
 }
 
 /**
@@ -234,10 +287,11 @@ export async function startSweep(
   options: { readonly signal?: AbortSignal; readonly before?: Date; readonly concurrency?: number } = {},
 ): Promise<{ readonly queued: SweepQueued; readonly plan: SweepPlan }> {
   const plan = await planSweep(deps, options.signal, options.concurrency, options.before);
-  return {
-    queued: { ...(await queueSweepItems(plan.items, plan.listZonesFrom, queue)), outcome: 'sweep-started' },
-    plan,
-  };
+  const continuations: ListingContinuation[] = [
+    ...(plan.listZonesFrom === undefined ? [] : [{ listZonesFrom: plan.listZonesFrom }]),
+    ...(plan.listEndpointsFrom === undefined ? [] : [{ listEndpointsFrom: plan.listEndpointsFrom }]),
+  ];
+  return { queued: { ...(await queueSweepItems(plan.items, continuations, queue)), outcome: 'sweep-started' }, plan };
 }
 
 /**
@@ -253,7 +307,7 @@ export async function runSweepMessage(
   options: ReconcileOptions = {},
 ): Promise<RunReport | SweepQueued> {
   const decoded = decodeSweepMessage(message);
-  if ('listZonesFrom' in decoded) return continueSweep(deps, decoded.listZonesFrom, queue, options);
+  if (!('batch' in decoded)) return continueSweep(deps, decoded, queue, options);
   const trigger: Trigger = {
     kind: 'schedule',
     id: `sweep-${delivery.id}`,
@@ -263,34 +317,42 @@ export async function runSweepMessage(
 }
 
 /**
- * A worker carrying a sweep's zone listing on from `from` ({@link continueZoneListing}): what it lists goes to the
- * queue as batches, with one more continuation while the listing is not done.
+ * A worker carrying a sweep's zone or endpoint listing on from its cursor ({@link continueZoneListing},
+ * {@link continueEndpointListing}): what it lists goes to the queue as batches, with one more continuation while the
+ * listing is not done.
  * @throws ConfigError without a queue to send to (the platform retries, then dead-letters, the message)
  */
 export async function continueSweep(
   deps: ReconcileDeps,
-  from: string,
+  continuation: ListingContinuation,
   queue: SweepQueue | undefined,
   options: { readonly signal?: AbortSignal; readonly startZonesBefore?: Date } = {},
 ): Promise<SweepQueued> {
-  if (!queue) throw new ConfigError('the worker', ['a sweep queue to send to is needed to carry a zone listing on']);
-  const { items, next } = await continueZoneListing(deps, from, options.startZonesBefore, options.signal);
-  return { ...(await queueSweepItems(items, next, queue)), outcome: 'sweep-continued' };
+  if (!queue) throw new ConfigError('the worker', ['a sweep queue to send to is needed to carry a listing on']);
+  const { signal, startZonesBefore } = options;
+  if ('listZonesFrom' in continuation) {
+    const { items, next } = await continueZoneListing(deps, continuation.listZonesFrom, startZonesBefore, signal);
+    const more = next === undefined ? [] : [{ listZonesFrom: next }];
+    return { ...(await queueSweepItems(items, more, queue)), outcome: 'sweep-continued' };
+  }
+  const { items, next } = await continueEndpointListing(deps, continuation.listEndpointsFrom, startZonesBefore, signal);
+  const more = next === undefined ? [] : [{ listEndpointsFrom: next }];
+  return { ...(await queueSweepItems(items, more, queue)), outcome: 'sweep-continued' };
 }
 
 async function queueSweepItems(
   items: readonly SweepItem[],
-  listZonesFrom: string | undefined,
+  continuations: readonly ListingContinuation[],
   queue: SweepQueue,
 ): Promise<Omit<SweepQueued, 'outcome'>> {
-  const bodies = sweepBatches(items, queue.batchSize).map(encodeSweepBatch);
-  if (listZonesFrom !== undefined) bodies.push(encodeListingContinuation(listZonesFrom));
+  const batches = sweepBatches(items, queue.batchSize).map(encodeSweepBatch);
+  const bodies = [...batches, ...continuations.map(encodeListingContinuation)];
   if (bodies.length > 0) await queue.send(bodies);
   return {
     items: items.length,
-    batches: bodies.length - (listZonesFrom === undefined ? 0 : 1),
+    batches: batches.length,
     batchSize: queue.batchSize,
-    listingContinues: listZonesFrom !== undefined,
+    continuations: continuations.length,
   };
 }
 
@@ -309,12 +371,12 @@ export function encodeSweepBatch(items: readonly SweepItem[]): string {
   return JSON.stringify({ linkdnsSweep: 1, items });
 }
 
-/** A zone listing to carry on from `from`, as the queue message body. */
-export function encodeListingContinuation(from: string): string {
-  return JSON.stringify({ linkdnsSweep: 1, listZonesFrom: from });
+/** A listing to carry on, as the queue message body. */
+export function encodeListingContinuation(continuation: ListingContinuation): string {
+  return JSON.stringify({ linkdnsSweep: 1, ...continuation });
 }
 
-/** Longest cursor accepted: ARM next links, the longest of the three, run to a few hundred characters. */
+/** Longest cursor accepted: ARM next links, the longest of the three clouds', run to a few hundred characters. */
 const MAX_CURSOR_LENGTH = 4096;
 
 /** A queue message body, read back. @throws InvalidInputError for a body that is not a sweep message */
@@ -325,19 +387,24 @@ export function decodeSweepBody(body: string): SweepMessage {
   } catch (error) {
     throw new InvalidInputError('Sweep message is not JSON', { cause: error });
   }
-  const { linkdnsSweep, items, listZonesFrom } = (parsed ?? {}) as Record<string, unknown>;
-  if (linkdnsSweep === 1 && items === undefined && listZonesFrom !== undefined) {
-    if (typeof listZonesFrom !== 'string' || listZonesFrom === '' || listZonesFrom.length > MAX_CURSOR_LENGTH) {
-      throw new InvalidInputError(
-        `Sweep message's listZonesFrom must be a cursor of 1 to ${MAX_CURSOR_LENGTH} characters`,
-      );
-    }
-    return { listZonesFrom };
+  const { linkdnsSweep, items, listZonesFrom, listEndpointsFrom } = (parsed ?? {}) as Record<string, unknown>;
+  const present = [items, listZonesFrom, listEndpointsFrom].filter((part) => part !== undefined).length;
+  if (linkdnsSweep !== 1 || present !== 1) {
+    throw new InvalidInputError(
+      'Sweep message needs linkdnsSweep 1 and exactly one of items, listZonesFrom, listEndpointsFrom',
+    );
   }
-  if (linkdnsSweep !== 1 || !Array.isArray(items) || listZonesFrom !== undefined) {
-    throw new InvalidInputError('Sweep message has neither linkdnsSweep items nor a listZonesFrom cursor');
-  }
+  if (listZonesFrom !== undefined) return { listZonesFrom: cursor('listZonesFrom', listZonesFrom) };
+  if (listEndpointsFrom !== undefined) return { listEndpointsFrom: cursor('listEndpointsFrom', listEndpointsFrom) };
+  if (!Array.isArray(items)) throw new InvalidInputError('Sweep message items must be an array');
   return { batch: items.map(decodeSweepItem) };
+}
+
+function cursor(field: string, value: unknown): string {
+  if (typeof value !== 'string' || value === '' || value.length > MAX_CURSOR_LENGTH) {
+    throw new InvalidInputError(`Sweep message's ${field} must be a cursor of 1 to ${MAX_CURSOR_LENGTH} characters`);
+  }
+  return value;
 }
 
 function decodeSweepItem(item: unknown, index: number): SweepItem {

@@ -311,16 +311,48 @@ describe('Ec2EndpointSource.listEndpoints', () => {
     const pages: number[] = [];
     const calls: number[] = [];
     const listed = [];
+    const cursors: (string | undefined)[] = [];
     for await (const page of source.listEndpointPages()) {
-      pages.push(page.length);
+      pages.push(page.endpoints.length);
       calls.push(aws.requests.count('DescribeVpcEndpoints'));
-      listed.push(...page);
+      listed.push(...page.endpoints);
+      cursors.push(page.next);
     }
+    // A later invocation carries the listing on from the first page's cursor
+    const carriedOn = [];
+    for await (const page of source.listEndpointPages(undefined, undefined, cursors[0]))
+      carriedOn.push(...page.endpoints);
 
-    // Assess
+    // Assess: the cursor is EC2's NextToken in this listing's only part and query; the last page has none
     expect(pages).toEqual([50, 50, 20]);
     expect(calls).toEqual([1, 2, 3]);
     expect(listed).toEqual(whole);
+    expect(cursors[0]).toMatch(/^0\.0\.\S+$/);
+    expect(cursors[2]).toBeUndefined();
+    expect(carriedOn).toEqual(whole.slice(50));
+  });
+
+  it.each([
+    ['another part', '1.0.token'],
+    ['another query', '0.1.token'],
+    ['no part at all', 'eyJ0b2tlbiI6MX0='],
+    ['a token with a space', '0.0.a b'],
+  ])('refuses a listing cursor naming %s before any call', async (_, cursor) => {
+    const { aws, ec2 } = await localAccount(IMMEDIATE_LIFECYCLE);
+    const source = new Ec2EndpointSource(ec2, {
+      pageSize: 50,
+      serviceNames: ['com.amazonaws.vpce.us-east-2.vpce-svc-0abc'],
+    });
+
+    const listing = async () => {
+      for await (const _page of source.listEndpointPages(undefined, undefined, cursor)) {
+        // never reached
+      }
+    };
+
+    await expect(listing()).rejects.toThrow(InvalidInputError);
+    await expect(listing()).rejects.toThrow(`Endpoint listing cursor "${cursor}"`);
+    expect(aws.requests.count('DescribeVpcEndpoints')).toBe(0);
   });
 
   it('asks EC2 for Interface endpoints of the VPC and the exact service names only', async () => {

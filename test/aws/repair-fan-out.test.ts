@@ -256,7 +256,7 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
 
     // Assess: the coordinator listed one page and queued where to go on; a worker listed the second page from there
     expect(listedByCoordinator).toHaveLength(1);
-    expect(started.listingContinues).toBe(true);
+    expect(started.continuations).toBe(1);
     expect(continuations).toHaveLength(1);
     const listings = harness.aws.requests.entries.filter((entry) => entry.operation === 'ListHostedZones');
     expect(listings.map((entry) => entry.query?.get('marker'))).toEqual([null, foreign[100]?.id]);

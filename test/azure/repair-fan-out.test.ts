@@ -253,7 +253,7 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
 
     // Assess: the coordinator listed one page and queued a continuation; two workers listed a page each; every zone was
     // written, and no zone was listed twice
-    expect(coordinated).toMatchObject({ outcome: 'sweep-started', listingContinues: true });
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started', continuations: 1 });
     expect(listedByCoordinator).toBe(1);
     const listings = world.azure.requests.entries.filter(
       (entry) => entry.operation === 'privateZones.listByResourceGroup',

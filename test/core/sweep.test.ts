@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../functions/core/config.ts';
 import { ConfigError, InvalidInputError } from '../../functions/core/errors.ts';
 import type { ObservedEndpoint } from '../../functions/core/model.ts';
-import type { EndpointSource, ZonePage } from '../../functions/core/ports.ts';
+import type { EndpointPage, EndpointSource, ZonePage } from '../../functions/core/ports.ts';
 import {
   continueZoneListing,
   decodeSweepBody,
@@ -49,10 +49,10 @@ class PagedOnly implements EndpointSource {
     throw new Error('the coordinator must not ask for the whole listing when pages are offered');
   }
 
-  async *listEndpointPages(): AsyncGenerator<ObservedEndpoint[]> {
+  async *listEndpointPages(): AsyncGenerator<EndpointPage> {
     for (const page of this.pages) {
       this.largestPage = Math.max(this.largestPage, page.length);
-      yield page;
+      yield { endpoints: page };
     }
   }
 }
@@ -154,10 +154,8 @@ describe('a zone listing carried on across invocations', () => {
     // Assess: the coordinator listed 2 pages (the second ended past its deadline), the worker the last one; every zone
     // is in exactly one batch, and the listing was never started over
     expect(plan).toMatchObject({ zoneItems: 20, listZonesFrom: '20' });
-    expect(queued).toEqual({ outcome: 'sweep-started', items: 20, batches: 5, batchSize: 4, listingContinues: true });
-    expect(continued).toEqual([
-      { outcome: 'sweep-continued', items: 5, batches: 2, batchSize: 4, listingContinues: false },
-    ]);
+    expect(queued).toEqual({ outcome: 'sweep-started', items: 20, batches: 5, batchSize: 4, continuations: 1 });
+    expect(continued).toEqual([{ outcome: 'sweep-continued', items: 5, batches: 2, batchSize: 4, continuations: 0 }]);
     expect(dns.froms).toEqual([undefined, '20']);
     const batches = sent.map(decodeSweepBody).flatMap((message) => ('batch' in message ? [message.batch] : []));
     const zoneIds = batches.flatMap((batch) => batch.map((item) => item.zoneId)).sort();
@@ -196,7 +194,7 @@ describe('a zone listing carried on across invocations', () => {
     const dns = pagedZones(10, 40);
     const deps = { dns, endpoints: new InMemoryEndpoints([]), config, now: dns.now };
     const unpaged = { ...deps, dns: new InMemoryDns() };
-    const continuation = encodeListingContinuation('10');
+    const continuation = encodeListingContinuation({ listZonesFrom: '10' });
 
     await expect(runSweepMessage(continuation, { id: 'm', attempt: '1' }, deps, undefined)).rejects.toThrow(
       ConfigError,
@@ -215,7 +213,10 @@ describe('sweep messages', () => {
     ];
 
     expect(decodeSweepBody(encodeSweepBatch(batch))).toEqual({ batch });
-    expect(decodeSweepBody(encodeListingContinuation('Z0042'))).toEqual({ listZonesFrom: 'Z0042' });
+    expect(decodeSweepBody(encodeListingContinuation({ listZonesFrom: 'Z0042' }))).toEqual({ listZonesFrom: 'Z0042' });
+    expect(decodeSweepBody(encodeListingContinuation({ listEndpointsFrom: '0.0.tok' }))).toEqual({
+      listEndpointsFrom: '0.0.tok',
+    });
   });
 
   it.each([
@@ -226,8 +227,16 @@ describe('sweep messages', () => {
     ],
     ['a number for a cursor', { linkdnsSweep: 1, listZonesFrom: 42 }, 'listZonesFrom must be a cursor'],
     ['a cursor too long', { linkdnsSweep: 1, listZonesFrom: 'x'.repeat(4097) }, 'listZonesFrom must be a cursor'],
-    ['both items and a cursor', { linkdnsSweep: 1, items: [], listZonesFrom: 'Z1' }, 'neither linkdnsSweep items nor'],
-    ['another version', { linkdnsSweep: 2, listZonesFrom: 'Z1' }, 'neither linkdnsSweep items nor'],
+    [
+      'both items and a cursor',
+      { linkdnsSweep: 1, items: [], listZonesFrom: 'Z1' },
+      'exactly one of items, listZonesFrom, listEndpointsFrom',
+    ],
+    [
+      'another version',
+      { linkdnsSweep: 2, listZonesFrom: 'Z1' },
+      'exactly one of items, listZonesFrom, listEndpointsFrom',
+    ],
     [
       'an item without zone or scope',
       { linkdnsSweep: 1, items: [{ domain: 'a.example' }] },

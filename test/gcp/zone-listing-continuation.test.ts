@@ -73,7 +73,7 @@ describe('Google repair fan-out: a zone listing carried on by the workers', () =
     // Assess: the coordinator listed one page; each continuation one more, from the page token before it, until the
     // last page; no page was listed twice
     const zonesInProject = gcp.state.dns.zones(PROJECT).length;
-    expect(started).toMatchObject({ outcome: 'sweep-started', listingContinues: true });
+    expect(started).toMatchObject({ outcome: 'sweep-started', continuations: 1 });
     expect(listedByCoordinator).toBe(1);
     expect(continued).toBe(zonesInProject - 1);
     const tokens = zoneListings().map((entry) => new URLSearchParams(entry.query).get('pageToken'));

@@ -14,8 +14,8 @@ export interface CoordinatorResult {
   readonly items: number;
   readonly messages: number;
   readonly batchSize: number;
-  /** The zone listing stopped at the share of the timeout; one of the messages tells a worker to carry it on. */
-  readonly listingContinues: boolean;
+  /** Listings (zones, endpoints) stopped at the share of the timeout: as many of the messages tell a worker to go on. */
+  readonly continuations: number;
   /** Zones queued for their registry to be read (no endpoint target matched them), and VPCs not looked up in time. */
   readonly zoneItems?: number;
   readonly scopesNotLookedUp?: number;
@@ -55,10 +55,10 @@ export async function handleRepairCoordinator(
   if (backlog > 0) {
     const skipped = `the previous sweep still has ${backlog} batch(es) queued or in flight`;
     runtime.logger.info('sweep not started', { reason: skipped });
-    return { items: 0, messages: 0, batchSize: queue.batchSize, listingContinues: false, skipped };
+    return { items: 0, messages: 0, batchSize: queue.batchSize, continuations: 0, skipped };
   }
-  // The zone listing and the look-ups by VPC stop at the invocation's share of its time, so that neither tens of
-  // thousands of zones nor thousands of VPCs can run it into its timeout; a worker carries the listing on.
+  // The listings and the look-ups by VPC stop at the invocation's share of its time, so that neither tens of thousands
+  // of zones or endpoints nor thousands of VPCs can run it into its timeout; workers carry the listings on.
   const before =
     remainingTimeMs === undefined
       ? undefined
@@ -88,12 +88,13 @@ export async function handleRepairCoordinator(
     batchSize: started.batchSize,
     // A worker lists the rest of the zones from here and queues them, a share of its timeout at a time.
     ...(plan.listZonesFrom === undefined ? {} : { zoneListingContinuesFrom: plan.listZonesFrom }),
+    ...(plan.listEndpointsFrom === undefined ? {} : { endpointListingContinuesFrom: plan.listEndpointsFrom }),
   });
   return {
     items: started.items,
-    messages: started.batches + (started.listingContinues ? 1 : 0),
+    messages: started.batches + started.continuations,
     batchSize: started.batchSize,
-    listingContinues: started.listingContinues,
+    continuations: started.continuations,
     zoneItems: plan.zoneItems,
     scopesNotLookedUp: plan.scopesNotLookedUp,
   };

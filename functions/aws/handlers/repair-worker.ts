@@ -9,6 +9,7 @@ import {
   continueSweep,
   decodeSweepBody,
   encodeSweepBatch,
+  type ListingContinuation,
   runSweepBatch,
   type SweepItem,
   type SweepMessage,
@@ -36,7 +37,8 @@ export interface WorkerResult {
  * (after the visibility timeout) and, after `maxReceiveCount` receives, moves it to the dead-letter queue — the other
  * messages of the event, and every other zone, are not held back. Zones not started within the invocation's share of
  * the timeout go back to the queue as a batch of their own ({@link handBack}). Each batch is notified and measured like
- * a run. A message carrying the coordinator's zone listing on is listed on and queued ({@link carryListingOn}).
+ * a run. A message carrying the coordinator's zone or endpoint listing on is listed on and queued
+ * ({@link carryListingOn}).
  */
 export async function handleRepairWorker(
   event: SQSEvent,
@@ -69,8 +71,8 @@ export async function handleRepairWorker(
       runtime.logger.error('sweep message rejected', { messageId: record.messageId, error: error.message });
       continue;
     }
-    if ('listZonesFrom' in message) {
-      const queued = await carryListingOn(runtime, message.listZonesFrom, queue, record.messageId, cutoff, signal);
+    if (!('batch' in message)) {
+      const queued = await carryListingOn(runtime, message, queue, record.messageId, cutoff, signal);
       if (queued === 'redeliver') failures.push({ itemIdentifier: record.messageId });
       else if (queued) listed.push(queued);
       continue;
@@ -137,32 +139,32 @@ async function handBack(
 }
 
 /**
- * Carries the sweep's zone listing on from `from` until the invocation's share of its timeout, and queues what it
+ * Carries the sweep's zone or endpoint listing on from its cursor until the invocation's share of its timeout, and queues what it
  * listed ({@link continueSweep}). `redeliver` when SQS should deliver the message again (then dead-letter it, with the
  * alarm): the listing is idempotent, and batches queued twice are checked twice at worst. A cursor the provider refuses
  * is logged and dropped (undefined) like any malformed message: the next sweep lists those zones again.
  */
 async function carryListingOn(
   runtime: AwsRuntime,
-  from: string,
+  continuation: ListingContinuation,
   queue: SweepQueue | undefined,
   messageId: string,
   cutoff: Date,
   signal?: AbortSignal,
 ): Promise<SweepQueued | 'redeliver' | undefined> {
   try {
-    const queued = await continueSweep(runtime.deps, from, queue, {
+    const queued = await continueSweep(runtime.deps, continuation, queue, {
       ...(signal ? { signal } : {}),
       startZonesBefore: cutoff,
     });
-    runtime.logger.info('sweep zone listing carried on', { messageId, from, ...queued });
+    runtime.logger.info('sweep listing carried on', { messageId, ...continuation, ...queued });
     return queued;
   } catch (error) {
     if (error instanceof InvalidInputError) {
       runtime.logger.error('sweep message rejected', { messageId, error: error.message });
       return undefined;
     }
-    runtime.logger.warn('sweep zone listing not carried on; the message is redelivered', {
+    runtime.logger.warn('sweep listing not carried on; the message is redelivered', {
       messageId,
       error: error instanceof Error ? error.message : String(error),
     });
