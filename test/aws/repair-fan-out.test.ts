@@ -285,4 +285,50 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
     expect(result.batchItemFailures).toEqual([]);
     expect(harness.aws.requests.count()).toBe(0);
   });
+
+  it('lists no endpoint page after its share of the time; a worker carries the listing on and those endpoints’ zones are written', async () => {
+    // Prepare: 60 endpoints (3 networks x 20 VPCs), more than one DescribeVpcEndpoints page (50), no zone written yet
+    const networks = ['fff', 'ggg', 'hhh'].map((name) =>
+      addNetwork(harness, `${name}fan.us-east-2.aws.confluent.cloud`),
+    );
+    const sites = Array.from({ length: 20 }, () => harness.aws.ec2.addVpcWithSubnets(['use2-az1', 'use2-az2'])).flatMap(
+      ({ vpcId, subnets }) =>
+        networks.map((network) =>
+          addSite(harness, network, { vpcId, subnetIds: subnets.map((subnet) => subnet.subnetId) }),
+        ),
+    );
+    const queue = harness.aws.sqs.createQueue('linkdns-sweep');
+    const { runtime } = await createRepairRuntime(harness, networks, {
+      env: { LINKDNS_SWEEP_QUEUE_URL: queue, LINKDNS_ROUTE53_RATE: '50' },
+    });
+    harness.aws.requests.reset();
+
+    // Act: a coordinator whose share is spent after its first page of each listing, then the workers
+    const started = await handleRepairCoordinator(runtime, undefined, 0);
+    const describedByCoordinator = harness.aws.requests.count('DescribeVpcEndpoints');
+    const continuations = harness.aws.sqs.bodies(queue).filter((body) => body.includes('listEndpointsFrom'));
+    const results: Awaited<ReturnType<typeof handleRepairWorker>>[] = [];
+    while (
+      (await harness.aws.sqs.deliver(queue, async (event) => {
+        const result = await handleRepairWorker(event as unknown as SQSEvent, runtime);
+        results.push(result);
+        return { batchItemFailures: [...result.batchItemFailures] };
+      })) > 0
+    ) {
+      // keep polling
+    }
+
+    // Assess: the coordinator read one page of endpoints (50 of the 60) and queued where to go on; one worker listed
+    // the rest from there and queued their targets; every zone holds its records
+    expect(describedByCoordinator).toBe(1);
+    expect(started.continuations).toBe(1);
+    expect(continuations).toHaveLength(1);
+    const listed = results.flatMap((result) => result.listed);
+    expect(listed).toEqual([expect.objectContaining({ outcome: 'sweep-continued', items: 10, continuations: 0 })]);
+    for (const site of sites) {
+      expect(Object.keys(zoneRecords(harness, site.zoneId))).toContain(`*.${site.domain} CNAME`);
+    }
+    expect(results.flatMap((result) => result.batchItemFailures)).toEqual([]);
+    expect(harness.aws.sqs.bodies(queue)).toEqual([]);
+  }, 60_000);
 });
