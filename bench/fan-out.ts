@@ -19,7 +19,7 @@ export interface FanOutDeployment {
   /** Route 53 calls so far in this run (the local AWS's request log), read once the coordinator is done. */
   readonly route53Calls: () => Promise<number>;
   /** The coordinator's and a worker's timeout (compressed as the rate is), which their share of it is taken from. */
-  readonly coordinatorTimeoutMs: number;
+  readonly coordinatorTimeoutMs?: number;
   readonly workerTimeoutMs: number;
 }
 

@@ -26,7 +26,7 @@ export interface RunOutcome {
   readonly maxWorkerInvocationMs?: number;
   /** Fan-out: zones a worker did not start within its share, sent back to the queue for a later invocation. */
   readonly handedBack?: number;
-  /** Fan-out: worker invocations that carried the coordinator's zone listing on, and the zones they queued. */
+  /** Fan-out: worker invocations that carried a coordinator's listing on, and the zone items and targets they queued. */
   readonly listingInvocations?: number;
   readonly zonesListedByWorkers?: number;
   /**

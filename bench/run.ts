@@ -30,8 +30,11 @@ import { type PlanSpeed, planSpeedFigures } from './plan-speed.ts';
  *   npm run bench -- --zones 10000 --vpcs 100 --rate 50      through the fan-out path (see below)
  *   options: --zones N --vpcs N --endpoints N --rate N --fan-out --workers N --repair-timeout S --out FILE --glob
  *
- * --repair-timeout is the construct's `repairTimeout` in seconds (default 600): a shorter one makes the coordinator's
- * share of it run out during the zone listing, so workers carry the listing on (as at about 30,000 zones by default).
+ * --repair-timeout S gives the coordinator the construct's `repairTimeout` of S seconds, compressed like the rest: its
+ * listings stop at its share of that and workers carry them on (what about 30,000 zones do at the default 600 s).
+ * Without it the coordinator gets no deadline: the compression speeds up the Route 53 budget 50x but not the local
+ * EC2, whose listing (50 endpoints a call, unlimited by linkdns) would then look 50x slower against the timeout than
+ * it is, and be carried on at sizes where no deployment carries it on.
  *
  * One invocation (fewer than 5,000 zones unless --fan-out): the scheduled repair handler with its Route 53 limiter at
  * --rate. Fan-out (from 5,000 zones, or --fan-out): the repair as the CDK construct deploys it by default — the
@@ -46,13 +49,11 @@ import { type PlanSpeed, planSpeedFigures } from './plan-speed.ts';
  */
 /**
  * The CDK construct's defaults the fan-out run plays (infra/lib/private-link-dns.ts): two worker instances, a 5-minute
- * worker timeout, a 10-minute coordinator timeout, and the Route 53 budget (half of 10 requests/s) split over its five
- * function instances.
+ * worker timeout, and the Route 53 budget (half of 10 requests/s) split over its five function instances.
  */
 const DEPLOYED = {
   workers: 2,
   workerTimeoutSeconds: 300,
-  coordinatorTimeoutSeconds: 600,
   perInstanceRate: route53Budget({ instances: 3 + 2 }).perInstance,
 } as const;
 
@@ -64,7 +65,7 @@ const { values: args } = parseArgs({
     rate: { type: 'string', default: '10' },
     'fan-out': { type: 'boolean' },
     workers: { type: 'string', default: String(DEPLOYED.workers) },
-    'repair-timeout': { type: 'string', default: String(DEPLOYED.coordinatorTimeoutSeconds) },
+    'repair-timeout': { type: 'string' },
     concurrency: { type: 'string' },
     out: { type: 'string', default: 'bench/results.json' },
     glob: { type: 'boolean', default: false },
@@ -82,7 +83,10 @@ if (!(rate > 0 && rate <= 50)) throw new RangeError('--rate must be in (0, 50] (
 const workers = positiveInteger('workers', args.workers);
 const timeScale = rate / DEPLOYED.perInstanceRate;
 const workerTimeoutSeconds = Math.max(1, Math.round(DEPLOYED.workerTimeoutSeconds / timeScale));
-const coordinatorTimeoutSeconds = positiveInteger('repair-timeout', args['repair-timeout']) / timeScale;
+const coordinatorTimeoutSeconds =
+  args['repair-timeout'] === undefined
+    ? undefined
+    : positiveInteger('repair-timeout', args['repair-timeout']) / timeScale;
 const burst = Math.ceil(rate);
 const loadAtStart = loadavg();
 
@@ -125,7 +129,10 @@ try {
       fanOut
         ? `fan-out: coordinator → local SQS → ${workers} worker instances, each with its own Route 53 limiter at ${rate} requests/s ` +
           `(burst ${burst}); the construct's default deployment compressed ${timeScale}x: ${DEPLOYED.perInstanceRate} request/s per instance → ${rate}, ` +
-          `worker timeout ${DEPLOYED.workerTimeoutSeconds} s → ${workerTimeoutSeconds} s, coordinator timeout ${args['repair-timeout']} s → ${coordinatorTimeoutSeconds} s`
+          `worker timeout ${DEPLOYED.workerTimeoutSeconds} s → ${workerTimeoutSeconds} s, ` +
+          (coordinatorTimeoutSeconds === undefined
+            ? 'coordinator without a deadline (--repair-timeout S sets one)'
+            : `coordinator timeout ${args['repair-timeout']} s → ${coordinatorTimeoutSeconds} s`)
         : `one invocation: Route 53 limiter at ${rate} requests/s, burst ${burst} (LINKDNS_ROUTE53_RATE); EC2 calls are not limited by it`,
       `load average at start: ${loadAtStart.map((load) => load.toFixed(2)).join(' ')} (${cpus().length} CPUs)`,
     ].join('\n'),
@@ -156,7 +163,7 @@ try {
       metrics,
       notifications: () => notified,
       route53Calls: async () => (await aws.requestFigures()).byService.route53 ?? 0,
-      coordinatorTimeoutMs: coordinatorTimeoutSeconds * 1000,
+      ...(coordinatorTimeoutSeconds === undefined ? {} : { coordinatorTimeoutMs: coordinatorTimeoutSeconds * 1000 }),
       workerTimeoutMs: workerTimeoutSeconds * 1000,
     };
     repairOnce = (id) => fanOutRepair(deployment, id);
@@ -232,7 +239,7 @@ try {
           workers,
           time_scale: timeScale,
           worker_timeout_s: workerTimeoutSeconds,
-          coordinator_timeout_s: coordinatorTimeoutSeconds,
+          ...(coordinatorTimeoutSeconds === undefined ? {} : { coordinator_timeout_s: coordinatorTimeoutSeconds }),
           batch_zones: repair.batchZones ?? null,
         }
       : {}),
@@ -375,7 +382,7 @@ function printRun(figures: RunFigures): void {
         (fanOut
           ? ` (coordinator ${((figures.coordinatorMs ?? 0) / 1000).toFixed(2)} s, longest worker ${((figures.maxWorkerInvocationMs ?? 0) / 1000).toFixed(2)} s; ` +
             `${figures.handedBack ?? 0} zone(s) not started within the share handed back; ` +
-            `${figures.listingInvocations ?? 0} invocation(s) carried the zone listing on (${figures.zonesListedByWorkers ?? 0} zones); ` +
+            `${figures.listingInvocations ?? 0} invocation(s) carried a listing on (${figures.zonesListedByWorkers ?? 0} zones or targets queued); ` +
             `${figures.zonesMaybeReadTwice ?? 0} zone(s) queued unmatched after the coordinator's share, so maybe read twice; ` +
             `batches of ${figures.batchZones} zones; worker timeout ${workerTimeoutSeconds} s, ${DEPLOYED.workerTimeoutSeconds} s deployed; batches sized for half of it)`
           : ''),

@@ -80,7 +80,7 @@ export async function settleInvocation<Result extends InvocationResult | SweepQu
     return result;
   }
   if (result.outcome === 'sweep-started' || result.outcome === 'sweep-continued') {
-    log.info(result.outcome === 'sweep-started' ? 'sweep started' : 'sweep zone listing carried on', { ...result });
+    log.info(result.outcome === 'sweep-started' ? 'sweep started' : 'sweep listing carried on', { ...result });
     return result;
   }
   if (result.outcome !== 'reconciled') return result;
