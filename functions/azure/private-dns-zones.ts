@@ -11,6 +11,7 @@ import { unproducibleChanges } from '../core/ownership.ts';
 import type { Changes } from '../core/plan.ts';
 import type { ChangeLog, DnsProvider, OwnershipGuard, ZonePage, ZoneRef } from '../core/ports.ts';
 import { isRegistryRecord, ownsRecord, registryUnion } from '../core/registry.ts';
+import { armNextLinkSegments } from './arm-next-link.ts';
 import { statusOf, translateAzureError } from './azure-errors.ts';
 import {
   fromAzureRecordSet,
@@ -38,12 +39,6 @@ export interface AzurePrivateDnsOptions {
   readonly extraNetworks?: readonly string[];
   readonly log?: ChangeLog;
 }
-
-/**
- * Resource Manager's hosts in the public, US Government and China clouds (Azure Resource Manager endpoints): the only
- * hosts a next link handed back through the sweep queue may point at.
- */
-const ARM_HOSTS = new Set(['management.azure.com', 'management.usgovcloudapi.net', 'management.chinacloudapi.cn']);
 
 /** Tag on zones and virtual network links linkdns created, so they can be told apart from the user's own. */
 export const CREATED_TAG = 'linkdns-created';
@@ -141,23 +136,16 @@ export class AzurePrivateDnsZones implements DnsProvider {
   }
 
   #checkNextLink(link: string): void {
-    let url: URL | undefined;
-    try {
-      url = new URL(link);
-    } catch {
-      url = undefined;
-    }
     // `/subscriptions/{id}/resourceGroups/{group}/providers/Microsoft.Network/privateDnsZones`, any case (ARM's paths are)
-    const path = (url?.pathname.replace(/\/$/, '') ?? '').toLowerCase().split('/');
-    const [root, subscriptions, subscription, groups, group, ...rest] = path;
+    const [subscriptions, subscription, groups, group, ...rest] = armNextLinkSegments(link) ?? [];
     const listing =
-      root === '' &&
       subscriptions === 'subscriptions' &&
+      subscription !== undefined &&
       subscription !== '' &&
       groups === 'resourcegroups' &&
       group === this.#resourceGroup.toLowerCase() &&
       rest.join('/') === 'providers/microsoft.network/privatednszones';
-    if (url?.protocol !== 'https:' || !ARM_HOSTS.has(url.hostname.toLowerCase()) || !listing) {
+    if (!listing) {
       throw new InvalidInputError(
         `Zone listing cursor "${link}" is not a next link of the Private DNS zones in ${this.#resourceGroup} on an ARM host`,
       );

@@ -1,13 +1,16 @@
 import type {
+  ContinuablePage,
   NetworkInterface,
   NetworkInterfacesOperations,
+  PageSettings,
   PrivateEndpoint,
   PrivateEndpointsOperations,
 } from '@azure/arm-network';
 import type { EndpointIdentity } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
-import type { ChangeLog, EndpointSource } from '../core/ports.ts';
+import type { ChangeLog, EndpointPage, EndpointSource } from '../core/ports.ts';
+import { armNextLinkSegments } from './arm-next-link.ts';
 import { statusOf, translateAzureError } from './azure-errors.ts';
 import {
   type AzureEndpointOptions,
@@ -82,9 +85,85 @@ export class AzurePrivateEndpoints implements EndpointSource {
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
+    const observed: ObservedEndpoint[] = [];
+    for await (const page of this.listEndpointPages(scope, signal)) observed.push(...page.endpoints);
+    return observed;
+  }
+
+  /**
+   * {@link listEndpoints} one ARM page at a time, so the repair's coordinator holds one page of endpoints, never the
+   * subscription's, and can stop between pages and hand the rest to a worker. The listing runs over the configured
+   * resource groups in order ("Private Endpoints - List", `GET /subscriptions/{id}/resourceGroups/{group}/providers/
+   * Microsoft.Network/privateEndpoints`), or the whole subscription when none is configured ("Private Endpoints - List
+   * By Subscription"); every page ARM returns is yielded, even an empty one, so the cursor always moves on.
+   *
+   * A page's `next` is `<listing>.<nextLink>`: `rg<index>` (a configured resource group) or `sub` (the subscription),
+   * then the page's `nextLink` ("The URL to get the next set of results", PrivateEndpointListResult,
+   * https://learn.microsoft.com/rest/api/virtualnetwork/private-endpoints/list), which the SDK takes back as
+   * `continuationToken`; after a group's last page, `rg<index + 1>.` with no link starts the next group.
+   * @throws InvalidInputError for a `from` this source could not have handed out (checked before any call: a next link
+   *   is a URL the SDK calls with the function's bearer token)
+   */
+  async *listEndpointPages(scope?: string, signal?: AbortSignal, from?: string): AsyncGenerator<EndpointPage> {
+    const listings = this.#listings(signal);
+    const start = from === undefined ? { listing: 0, link: undefined } : parseEndpointCursor(from, listings);
+    for (let index = start.listing; index < listings.length; index += 1) {
+      const listing = listings[index] as EndpointListing;
+      const link = index === start.listing ? start.link : undefined;
+      const following = listings[index + 1];
+      try {
+        for await (const page of listing.pages(link === undefined ? undefined : { continuationToken: link })) {
+          const endpoints = await this.#readPage(page, scope, signal);
+          const next = page.continuationToken
+            ? `${listing.label}.${page.continuationToken}`
+            : following
+              ? `${following.label}.`
+              : undefined;
+          yield next === undefined ? { endpoints } : { endpoints, next };
+          // The SDK sends next-link requests without the caller's abort signal (arm-network 39's paging helper calls
+          // the link bare), so an aborted listing stops here rather than fetching on.
+          signal?.throwIfAborted();
+        }
+      } catch (error) {
+        throw translateAzureError(error, listing.what);
+      }
+    }
+  }
+
+  /** The listings {@link listEndpointPages} runs over, in order: one per configured resource group, or the subscription. */
+  #listings(signal: AbortSignal | undefined): EndpointListing[] {
+    const { client, subscriptionId, resourceGroups = [] } = this.#options;
+    const subscription = ['subscriptions', subscriptionId.toLowerCase()];
+    const collection = ['providers', 'microsoft.network', 'privateendpoints'];
+    if (resourceGroups.length === 0) {
+      return [
+        {
+          label: 'sub',
+          name: `subscription ${subscriptionId}`,
+          what: `list private endpoints in subscription ${subscriptionId}`,
+          path: [...subscription, ...collection],
+          pages: (settings) => client.privateEndpoints.listBySubscription({ abortSignal: signal }).byPage(settings),
+        },
+      ];
+    }
+    return resourceGroups.map((group, index) => ({
+      label: `rg${index}`,
+      name: `resource group ${group}`,
+      what: `list private endpoints in ${group}`,
+      path: [...subscription, 'resourcegroups', group.toLowerCase(), ...collection],
+      pages: (settings) => client.privateEndpoints.list(group, { abortSignal: signal }).byPage(settings),
+    }));
+  }
+
+  /** One listed page, read as {@link listEndpoints} reads every endpoint. */
+  async #readPage(
+    page: readonly PrivateEndpoint[],
+    scope: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<ObservedEndpoint[]> {
     const wanted = scope?.toLowerCase();
     const observed: ObservedEndpoint[] = [];
-    for (const endpoint of await this.#listRaw(signal)) {
+    for (const endpoint of page) {
       // Filter on the subnet before reading NICs, so a scoped listing reads only its own endpoints' NICs.
       if (wanted && !endpoint.subnet?.id?.toLowerCase().startsWith(`${wanted}/subnets/`)) continue;
       try {
@@ -96,31 +175,6 @@ export class AzurePrivateEndpoints implements EndpointSource {
       }
     }
     return observed;
-  }
-
-  async #listRaw(signal: AbortSignal | undefined): Promise<PrivateEndpoint[]> {
-    const { client, resourceGroups = [] } = this.#options;
-    const pages =
-      resourceGroups.length > 0
-        ? resourceGroups.map((group) => ({
-            what: `list private endpoints in ${group}`,
-            items: () => client.privateEndpoints.list(group, { abortSignal: signal }),
-          }))
-        : [
-            {
-              what: `list private endpoints in subscription ${this.#options.subscriptionId}`,
-              items: () => client.privateEndpoints.listBySubscription({ abortSignal: signal }),
-            },
-          ];
-    const endpoints: PrivateEndpoint[] = [];
-    for (const source of pages) {
-      try {
-        for await (const endpoint of source.items()) endpoints.push(endpoint);
-      } catch (error) {
-        throw translateAzureError(error, source.what);
-      }
-    }
-    return endpoints;
   }
 
   /**
@@ -163,4 +217,48 @@ export class AzurePrivateEndpoints implements EndpointSource {
       throw translateAzureError(error, `get network interface ${id}`);
     }
   }
+}
+
+/** One listing of private endpoints: a configured resource group's, or the subscription's. */
+interface EndpointListing {
+  /** How a cursor names it: `rg<index>` or `sub`. */
+  readonly label: string;
+  /** `resource group <name>` or `subscription <id>`, for messages. */
+  readonly name: string;
+  readonly what: string;
+  /** The path of its next links, as {@link armNextLinkSegments} returns it. */
+  readonly path: readonly string[];
+  pages(settings: PageSettings | undefined): AsyncIterableIterator<ContinuablePage<PrivateEndpoint>>;
+}
+
+/**
+ * Where an endpoint listing carried on starts, from a cursor {@link AzurePrivateEndpoints.listEndpointPages} handed
+ * out: the listing it names must exist, and its next link must be that listing's (https, an ARM host, exactly the
+ * listing's path in any case); a link-less cursor only ever starts a resource group after the first.
+ */
+function parseEndpointCursor(
+  cursor: string,
+  listings: readonly EndpointListing[],
+): { listing: number; link: string | undefined } {
+  const match = /^(sub|rg(\d{1,4}))\.(.*)$/s.exec(cursor);
+  const index = match?.[1] === 'sub' ? 0 : Number(match?.[2]);
+  const listing = listings[index];
+  const link = match?.[3] ?? '';
+  const refuse = (reason: string) => {
+    const names = listings.map((candidate) => `${candidate.label} = ${candidate.name}`).join(', ');
+    return new InvalidInputError(
+      `Endpoint listing cursor "${cursor}" is not one the private endpoint listing (${names}) hands out: ${reason}`,
+    );
+  };
+  if (!match) throw refuse('not rg<index> or sub, a dot, then an ARM next link');
+  if (!listing || listing.label !== match[1]) throw refuse(`it names listing ${match[1]}, which this source has not`);
+  if (link === '') {
+    if (index === 0) throw refuse('a listing starts without a cursor');
+    return { listing: index, link: undefined };
+  }
+  const path = armNextLinkSegments(link);
+  if (path?.join('/') !== listing.path.join('/')) {
+    throw refuse(`its next link is not the private endpoint listing of ${listing.name} on an ARM host`);
+  }
+  return { listing: index, link };
 }

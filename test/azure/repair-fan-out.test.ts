@@ -133,13 +133,14 @@ async function coordinate(): Promise<unknown> {
 
 /**
  * The queue trigger, until the sweep queue is empty; as the host does, a worker's output binding (the batches of a
- * zone listing it carried on) is written to the queue when it returns, and dropped when it throws. Returns the worker
- * invocations.
+ * zone listing it carried on) is written to the queue when it returns, and dropped when it throws. `onDelivery` sees
+ * each message before its worker runs. Returns the worker invocations.
  */
-async function drain(): Promise<number> {
+async function drain(onDelivery?: (message: unknown) => void): Promise<number> {
   let invocations = 0;
   while (
     (await world.queues.deliver(SWEEP_QUEUE.name, async (message, triggerMetadata) => {
+      onDelivery?.(message);
       const context = new InvocationContext({
         invocationId: `worker-${invocations}`,
         functionName: 'repairWorker',
@@ -251,14 +252,65 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
     ).length;
     await drain();
 
-    // Assess: the coordinator listed one page and queued a continuation; two workers listed a page each; every zone was
-    // written, and no zone was listed twice
-    expect(coordinated).toMatchObject({ outcome: 'sweep-started', continuations: 1 });
+    // Assess: the coordinator listed one page and queued a continuation (and one for the endpoint listing, paged by 3
+    // too and past the share as well); two workers listed a page each; every zone was written, no zone listed twice
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started', continuations: 2 });
     expect(listedByCoordinator).toBe(1);
     const listings = world.azure.requests.entries.filter(
       (entry) => entry.operation === 'privateZones.listByResourceGroup',
     );
     expect(listings).toHaveLength(3);
+    for (let index = 0; index < ZONES; index += 1) {
+      expect(zoneSnapshot(world.azure.state, zoneIdOf(index))['A *']).toEqual([`10.40.0.${10 + index}`]);
+    }
+    expect(world.queues.messages(SWEEP_QUEUE.name)).toEqual([]);
+    expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+  }, 60_000);
+
+  it('lists no endpoint page after its share of the time; workers carry the endpoint listing on from its cursor', async () => {
+    // Prepare: ARM pages of 3, so the 8 endpoints take 3 pages. Every endpoint listing request of the coordinator or of
+    // a worker carrying the listing on moves the handlers' clock past the share of the function timeout
+    // (0.5 × 300 s), so each of those invocations lists exactly one page. (The batch workers list the same collection
+    // for their scope; their requests leave the clock alone, so they check their zones.)
+    await world.close();
+    let clock = Date.parse('2026-11-30T03:45:00Z');
+    world = await startFanOut({ pageSize: 3, now: () => new Date(clock) });
+    const ENDPOINT_LISTING = 'privateEndpoints.listBySubscription';
+    let invocation: 'coordinator' | 'endpoint listing continued' | 'other worker' = 'coordinator';
+    const listedBy: string[] = [];
+    world.azure.faults.add({
+      operation: ENDPOINT_LISTING,
+      // Bounded, so that a listing that started over in every worker would end, and the counts below show it
+      times: 200,
+      before: () => {
+        listedBy.push(invocation);
+        if (invocation !== 'other worker') clock += 200_000;
+      },
+    });
+    const continued: string[] = [];
+
+    // Act
+    const coordinated = await coordinate();
+    const queuedByCoordinator = world.queues.messages(SWEEP_QUEUE.name).map((body) => JSON.parse(body));
+    await drain((message) => {
+      const from = (message as { listEndpointsFrom?: string }).listEndpointsFrom;
+      invocation = from === undefined ? 'other worker' : 'endpoint listing continued';
+      if (from !== undefined) continued.push(from);
+    });
+
+    // Assess: the coordinator listed one endpoint page and queued where the listing goes on (ARM's next link after
+    // the first 3 endpoints); two workers carried it on, one page each: the second, then the third
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started' });
+    expect((coordinated as { continuations: number }).continuations).toBeGreaterThanOrEqual(1);
+    const fromCoordinator = queuedByCoordinator.find((message) => 'listEndpointsFrom' in message)?.listEndpointsFrom;
+    const nextLink = `https://management.azure.com/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Network/privateEndpoints?api-version=2026-01-01&%24skipToken=`;
+    expect(fromCoordinator).toBe(`sub.${nextLink}3`);
+    expect(continued).toEqual([`sub.${nextLink}3`, `sub.${nextLink}6`]);
+    expect(listedBy.filter((by) => by !== 'other worker')).toEqual([
+      'coordinator',
+      'endpoint listing continued',
+      'endpoint listing continued',
+    ]);
     for (let index = 0; index < ZONES; index += 1) {
       expect(zoneSnapshot(world.azure.state, zoneIdOf(index))['A *']).toEqual([`10.40.0.${10 + index}`]);
     }
