@@ -144,6 +144,29 @@ describe('the Azure endpoint listing, one ARM page at a time', () => {
     expect(azure.requests.entries.filter((entry) => entry.operation === 'networkInterfaces.get')).toHaveLength(2);
   });
 
+  it('stops between pages once aborted, though the SDK sends next links without the abort signal', async () => {
+    // Prepare
+    seedEndpoints('rg-a', 5, 31);
+    const abort = new AbortController();
+    const pages: EndpointPage[] = [];
+
+    // Act: the caller aborts while it holds the first page
+    const stopped = await (async () => {
+      for await (const page of source().listEndpointPages(undefined, abort.signal)) {
+        pages.push(page);
+        abort.abort();
+      }
+    })().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+
+    // Assess: no second page was asked for
+    expect(pages).toHaveLength(1);
+    expect((stopped as Error | undefined)?.name).toBe('AbortError');
+    expect(listRequests()).toBe(1);
+  });
+
   it.each([
     [
       'a documented next link in ARM’s own casing',
