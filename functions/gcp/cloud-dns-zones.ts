@@ -15,9 +15,7 @@ import { sleep } from '../waiting.ts';
 import { type CloudDnsRecordSet, changeBody, isCloudDnsOnlyRecord, readRecordSets } from './cloud-dns-wire.ts';
 import { networkPath, networkUrl, sameNetwork } from './gcp-resource-names.ts';
 import { type GoogleApiClient, GoogleApiError } from './google-api.ts';
-
-/** What a Google page token is made of (URL-safe base64 and the like), and no longer than a queue message needs. */
-const PAGE_TOKEN = /^[A-Za-z0-9_\-=+/.~]{1,2048}$/;
+import { isGooglePageToken } from './google-page-token.ts';
 
 /** A ManagedZone as the Cloud DNS v1 API returns it (the fields linkdns reads). */
 export interface ManagedZone {
@@ -140,7 +138,7 @@ export class CloudDnsZones implements DnsProvider {
    * @throws InvalidInputError for a `from` with characters no page token has
    */
   async *listZonePages(domains: readonly string[], signal?: AbortSignal, from?: string): AsyncGenerator<ZonePage> {
-    if (from !== undefined && !PAGE_TOKEN.test(from)) {
+    if (from !== undefined && !isGooglePageToken(from)) {
       throw new InvalidInputError(`Zone listing cursor "${from}" is not a Cloud DNS page token`);
     }
     let pageToken = from;

@@ -1,7 +1,7 @@
 import type { EndpointIdentity } from '../core/config.ts';
 import { InvalidInputError, TransientCloudError } from '../core/errors.ts';
 import type { ObservedEndpoint } from '../core/model.ts';
-import type { ChangeLog, EndpointSource } from '../core/ports.ts';
+import type { ChangeLog, EndpointPage, EndpointSource } from '../core/ports.ts';
 import { type ForwardingRuleDescription, observeForwardingRule } from './forwarding-rule-mapping.ts';
 import {
   forwardingRulePath,
@@ -11,6 +11,7 @@ import {
   sameNetwork,
 } from './gcp-resource-names.ts';
 import { type GoogleApiClient, GoogleApiError } from './google-api.ts';
+import { isGooglePageToken } from './google-page-token.ts';
 
 export interface ForwardingRuleSourceOptions {
   readonly client: GoogleApiClient;
@@ -40,6 +41,22 @@ interface ForwardingRuleAggregatedList {
   readonly items?: Record<string, { readonly forwardingRules?: ForwardingRuleDescription[] }>;
   readonly nextPageToken?: string;
   readonly unreachables?: readonly string[];
+}
+
+/**
+ * One listing of {@link ForwardingRuleSource.listEndpointPages}: a configured project, and one of its configured
+ * regions or (without regions) its aggregated list. The indexes are the ones a cursor names.
+ */
+interface ListingPart {
+  readonly projectIndex: number;
+  readonly project: string;
+  readonly regionIndex?: number;
+  readonly region?: string;
+}
+
+/** `<project>.<region>.<pageToken>` (`a` for the aggregated list; an empty token is the start of the part). */
+function listingCursor(part: ListingPart, pageToken: string | undefined): string {
+  return `${part.projectIndex}.${part.regionIndex ?? 'a'}.${pageToken ?? ''}`;
 }
 
 /** True when a forwarding rule is a Private Service Connect endpoint for a published service. */
@@ -99,6 +116,7 @@ function safeNetworkUrl(network: string | undefined): string {
  * - `listEndpoints` lists the configured regions (or the aggregated list) of every configured project and keeps the
  *   rules of `scope`'s network. A listing that could not reach every region (`unreachables`) is refused with a
  *   {@link TransientCloudError}: an endpoint missing from an incomplete listing must never be read as deleted.
+ * - `listEndpointPages` is the same listing a Compute page at a time, resumable from the cursor a page hands out.
  *
  * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules
  */
@@ -135,13 +153,46 @@ export class ForwardingRuleSource implements EndpointSource {
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
-    const rules: ForwardingRuleDescription[] = [];
-    for (const project of this.#options.projects) {
-      if ((this.#options.regions ?? []).length === 0) rules.push(...(await this.#aggregated(project, signal)));
-      else
-        for (const region of this.#options.regions ?? [])
-          rules.push(...(await this.#regional(project, region, signal)));
+    const endpoints: ObservedEndpoint[] = [];
+    for await (const page of this.listEndpointPages(scope, signal)) endpoints.push(...page.endpoints);
+    return endpoints;
+  }
+
+  /**
+   * {@link listEndpoints} one Compute list page at a time, so the repair's coordinator keeps only the targets of a page
+   * and can stop after any page for a worker to carry on. The listing runs over parts — each configured project, and in
+   * it each configured region (`forwardingRules.list`) or the aggregated list (`forwardingRules.aggregatedList`) — and a
+   * page's `next` is `<project>.<region>.<pageToken>`: the indexes of the part in this source's configuration (`a` for
+   * the aggregated list) and the page's `nextPageToken`, which Compute takes back as `pageToken` ("If the number of
+   * results is larger than maxResults, use the nextPageToken as a value for the query parameter pageToken in the next
+   * list request"); an empty token starts the next part. Every page is yielded, even one without a PSC endpoint, so
+   * that the cursor always moves on.
+   * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules/list
+   * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules/aggregatedList
+   * @throws InvalidInputError for a `from` that names no part of this listing or carries no page token (nothing is sent)
+   */
+  async *listEndpointPages(scope?: string, signal?: AbortSignal, from?: string): AsyncGenerator<EndpointPage> {
+    const parts = this.#listingParts();
+    const start = from === undefined ? { part: 0, pageToken: undefined } : this.#parseListingCursor(from, parts);
+    for (let index = start.part; index < parts.length; index += 1) {
+      const part = parts[index] as ListingPart;
+      const startToken = index === start.part ? start.pageToken : undefined;
+      for await (const page of this.#rulePages(part, startToken, signal)) {
+        const following = parts[index + 1];
+        const next =
+          page.nextPageToken !== undefined
+            ? listingCursor(part, page.nextPageToken)
+            : following
+              ? listingCursor(following, undefined)
+              : undefined;
+        const endpoints = this.#pscEndpoints(page.rules, scope);
+        yield next === undefined ? { endpoints } : { endpoints, next };
+      }
     }
+  }
+
+  /** The PSC endpoints among `rules`, of `scope`'s network when given; a malformed rule is logged and left out. */
+  #pscEndpoints(rules: readonly ForwardingRuleDescription[], scope: string | undefined): ObservedEndpoint[] {
     const endpoints: ObservedEndpoint[] = [];
     for (const rule of rules) {
       if (!isPscEndpoint(rule) || (scope !== undefined && !(rule.network && sameNetwork(rule.network, scope))))
@@ -157,6 +208,55 @@ export class ForwardingRuleSource implements EndpointSource {
     return endpoints;
   }
 
+  /** The listing's parts in order: per project, each configured region, or the aggregated list without regions. */
+  #listingParts(): ListingPart[] {
+    const regions = this.#options.regions ?? [];
+    return this.#options.projects.flatMap((project, projectIndex) =>
+      regions.length === 0
+        ? [{ projectIndex, project }]
+        : regions.map((region, regionIndex) => ({ projectIndex, project, regionIndex, region })),
+    );
+  }
+
+  /**
+   * Where a listing carried on starts, as {@link listEndpointPages} handed it out: a part of this source's listing and
+   * an empty token or one of a Google page token's shape. A cursor of a source configured otherwise (another region
+   * count, regions where there were none) names no part here and is refused rather than read as another part.
+   */
+  #parseListingCursor(cursor: string, parts: readonly ListingPart[]): { part: number; pageToken: string | undefined } {
+    const match = /^(0|[1-9]\d{0,3})\.(0|[1-9]\d{0,3}|a)\.(.*)$/s.exec(cursor);
+    const projectIndex = Number(match?.[1]);
+    const regionIndex = match?.[2] === 'a' ? undefined : Number(match?.[2]);
+    const pageToken = match?.[3] || undefined;
+    const part = parts.findIndex(
+      (candidate) => candidate.projectIndex === projectIndex && candidate.regionIndex === regionIndex,
+    );
+    if (!match || part < 0 || (pageToken !== undefined && !isGooglePageToken(pageToken))) {
+      const regions = this.#options.regions ?? [];
+      throw new InvalidInputError(
+        `Endpoint listing cursor "${cursor}" is not <project>.<region>.<pageToken> of this listing (${this.#options.projects.length} project(s), ${regions.length === 0 ? 'the aggregated list' : `${regions.length} region(s)`})`,
+      );
+    }
+    return { part, pageToken };
+  }
+
+  /** One Compute list request per page of a part, from `pageToken` on. */
+  async *#rulePages(
+    part: ListingPart,
+    pageToken: string | undefined,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
+    let token = pageToken;
+    do {
+      const page =
+        part.region === undefined
+          ? await this.#aggregatedPage(part.project, token, signal)
+          : await this.#regionalPage(part.project, part.region, token, signal);
+      token = page.nextPageToken;
+      yield page;
+    } while (token);
+  }
+
   /** {@link observePscEndpoint}; with a selector, a selected rule that cannot be read comes back `unreadable`. */
   #read(rule: ForwardingRuleDescription): ObservedEndpoint {
     try {
@@ -170,53 +270,48 @@ export class ForwardingRuleSource implements EndpointSource {
     }
   }
 
-  async #regional(
+  async #regionalPage(
     project: string,
     region: string,
+    pageToken: string | undefined,
     signal: AbortSignal | undefined,
-  ): Promise<ForwardingRuleDescription[]> {
-    const rules: ForwardingRuleDescription[] = [];
-    let pageToken: string | undefined;
-    do {
-      const url = new URL(
-        `${this.#computeBase()}/projects/${encodeURIComponent(project)}/regions/${encodeURIComponent(region)}/forwardingRules`,
-      );
-      if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const page = await this.#options.client.call<ForwardingRuleList>(
-        'forwardingRules.list',
-        'GET',
-        url.toString(),
-        undefined,
-        signal,
-      );
-      rules.push(...(page?.items ?? []));
-      pageToken = page?.nextPageToken || undefined;
-    } while (pageToken);
-    return rules;
+  ): Promise<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
+    const url = new URL(
+      `${this.#computeBase()}/projects/${encodeURIComponent(project)}/regions/${encodeURIComponent(region)}/forwardingRules`,
+    );
+    if (pageToken) url.searchParams.set('pageToken', pageToken);
+    const page = await this.#options.client.call<ForwardingRuleList>(
+      'forwardingRules.list',
+      'GET',
+      url.toString(),
+      undefined,
+      signal,
+    );
+    return { rules: page?.items ?? [], nextPageToken: page?.nextPageToken || undefined };
   }
 
-  async #aggregated(project: string, signal: AbortSignal | undefined): Promise<ForwardingRuleDescription[]> {
-    const rules: ForwardingRuleDescription[] = [];
-    let pageToken: string | undefined;
-    do {
-      const url = new URL(`${this.#computeBase()}/projects/${encodeURIComponent(project)}/aggregated/forwardingRules`);
-      if (pageToken) url.searchParams.set('pageToken', pageToken);
-      const page = await this.#options.client.call<ForwardingRuleAggregatedList>(
-        'forwardingRules.aggregatedList',
-        'GET',
-        url.toString(),
-        undefined,
-        signal,
+  async #aggregatedPage(
+    project: string,
+    pageToken: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
+    const url = new URL(`${this.#computeBase()}/projects/${encodeURIComponent(project)}/aggregated/forwardingRules`);
+    if (pageToken) url.searchParams.set('pageToken', pageToken);
+    const page = await this.#options.client.call<ForwardingRuleAggregatedList>(
+      'forwardingRules.aggregatedList',
+      'GET',
+      url.toString(),
+      undefined,
+      signal,
+    );
+    if ((page?.unreachables ?? []).length > 0) {
+      throw new TransientCloudError(
+        `Compute could not list forwarding rules of ${project} in ${page?.unreachables?.join(', ')}; not reading the rest as complete`,
       );
-      if ((page?.unreachables ?? []).length > 0) {
-        throw new TransientCloudError(
-          `Compute could not list forwarding rules of ${project} in ${page?.unreachables?.join(', ')}; not reading the rest as complete`,
-        );
-      }
-      for (const scoped of Object.values(page?.items ?? {})) rules.push(...(scoped.forwardingRules ?? []));
-      pageToken = page?.nextPageToken || undefined;
-    } while (pageToken);
-    return rules;
+    }
+    const rules: ForwardingRuleDescription[] = [];
+    for (const scoped of Object.values(page?.items ?? {})) rules.push(...(scoped.forwardingRules ?? []));
+    return { rules, nextPageToken: page?.nextPageToken || undefined };
   }
 
   #computeBase(): string {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EndpointPage } from '../../functions/core/ports.ts';
 import { ForwardingRuleSource } from '../../functions/gcp/forwarding-rule-source.ts';
 import {
   fetchTransport,
@@ -26,7 +27,7 @@ const LB_RULE = {
 };
 
 async function start(
-  options: { regions?: string[]; pageSize?: number } = {},
+  options: { regions?: string[]; pageSize?: number; projects?: string[] } = {},
 ): Promise<{ local: LocalGcp; source: ForwardingRuleSource }> {
   const local = await startLocalGcp({ pageSize: options.pageSize ?? 100 });
   gcp = local;
@@ -35,7 +36,8 @@ async function start(
     transport: fetchTransport(staticToken('local')),
     roots: { dns: local.baseUrl, compute: local.baseUrl },
   });
-  return { local, source: new ForwardingRuleSource({ client, projects: [PROJECT], regions: options.regions ?? [] }) };
+  const projects = options.projects ?? [PROJECT];
+  return { local, source: new ForwardingRuleSource({ client, projects, regions: options.regions ?? [] }) };
 }
 
 describe('getEndpoint', () => {
@@ -129,6 +131,156 @@ describe('listEndpoints', () => {
 
     // Assess
     await expect(listing).rejects.toMatchObject({ name: 'TransientCloudError', retryable: true });
+  });
+});
+
+/** A PSC endpoint of the scenario's producer in `project` and `region`, as Compute lists it. */
+function pscRule(project: string, region: string, name: string, ip: string): Record<string, unknown> {
+  const regionUrl = `https://www.googleapis.com/compute/v1/projects/${project}/regions/${region}`;
+  return {
+    ...fixtureRules()[0],
+    name,
+    id: String(9_000_000_000 + Number(ip.split('.').at(-1))),
+    IPAddress: ip,
+    region: regionUrl,
+    selfLink: `${regionUrl}/forwardingRules/${name}`,
+  };
+}
+
+async function pagesOf(pages: AsyncIterable<EndpointPage>): Promise<EndpointPage[]> {
+  const collected: EndpointPage[] = [];
+  for await (const page of pages) collected.push(page);
+  return collected;
+}
+
+const idsOf = (pages: readonly EndpointPage[]) =>
+  pages.flatMap((page) => page.endpoints.map((endpoint) => endpoint.id));
+
+describe('listEndpointPages (issue 14: a listing a worker carries on)', () => {
+  it('yields one Compute page at a time, every page (one without an endpoint too), concatenating to listEndpoints', async () => {
+    // Prepare: one rule per page; us-central1 holds the three PSC endpoints and the load balancer, us-east4 one more
+    const { source, local } = await start({ regions: ['us-central1', 'us-east4'], pageSize: 1 });
+    local.state.compute.putForwardingRule(pscRule(PROJECT, 'us-east4', 'psc-east', '10.4.0.9'));
+
+    // Act
+    const pages = await pagesOf(source.listEndpointPages());
+    const listRequests = local.requests.counts()['forwardingRules.list'];
+    const endpoints = await source.listEndpoints();
+
+    // Assess: five pages, five requests; the load balancer's page is there, empty, and moves the cursor on
+    expect(pages).toHaveLength(5);
+    expect(listRequests).toBe(5);
+    expect(pages.filter((page) => page.endpoints.length === 0)).toHaveLength(1);
+    expect(idsOf(pages)).toEqual(endpoints.map((endpoint) => endpoint.id));
+    expect(idsOf(pages)).toHaveLength(4);
+    expect(pages.slice(0, -1).every((page) => page.next !== undefined)).toBe(true);
+    expect(pages.at(-1)?.next).toBeUndefined();
+    // The last page of us-central1 hands out the start of us-east4, the others the part and Compute's page token
+    expect(pages.map((page) => page.next?.replace(/\.[^.]+$/, '.<token>'))).toEqual([
+      '0.0.<token>',
+      '0.0.<token>',
+      '0.0.<token>',
+      '0.1.',
+      undefined,
+    ]);
+  });
+
+  it('lists from a page’s cursor exactly the pages after it, each once', async () => {
+    // Prepare
+    const { source, local } = await start({ regions: ['us-central1', 'us-east4'], pageSize: 1 });
+    local.state.compute.putForwardingRule(pscRule(PROJECT, 'us-east4', 'psc-east', '10.4.0.9'));
+    const pages = await pagesOf(source.listEndpointPages());
+    local.requests.clear();
+
+    // Act
+    const rest = await pagesOf(source.listEndpointPages(undefined, undefined, pages[0]?.next));
+
+    // Assess: the same pages as the whole listing from the second on, in four requests
+    expect(rest).toEqual(pages.slice(1));
+    expect(local.requests.counts()).toEqual({ 'forwardingRules.list': 4 });
+    const tokens = local.requests.entries.map((entry) => new URLSearchParams(entry.query).get('pageToken'));
+    expect(tokens[0]).not.toBeNull();
+  });
+
+  it('crosses from one region to the next: from the start of us-east4 only us-east4 is listed', async () => {
+    // Prepare
+    const { source, local } = await start({ regions: ['us-central1', 'us-east4'], pageSize: 2 });
+    local.state.compute.putForwardingRule(pscRule(PROJECT, 'us-east4', 'psc-east', '10.4.0.9'));
+    const pages = await pagesOf(source.listEndpointPages());
+    const startOfEast = pages.find((page) => page.next === '0.1.')?.next;
+    local.requests.clear();
+
+    // Act
+    const rest = await pagesOf(source.listEndpointPages(undefined, undefined, startOfEast));
+
+    // Assess
+    expect(startOfEast).toBe('0.1.');
+    expect(idsOf(rest)).toEqual([
+      'https://www.googleapis.com/compute/v1/projects/acme-prod/regions/us-east4/forwardingRules/psc-east',
+    ]);
+    expect(local.requests.entries.map((entry) => entry.path)).toEqual([
+      '/compute/v1/projects/acme-prod/regions/us-east4/forwardingRules',
+    ]);
+  });
+
+  it('crosses from one project to the next through the aggregated lists', async () => {
+    // Prepare: a second project with two PSC endpoints, two rules per page
+    const { source, local } = await start({ projects: [PROJECT, 'acme-data'], pageSize: 2 });
+    local.state.compute.putForwardingRule(pscRule('acme-data', 'us-east4', 'psc-data-1', '10.5.0.1'));
+    local.state.compute.putForwardingRule(pscRule('acme-data', 'europe-west1', 'psc-data-2', '10.5.0.2'));
+
+    // Act
+    const pages = await pagesOf(source.listEndpointPages());
+    const startOfData = pages.find((page) => page.next === '1.a.')?.next;
+    local.requests.clear();
+    const rest = await pagesOf(source.listEndpointPages(undefined, undefined, startOfData));
+
+    // Assess: acme-prod's four rules on two pages, then acme-data's page; from `1.a.` only acme-data's
+    expect(pages.map((page) => page.next?.replace(/\.[^.]+$/, '.<token>'))).toEqual(['0.a.<token>', '1.a.', undefined]);
+    expect(
+      idsOf(rest)
+        .map((id) => id.split('/').at(-1))
+        .sort(),
+    ).toEqual(['psc-data-1', 'psc-data-2']);
+    expect(idsOf(pages)).toHaveLength(5);
+    expect(local.requests.entries.map((entry) => entry.path)).toEqual([
+      '/compute/v1/projects/acme-data/aggregated/forwardingRules',
+    ]);
+  });
+
+  it.each([
+    ['a project out of range', '1.0.'],
+    ['a region out of range', '0.2.'],
+    ['the aggregated list where regions are configured', '0.a.'],
+    ['characters no page token has', '0.0.x&filter=name%3Devil'],
+    ['a token longer than any page token', `0.0.${'A'.repeat(2049)}`],
+    ['a padded index', '00.1.'],
+    ['garbage', 'not-a-cursor'],
+  ])('refuses a cursor with %s before sending anything', async (_, cursor) => {
+    // Prepare
+    const { source, local } = await start({ regions: ['us-central1', 'us-east4'] });
+
+    // Act
+    const listing = pagesOf(source.listEndpointPages(undefined, undefined, cursor));
+
+    // Assess
+    await expect(listing).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      message: expect.stringContaining(`Endpoint listing cursor "${cursor}"`),
+    });
+    expect(local.requests.entries).toEqual([]);
+  });
+
+  it('refuses a region cursor when it lists the aggregated list, so no index is read as another part', async () => {
+    // Prepare
+    const { source, local } = await start();
+
+    // Act
+    const listing = pagesOf(source.listEndpointPages(undefined, undefined, '0.0.'));
+
+    // Assess
+    await expect(listing).rejects.toMatchObject({ name: 'InvalidInputError' });
+    expect(local.requests.entries).toEqual([]);
   });
 });
 
