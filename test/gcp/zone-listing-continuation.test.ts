@@ -266,4 +266,27 @@ describe('Google repair fan-out: an endpoint listing carried on by the workers',
     expect(reports.flatMap((report) => report.zones).filter((zone) => zone.outcome === 'failed')).toEqual([]);
     expect(gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
   });
+
+  it('rejects a continuation whose cursor names no part of the listing, without a retry and without calling Compute', async () => {
+    // Prepare: one configured region (us-central1), so region index 1 names nothing
+    harness = await startSweepHarness(listingClock(Date.parse('2026-11-30T03:00:00Z'), () => false));
+    const body = JSON.stringify({ linkdnsSweep: 1, listEndpointsFrom: '0.1.' });
+    harness.gcp.state.pubsub.publish(TOPIC, [{ data: Buffer.from(body).toString('base64') }]);
+    harness.gcp.requests.clear();
+    const results: unknown[] = [];
+
+    // Act
+    await harness.gcp.state.pubsub.deliver(SUBSCRIPTION, async (event) => {
+      results.push(await harness?.handlers.repairWorker(event));
+    });
+
+    // Assess
+    expect(results).toEqual([
+      {
+        outcome: 'rejected',
+        error: expect.objectContaining({ message: expect.stringContaining('Endpoint listing cursor "0.1."') }),
+      },
+    ]);
+    expect(harness.gcp.requests.entries.filter((entry) => entry.operation.startsWith('forwardingRules'))).toEqual([]);
+  });
 });
