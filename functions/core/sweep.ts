@@ -297,7 +297,8 @@ export async function startSweep(
 /**
  * A worker's invocation on Azure and Google: one queue message, decoded ({@link decodeSweepMessage}: malformed input
  * throws InvalidInputError). A batch is reconciled by {@link runSweepBatch} under a trigger naming the message and its
- * delivery; a listing continuation lists on until `options.startZonesBefore` and queues what it listed.
+ * delivery, and the zones it did not start go back to the queue ({@link handBackUnstarted}); a listing continuation
+ * lists on until `options.startZonesBefore` and queues what it listed.
  */
 export async function runSweepMessage(
   message: unknown,
@@ -313,7 +314,33 @@ export async function runSweepMessage(
     id: `sweep-${delivery.id}`,
     description: `scheduled repair, batch of ${decoded.batch.length} (${delivery.attempt})`,
   };
-  return runSweepBatch(trigger, decoded.batch, deps, options);
+  const report = await runSweepBatch(trigger, decoded.batch, deps, options);
+  if (!queue) return report;
+  const handed = await handBackUnstarted(report, queue);
+  if (handed.handedBack > 0) {
+    deps.log?.info('zones not started handed back to the sweep queue', { zones: handed.handedBack });
+  }
+  return handed.report;
+}
+
+/**
+ * Sends the zones a batch did not start before its cut-off back to the queue as a batch of their own, so the next
+ * invocation takes up exactly those: redelivering the whole message would check its first zones again, and a batch
+ * whose first zones alone fill the share would never finish. Returns the report without them (the invocation that
+ * checks them reports them) and how many went back. Nothing goes back when a zone failed for a retryable reason: the
+ * platform redelivers the whole message then.
+ * @throws what the queue's send throws; the caller then has the platform redeliver the whole message
+ */
+export async function handBackUnstarted(
+  report: RunReport,
+  queue: SweepQueue,
+): Promise<{ readonly report: RunReport; readonly handedBack: number }> {
+  const unstarted = report.zones.filter((zone) => zone.outcome === 'not-checked');
+  const retried = report.zones.some((zone) => zone.outcome === 'failed' && zone.error?.retryable);
+  if (unstarted.length === 0 || retried) return { report, handedBack: 0 };
+  await queue.send([encodeSweepBatch(unstarted.map(({ domain, scope }) => ({ domain, scope })))]);
+  const started = report.zones.filter((zone) => zone.outcome !== 'not-checked');
+  return { report: { ...report, zones: started }, handedBack: unstarted.length };
 }
 
 /**

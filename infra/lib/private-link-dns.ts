@@ -388,7 +388,9 @@ export class PrivateLinkDns extends Construct {
     // SendMessage and GetQueueAttributes (the coordinator waits for an empty queue before a new sweep).
     this.sweepQueue.grantSendMessages(this.scheduledRepair.role);
     this.scheduledRepair.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
-    // A worker that reaches its share of the timeout sends the zones it did not start back as a batch of their own.
+    // A worker that reaches its share of the timeout sends the zones it did not start back as a batch of their own, and
+    // a worker carrying the coordinator's zone or endpoint listing on queues what it listed: SendMessageBatch, which
+    // sqs:SendMessage grants ("You cannot set permissions explicitly for SendMessageBatch", Amazon SQS batch actions).
     this.sweepQueue.grant(this.repairWorker.role, 'sqs:SendMessage');
     this.repairWorker.addEnvironment('LINKDNS_SWEEP_QUEUE_URL', this.sweepQueue.queueUrl);
     this.zoneEvents.addEnvironment(

@@ -175,7 +175,8 @@ describe('repair fan-out: coordinator → SQS → workers', () => {
       zones.map((list) => list.filter((zone) => zone.outcome === 'not-checked').length),
     );
     expect(deliveries.at(-1)?.handedBack).toBe(0);
-    expect(harness.aws.requests.count('SendMessage')).toBe(deliveries.length - 1);
+    // One send by the coordinator, one per invocation that handed zones back
+    expect(harness.aws.requests.count('SendMessageBatch')).toBe(1 + deliveries.length - 1);
     for (const site of sites) {
       expect(Object.keys(zoneRecords(harness, site.zoneId))).toContain(`*.${site.domain} CNAME`);
     }

@@ -318,6 +318,43 @@ describe('Azure repair fan-out: timer coordinator → Storage queue → queue-tr
     expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
   }, 60_000);
 
+  it('starts no zone after its share of the time and hands the zones it did not start back through its output binding', async () => {
+    // Prepare: every record-set listing (a zone read) moves the handlers' clock past the share of the function timeout
+    // (0.5 x 300 s), so a worker starts one zone of its batch of 3 and must hand the other two back
+    await world.close();
+    let clock = Date.parse('2026-11-30T04:00:00Z');
+    world = await startFanOut({ now: () => new Date(clock) });
+    world.azure.faults.add({
+      operation: 'recordSets.list',
+      times: 1_000,
+      before: () => {
+        clock += 200_000;
+      },
+    });
+
+    // Act
+    const coordinated = await coordinate();
+    const invocations = await drain();
+
+    // Assess: more invocations than batches (the handed-back zones came back as batches of their own), nothing went to
+    // the poison queue, every zone was written once and no report lists a zone as not checked
+    const batches = Math.ceil((2 * ZONES) / 3);
+    expect(coordinated).toMatchObject({ outcome: 'sweep-started', batches });
+    expect(invocations).toBeGreaterThan(batches);
+    expect(world.queues.messages(SWEEP_QUEUE.poison)).toEqual([]);
+    const zones = world.reports.flatMap((report) => report.zones);
+    expect(zones.filter((zone) => zone.outcome === 'not-checked')).toEqual([]);
+    expect(
+      zones
+        .filter((zone) => zone.outcome === 'changed')
+        .map((zone) => zone.domain)
+        .sort(),
+    ).toEqual(Array.from({ length: ZONES }, (_, index) => domainOf(index)).sort());
+    for (let index = 0; index < ZONES; index += 1) {
+      expect(zoneSnapshot(world.azure.state, zoneIdOf(index))['A *']).toEqual([`10.40.0.${10 + index}`]);
+    }
+  }, 60_000);
+
   it('refuses a continuation whose next link is not this listing on an ARM host, without sending the token anywhere', async () => {
     // Prepare: a message that would make the SDK call another host with the function's bearer token
     const stolen = `https://attacker.example/subscriptions/${SUBSCRIPTION}/resourceGroups/${DNS_RG}/providers/Microsoft.Network/privateDnsZones?$skipToken=3`;

@@ -289,4 +289,74 @@ describe('Google repair fan-out: an endpoint listing carried on by the workers',
     ]);
     expect(harness.gcp.requests.entries.filter((entry) => entry.operation.startsWith('forwardingRules'))).toEqual([]);
   });
+
+  it('starts no zone after the share of the time and publishes the zones it did not start as a batch of their own', async () => {
+    // Prepare: 4 zones of their own domains, each with a PSC endpoint, in batches of 2; every record-set listing (a
+    // zone read) moves the clock past the share, so a worker starts one zone of its batch and hands the other back
+    const domainOf = (index: number) => `hb${index}.us-central1.gcp.confluent.cloud`;
+    const attachment = (index: number) =>
+      `https://www.googleapis.com/compute/v1/projects/cc-sa-hb/regions/us-central1/serviceAttachments/s-hb${index}-service-attachment-us-central1-a`;
+    const start = Date.parse('2026-11-30T05:00:00Z');
+    const zoneReads = () =>
+      (harness?.gcp.requests.entries ?? []).filter((entry) => entry.operation === 'resourceRecordSets.list').length;
+    const clock = {
+      now: () => new Date(start + 200_000 * zoneReads()),
+      batch: <Result>(work: () => Promise<Result>) => work(),
+    };
+    harness = await startSweepHarness(clock as unknown as ReturnType<typeof listingClock>, {
+      rules: false,
+      privateZone: false,
+      publicZone: false,
+      config: {
+        owner: 'linkdns-gcp-prod',
+        mappings: [0, 1, 2, 3].map((index) => ({
+          cloud: 'gcp',
+          service: attachment(index).replace(/us-central1-a$/, '*'),
+          domain: domainOf(index),
+          layout: 'regional',
+        })),
+      },
+    });
+    for (const index of [0, 1, 2, 3]) {
+      seedZone(harness.gcp.state, {
+        project: PROJECT,
+        name: `hb-${index}`,
+        dnsName: domainOf(index),
+        visibility: 'private',
+        networks: [NETWORK],
+      });
+      seedForwardingRules(harness.gcp.state, [
+        {
+          kind: 'compute#forwardingRule',
+          id: String(6_000_000_000_000 + index),
+          name: `psc-hb-${index}`,
+          IPAddress: `10.4.0.${10 + index}`,
+          network: NETWORK,
+          pscConnectionId: String(99_000_000_000 + index),
+          pscConnectionStatus: 'ACCEPTED',
+          region: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1`,
+          selfLink: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/psc-hb-${index}`,
+          target: attachment(index),
+        },
+      ]);
+    }
+
+    // Act
+    const { started, messages, reports } = await sweep(clock as unknown as ReturnType<typeof listingClock>);
+
+    // Assess: more deliveries than batches published by the coordinator (the handed-back zones came as batches of one),
+    // none redelivered, every zone written once, and no report lists a zone as not checked
+    expect(started).toMatchObject({ outcome: 'sweep-started', batches: 4 });
+    expect(messages.length).toBeGreaterThan(4);
+    const zones = reports.flatMap((report) => report.zones);
+    expect(zones.filter((zone) => zone.outcome === 'not-checked')).toEqual([]);
+    expect(
+      zones
+        .filter((zone) => zone.outcome === 'changed')
+        .map((zone) => zone.domain)
+        .sort(),
+    ).toEqual([0, 1, 2, 3].map(domainOf));
+    for (const index of [0, 1, 2, 3]) expect(harness.zone(`hb-${index}`)['A *']).toEqual([`10.4.0.${10 + index}`]);
+    expect(harness.gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
+  });
 });

@@ -1,6 +1,5 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import middy from '@middy/core';
 import type { SQSEvent } from 'aws-lambda';
 import { InvalidInputError } from '../../core/errors.ts';
@@ -8,10 +7,9 @@ import type { RunReport } from '../../core/report.ts';
 import {
   continueSweep,
   decodeSweepBody,
-  encodeSweepBatch,
+  handBackUnstarted,
   type ListingContinuation,
   runSweepBatch,
-  type SweepItem,
   type SweepMessage,
   type SweepQueue,
   type SweepQueued,
@@ -90,52 +88,46 @@ export async function handleRepairWorker(
       startZonesBefore: cutoff,
     });
     reports.push(report);
+    let redeliver = false;
     try {
       await finishRun(runtime, report, signal);
     } catch (error) {
       if (!(error instanceof RetryableRunError)) throw error;
-      failures.push({ itemIdentifier: record.messageId });
+      redeliver = true;
     }
-    const unstarted: SweepItem[] = report.zones
-      .filter((zone) => zone.outcome === 'not-checked')
-      .map(({ domain, scope }) => ({ domain, scope }));
-    const redelivered = failures.some((failure) => failure.itemIdentifier === record.messageId);
-    if (unstarted.length > 0 && !redelivered) {
-      if (await handBack(runtime, unstarted, record.messageId, signal)) handedBack += unstarted.length;
-      else failures.push({ itemIdentifier: record.messageId });
-    }
+    const handed = redeliver ? undefined : await handBack(runtime, report, queue, record.messageId);
+    if (handed === undefined) failures.push({ itemIdentifier: record.messageId });
+    else handedBack += handed;
   }
   return { batchItemFailures: failures, reports, handedBack, listed };
 }
 
 /**
- * Sends the zones a worker did not start back to the sweep queue as a batch of their own, so the next invocation
- * takes up exactly those: redelivering the whole message would check its first zones again each time, and a batch
- * whose first zones alone fill the share would never finish. False when that cannot be done (no queue configured, SQS
- * refused): the caller then reports the message failed and SQS redelivers all of it.
+ * Sends the zones a batch did not start back to the sweep queue ({@link handBackUnstarted}) and says how many went.
+ * Undefined when that cannot be done (no queue configured, SQS refused): the caller then reports the message failed
+ * and SQS redelivers all of it.
  */
 async function handBack(
   runtime: AwsRuntime,
-  items: readonly SweepItem[],
+  report: RunReport,
+  queue: SweepQueue | undefined,
   messageId: string,
-  signal?: AbortSignal,
-): Promise<boolean> {
-  const queueUrl = runtime.settings.LINKDNS_SWEEP_QUEUE_URL;
-  if (!queueUrl) return false;
+): Promise<number | undefined> {
+  const unstarted = report.zones.filter((zone) => zone.outcome === 'not-checked').length;
+  if (unstarted === 0) return 0;
   try {
-    await runtime.sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: encodeSweepBatch(items) }), {
-      ...(signal ? { abortSignal: signal } : {}),
-    });
+    if (!queue) throw new Error('LINKDNS_SWEEP_QUEUE_URL is not set');
+    const { handedBack } = await handBackUnstarted(report, queue);
+    runtime.logger.info('zones not started handed back to the sweep queue', { messageId, zones: handedBack });
+    return handedBack;
   } catch (error) {
     runtime.logger.warn('zones not started could not be handed back; the whole batch is redelivered', {
       messageId,
-      zones: items.length,
+      zones: unstarted,
       error: error instanceof Error ? error.message : String(error),
     });
-    return false;
+    return undefined;
   }
-  runtime.logger.info('zones not started handed back to the sweep queue', { messageId, zones: items.length });
-  return true;
 }
 
 /**
