@@ -498,6 +498,15 @@ export async function runSweepBatch(
       // Left to reconcileDomain, which lists the scope again and reports a failure of its own if it still cannot.
     }
   });
-  const report = await reconcileTargets(trigger, ordered, run, { ...options, knownRecords, endpointsByScope });
+  // The first zones start however late the batch got here (its registry reads and endpoint listings took the time):
+  // a batch whose zones all went back to the queue every time would never finish.
+  const cutoff = options.startZonesBefore;
+  const startZonesBefore = cutoff && new Date(Math.max(cutoff.getTime(), deps.now().getTime() + 1));
+  const report = await reconcileTargets(trigger, ordered, run, {
+    ...options,
+    ...(startZonesBefore ? { startZonesBefore } : {}),
+    knownRecords,
+    endpointsByScope,
+  });
   return { ...report, startedAt, zones: [...report.zones, ...unreadable] };
 }

@@ -9,6 +9,7 @@ import {
   encodeListingContinuation,
   encodeSweepBatch,
   planSweep,
+  runSweepBatch,
   runSweepMessage,
   startSweep,
 } from '../../functions/core/sweep.ts';
@@ -245,5 +246,29 @@ describe('sweep messages', () => {
   ])('rejects %s, naming what is wrong', (_, body, message) => {
     expect(() => decodeSweepBody(JSON.stringify(body))).toThrow(InvalidInputError);
     expect(() => decodeSweepBody(JSON.stringify(body))).toThrow(message);
+  });
+});
+
+describe('runSweepBatch', () => {
+  it('starts the first zone even when the batch reaches its zones after the cut-off, so a batch always moves on', async () => {
+    // Prepare: three targets in three VPCs; every zone read takes a minute of the clock; the cut-off is already past
+    const endpoints = [0, 1, 2].map((vpc) => vpce(`vpce-${vpc}`, `vpc-${vpc}`, `${SERVICE}0`));
+    let clock = Date.parse('2026-11-30T09:00:00Z');
+    const dns = new (class extends InMemoryDns {
+      override async readRecords(zone: Parameters<InMemoryDns['readRecords']>[0]) {
+        clock += 60_000;
+        return super.readRecords(zone);
+      }
+    })();
+    for (const vpc of [0, 1, 2]) dns.addZone(`Z${vpc}`, DOMAINS[0] as string, [`vpc-${vpc}`]);
+    const deps = { dns, endpoints: new InMemoryEndpoints(endpoints), config, now: () => new Date(clock) };
+    const trigger = { kind: 'schedule' as const, id: 'sweep-1', description: 'batch of 3' };
+    const items = [0, 1, 2].map((vpc) => ({ domain: DOMAINS[0] as string, scope: `vpc-${vpc}` }));
+
+    // Act
+    const report = await runSweepBatch(trigger, items, deps, { startZonesBefore: new Date(clock - 1) });
+
+    // Assess: the first zone was checked (and written); the other two are left for the next invocation
+    expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed', 'not-checked', 'not-checked']);
   });
 });
