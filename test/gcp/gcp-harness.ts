@@ -32,6 +32,29 @@ export const readJson = (path: string): unknown => JSON.parse(readFileSync(path,
 export const baseConfig = gcpScenarioConfig();
 export const fixtureRules = pscForwardingRules;
 
+/** An accepted PSC forwarding rule to `target` in the scenario's project, region us-central1 and network. */
+export function acceptedPscRule(rule: {
+  readonly name: string;
+  readonly ip: string;
+  readonly target: string;
+  readonly id: number;
+  readonly pscConnectionId: number;
+}): Record<string, unknown> {
+  const region = `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1`;
+  return {
+    kind: 'compute#forwardingRule',
+    id: String(rule.id),
+    name: rule.name,
+    IPAddress: rule.ip,
+    network: NETWORK,
+    pscConnectionId: String(rule.pscConnectionId),
+    pscConnectionStatus: 'ACCEPTED',
+    region,
+    selfLink: `${region}/forwardingRules/${rule.name}`,
+    target: rule.target,
+  };
+}
+
 export function ruleSelfLink(name: string): string {
   return `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/${name}`;
 }

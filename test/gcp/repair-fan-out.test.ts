@@ -7,7 +7,7 @@ import { FUNCTION_TIMEOUT_SECONDS, GCP_FUNCTION_NAMES, readGcpSettings } from '.
 import type { MessagePublishedEvent } from '../../local/gcp/pubsub-state.ts';
 import { seedForwardingRules, seedZone, zoneSnapshot } from '../../local/gcp/seed.ts';
 import { type LocalGcp, startLocalGcp } from '../../local/gcp/server.ts';
-import { NETWORK, PROJECT, postCloudEvent, readJson } from './gcp-harness.ts';
+import { acceptedPscRule, NETWORK, PROJECT, postCloudEvent, readJson } from './gcp-harness.ts';
 
 /**
  * Issue #14 on Google Cloud, as Cloud Functions runs the code: functions.ts loaded with a sweep topic from the
@@ -46,18 +46,13 @@ beforeAll(async () => {
       networks: [NETWORK],
     });
     seedForwardingRules(gcp.state, [
-      {
-        kind: 'compute#forwardingRule',
-        id: String(5_000_000_000_000 + index),
+      acceptedPscRule({
         name: `psc-fan-${index}`,
-        IPAddress: `10.3.0.${10 + index}`,
-        network: NETWORK,
-        pscConnectionId: String(88_000_000_000 + index),
-        pscConnectionStatus: 'ACCEPTED',
-        region: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1`,
-        selfLink: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/psc-fan-${index}`,
+        ip: `10.3.0.${10 + index}`,
         target: attachment(index),
-      },
+        id: 5_000_000_000_000 + index,
+        pscConnectionId: 88_000_000_000 + index,
+      }),
     ]);
   }
   // What deploy-gcp.sh creates: the sweep topic, the worker trigger's subscription with its dead-letter policy, and a

@@ -7,6 +7,7 @@ import { pscForwardingRules } from '../../local/gcp/scenario.ts';
 import { seedForwardingRules, seedZone } from '../../local/gcp/seed.ts';
 import type { LoggedRequest } from '../../local/gcp/server.ts';
 import {
+  acceptedPscRule,
   type GcpHarness,
   type HarnessOptions,
   NETWORK,
@@ -150,24 +151,38 @@ describe('Google repair fan-out: a zone listing carried on by the workers', () =
     expect(gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
   });
 
-  it('rejects a continuation whose cursor is no page token, without a retry and without calling Cloud DNS', async () => {
+  it.each([
+    [
+      'a zone listing cursor that is no page token',
+      { listZonesFrom: 'x&dnsName=evil' },
+      'is not a Cloud DNS page token',
+      'managedZones',
+    ],
+    // One configured region (us-central1), so region index 1 names nothing
+    [
+      'an endpoint listing cursor that names no part of the listing',
+      { listEndpointsFrom: '0.1.' },
+      'Endpoint listing cursor "0.1."',
+      'forwardingRules',
+    ],
+  ])('rejects %s, without a retry and without calling the API', async (_, continuation, message, operations) => {
+    // Prepare
     harness = await startSweepHarness(listingClock(Date.parse('2026-11-30T03:00:00Z'), () => false));
-    const body = JSON.stringify({ linkdnsSweep: 1, listZonesFrom: 'x&dnsName=evil' });
+    const body = JSON.stringify({ linkdnsSweep: 1, ...continuation });
     harness.gcp.state.pubsub.publish(TOPIC, [{ data: Buffer.from(body).toString('base64') }]);
     harness.gcp.requests.clear();
     const results: unknown[] = [];
 
+    // Act
     await harness.gcp.state.pubsub.deliver(SUBSCRIPTION, async (event) => {
       results.push(await harness?.handlers.repairWorker(event));
     });
 
+    // Assess
     expect(results).toEqual([
-      {
-        outcome: 'rejected',
-        error: expect.objectContaining({ message: expect.stringContaining('is not a Cloud DNS page token') }),
-      },
+      { outcome: 'rejected', error: expect.objectContaining({ message: expect.stringContaining(message) }) },
     ]);
-    expect(harness.gcp.requests.entries.filter((entry) => entry.operation.startsWith('managedZones'))).toEqual([]);
+    expect(harness.gcp.requests.entries.filter((entry) => entry.operation.startsWith(operations))).toEqual([]);
   });
 });
 
@@ -267,29 +282,6 @@ describe('Google repair fan-out: an endpoint listing carried on by the workers',
     expect(gcp.state.pubsub.messages(SUBSCRIPTION)).toEqual([]);
   });
 
-  it('rejects a continuation whose cursor names no part of the listing, without a retry and without calling Compute', async () => {
-    // Prepare: one configured region (us-central1), so region index 1 names nothing
-    harness = await startSweepHarness(listingClock(Date.parse('2026-11-30T03:00:00Z'), () => false));
-    const body = JSON.stringify({ linkdnsSweep: 1, listEndpointsFrom: '0.1.' });
-    harness.gcp.state.pubsub.publish(TOPIC, [{ data: Buffer.from(body).toString('base64') }]);
-    harness.gcp.requests.clear();
-    const results: unknown[] = [];
-
-    // Act
-    await harness.gcp.state.pubsub.deliver(SUBSCRIPTION, async (event) => {
-      results.push(await harness?.handlers.repairWorker(event));
-    });
-
-    // Assess
-    expect(results).toEqual([
-      {
-        outcome: 'rejected',
-        error: expect.objectContaining({ message: expect.stringContaining('Endpoint listing cursor "0.1."') }),
-      },
-    ]);
-    expect(harness.gcp.requests.entries.filter((entry) => entry.operation.startsWith('forwardingRules'))).toEqual([]);
-  });
-
   it('starts no zone after the share of the time and publishes the zones it did not start as a batch of their own', async () => {
     // Prepare: 4 zones of their own domains, each with a PSC endpoint, in batches of 2; every record-set listing (a
     // zone read) moves the clock past the share, so a worker starts one zone of its batch and hands the other back
@@ -326,18 +318,13 @@ describe('Google repair fan-out: an endpoint listing carried on by the workers',
         networks: [NETWORK],
       });
       seedForwardingRules(harness.gcp.state, [
-        {
-          kind: 'compute#forwardingRule',
-          id: String(6_000_000_000_000 + index),
+        acceptedPscRule({
           name: `psc-hb-${index}`,
-          IPAddress: `10.4.0.${10 + index}`,
-          network: NETWORK,
-          pscConnectionId: String(99_000_000_000 + index),
-          pscConnectionStatus: 'ACCEPTED',
-          region: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1`,
-          selfLink: `https://www.googleapis.com/compute/v1/projects/${PROJECT}/regions/us-central1/forwardingRules/psc-hb-${index}`,
+          ip: `10.4.0.${10 + index}`,
           target: attachment(index),
-        },
+          id: 6_000_000_000_000 + index,
+          pscConnectionId: 99_000_000_000 + index,
+        }),
       ]);
     }
 
