@@ -155,6 +155,34 @@ export class AzurePrivateEndpoints implements EndpointSource {
     }));
   }
 
+  /**
+   * The endpoints of several VNets from one pass over the listings (ARM cannot filter private endpoints by network, so
+   * listing each VNet would list the whole subscription once per VNet); NICs are read only for endpoints in them.
+   */
+  async listEndpointsInScopes(
+    scopes: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, ObservedEndpoint[]>> {
+    const byScope = new Map(scopes.map((scope) => [scope, [] as ObservedEndpoint[]]));
+    const prefixes = scopes.map((scope) => ({ scope, subnets: `${scope.toLowerCase()}/subnets/` }));
+    for (const listing of this.#listings(signal)) {
+      try {
+        for await (const page of listing.pages(undefined)) {
+          for (const endpoint of page) {
+            const subnet = endpoint.subnet?.id?.toLowerCase() ?? '';
+            const match = prefixes.find((prefix) => subnet.startsWith(prefix.subnets));
+            const observed = match && (await this.#readListed(endpoint, signal));
+            if (match && observed) byScope.get(match.scope)?.push(observed);
+          }
+          signal?.throwIfAborted();
+        }
+      } catch (error) {
+        throw translateAzureError(error, listing.what);
+      }
+    }
+    return byScope;
+  }
+
   /** One listed page, read as {@link listEndpoints} reads every endpoint. */
   async #readPage(
     page: readonly PrivateEndpoint[],
@@ -166,15 +194,22 @@ export class AzurePrivateEndpoints implements EndpointSource {
     for (const endpoint of page) {
       // Filter on the subnet before reading NICs, so a scoped listing reads only its own endpoints' NICs.
       if (wanted && !endpoint.subnet?.id?.toLowerCase().startsWith(`${wanted}/subnets/`)) continue;
-      try {
-        observed.push(await this.#read(endpoint, signal));
-      } catch (error) {
-        if (!(error instanceof InvalidInputError)) throw error;
-        // One malformed endpoint (e.g. mid-creation, no connection yet) must not hide every other one.
-        this.#options.log?.warn('skipping private endpoint', { id: endpoint.id, error: error.message });
-      }
+      const read = await this.#readListed(endpoint, signal);
+      if (read) observed.push(read);
     }
     return observed;
+  }
+
+  /** {@link #read}, except that a malformed endpoint (mid-creation, no connection yet) is logged and left out. */
+  async #readListed(endpoint: PrivateEndpoint, signal: AbortSignal | undefined): Promise<ObservedEndpoint | undefined> {
+    try {
+      return await this.#read(endpoint, signal);
+    } catch (error) {
+      if (!(error instanceof InvalidInputError)) throw error;
+      // One malformed endpoint must not hide every other one.
+      this.#options.log?.warn('skipping private endpoint', { id: endpoint.id, error: error.message });
+      return undefined;
+    }
   }
 
   /**

@@ -27,6 +27,12 @@ export interface EndpointSource {
    */
   listEndpointPages?(scope?: string, signal?: AbortSignal, from?: string): AsyncIterable<EndpointPage>;
   /**
+   * Optional: the endpoints of several scopes from one listing, keyed by the scopes as given. Offered by sources whose
+   * scoped listing is the whole listing filtered here (ARM cannot filter private endpoints by network), so a repair
+   * batch of many scopes costs one listing instead of one per scope.
+   */
+  listEndpointsInScopes?(scopes: readonly string[], signal?: AbortSignal): Promise<Map<string, ObservedEndpoint[]>>;
+  /**
    * Optional: several endpoints by id in as few calls as the API allows (EC2 reads many ids per
    * DescribeVpcEndpoints). Every id asked for is a key; `undefined` where {@link getEndpoint} would say so.
    */

@@ -490,14 +490,25 @@ export async function runSweepBatch(
   );
   const ordered = [...targets.values()].map(({ domain, scope }) => ({ domain, scope }));
   const endpointsByScope = new Map<string, readonly ObservedEndpoint[]>();
-  await runPool([...new Set(ordered.map((target) => target.scope))], options.concurrency ?? 1, async (scope) => {
+  const scopes = [...new Set(ordered.map((target) => target.scope))];
+  // A failed listing is left to reconcileDomain, which lists the scope again and reports a failure of its own.
+  if (run.endpoints.listEndpointsInScopes && scopes.length > 1) {
     try {
-      endpointsByScope.set(scope, await run.endpoints.listEndpoints(scope, options.signal));
+      for (const [scope, endpoints] of await run.endpoints.listEndpointsInScopes(scopes, options.signal)) {
+        endpointsByScope.set(scope, endpoints);
+      }
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      // Left to reconcileDomain, which lists the scope again and reports a failure of its own if it still cannot.
     }
-  });
+  } else {
+    await runPool(scopes, options.concurrency ?? 1, async (scope) => {
+      try {
+        endpointsByScope.set(scope, await run.endpoints.listEndpoints(scope, options.signal));
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+      }
+    });
+  }
   // The first zones start however late the batch got here (its registry reads and endpoint listings took the time):
   // a batch whose zones all went back to the queue every time would never finish.
   const cutoff = options.startZonesBefore;

@@ -66,6 +66,29 @@ afterEach(async () => {
 });
 
 describe('the Azure endpoint listing, one ARM page at a time', () => {
+  it('lists several VNets in one pass, with what one listing per VNet returns, and reads only their endpoints’ NICs', async () => {
+    // Prepare: 3 + 2 endpoints on two VNets, and 2 on a third that is not asked for; pages of 2
+    seedEndpoints('rg-a', 3, 31);
+    seedEndpoints('rg-b', 2, 32);
+    seedEndpoints('rg-c', 2, 33);
+    const endpoints = source();
+    const one = await endpoints.listEndpoints(vnetOf('rg-a'));
+    const other = await endpoints.listEndpoints(vnetOf('rg-b'));
+    azure.requests.clear();
+
+    // Act
+    const together = await endpoints.listEndpointsInScopes([vnetOf('rg-a'), vnetOf('rg-b')]);
+
+    // Assess: the same endpoints per VNet; the subscription listed once (4 pages of 2), not once per VNet, and no NIC
+    // of rg-c's endpoints read
+    expect(ids(together.get(vnetOf('rg-a')) ?? [])).toEqual(ids(one));
+    expect(ids(together.get(vnetOf('rg-b')) ?? [])).toEqual(ids(other));
+    expect(listRequests()).toBe(4);
+    expect(
+      azure.requests.entries.filter((entry) => entry.path.toLowerCase().includes('/resourcegroups/rg-c/')),
+    ).toEqual([]);
+  });
+
   it('pages the subscription listing; the pages are what listEndpoints returns, and the first page’s next gives the rest', async () => {
     // Prepare: 5 endpoints over two resource groups, pages of 2
     seedEndpoints('rg-a', 3, 31);

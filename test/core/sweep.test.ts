@@ -271,4 +271,30 @@ describe('runSweepBatch', () => {
     // Assess: the first zone was checked (and written); the other two are left for the next invocation
     expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed', 'not-checked', 'not-checked']);
   });
+
+  it('lists the endpoints of a batch of several scopes once when the source offers it', async () => {
+    // Prepare: a source that can list several scopes in one pass, and refuses the per-scope listing
+    const endpoints = [0, 1, 2].map((vpc) => vpce(`vpce-${vpc}`, `vpc-${vpc}`, `${SERVICE}0`));
+    const calls: (readonly string[])[] = [];
+    const source = new (class extends InMemoryEndpoints {
+      override async listEndpoints(): Promise<ObservedEndpoint[]> {
+        throw new Error('listed scope by scope');
+      }
+      async listEndpointsInScopes(scopes: readonly string[]) {
+        calls.push(scopes);
+        return new Map(scopes.map((scope) => [scope, endpoints.filter((endpoint) => endpoint.scope === scope)]));
+      }
+    })(endpoints);
+    const dns = new InMemoryDns();
+    for (const vpc of [0, 1, 2]) dns.addZone(`Z${vpc}`, DOMAINS[0] as string, [`vpc-${vpc}`]);
+    const deps = { dns, endpoints: source, config, now: () => new Date('2026-11-30T09:00:00Z') };
+    const items = [0, 1, 2].map((vpc) => ({ domain: DOMAINS[0] as string, scope: `vpc-${vpc}` }));
+
+    // Act
+    const report = await runSweepBatch({ kind: 'schedule', id: 'sweep-2', description: 'batch of 3' }, items, deps);
+
+    // Assess
+    expect(calls).toEqual([['vpc-0', 'vpc-1', 'vpc-2']]);
+    expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed', 'changed', 'changed']);
+  });
 });
