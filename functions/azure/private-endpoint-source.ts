@@ -5,6 +5,7 @@ import type {
   PageSettings,
   PrivateEndpoint,
   PrivateEndpointsOperations,
+  VirtualNetworksOperations,
 } from '@azure/arm-network';
 import type { EndpointIdentity } from '../core/config.ts';
 import { InvalidInputError } from '../core/errors.ts';
@@ -22,6 +23,8 @@ import {
 export interface AzureNetworkClient {
   readonly privateEndpoints: Pick<PrivateEndpointsOperations, 'get' | 'list' | 'listBySubscription'>;
   readonly networkInterfaces: Pick<NetworkInterfacesOperations, 'get'>;
+  /** Optional: a batch of VNets is then read VNet by VNet ({@link AzurePrivateEndpoints.listEndpointsInScopes}). */
+  readonly virtualNetworks?: Pick<VirtualNetworksOperations, 'get'>;
 }
 
 export interface AzureEndpointSourceOptions {
@@ -156,12 +159,79 @@ export class AzurePrivateEndpoints implements EndpointSource {
   }
 
   /**
-   * The endpoints of several VNets from one pass over the listings (ARM cannot filter private endpoints by network, so
-   * listing each VNet would list the whole subscription once per VNet); NICs are read only for endpoints in them.
+   * The endpoints of several VNets, at a cost that follows their own endpoints rather than the subscription's: ARM
+   * cannot filter the private endpoint listing by network, but a VNet names its endpoints — each subnet's
+   * `privateEndpoints`, "an array of references to private endpoints" (SubnetPropertiesFormat, Virtual Networks - Get)
+   * — so each VNet costs one GET, then one GET per endpoint (and its NIC reads). Endpoints outside the configured
+   * resource groups are left out, as the listing leaves them out. A VNet this identity cannot read (403, another
+   * subscription) falls back to one pass over the listings for all such VNets.
    */
   async listEndpointsInScopes(
     scopes: readonly string[],
     signal?: AbortSignal,
+  ): Promise<Map<string, ObservedEndpoint[]>> {
+    const byScope = new Map(scopes.map((scope) => [scope, [] as ObservedEndpoint[]]));
+    const unread: string[] = [];
+    for (const scope of scopes) {
+      const ids = await this.#endpointIdsOfNetwork(scope, signal);
+      if (ids === undefined) {
+        unread.push(scope);
+        continue;
+      }
+      for (const id of ids) {
+        const endpoint = await this.#getListed(id, signal);
+        const observed = endpoint && (await this.#readListed(endpoint, signal));
+        if (observed) byScope.get(scope)?.push(observed);
+      }
+    }
+    if (unread.length > 0) {
+      for (const [scope, endpoints] of await this.#listInScopes(unread, signal)) byScope.set(scope, endpoints);
+    }
+    return byScope;
+  }
+
+  /**
+   * The private endpoints a VNet's subnets name, within the configured resource groups; `[]` for a VNet that no longer
+   * exists; undefined when this identity cannot read it (another subscription, no Reader on its resource group).
+   */
+  async #endpointIdsOfNetwork(scope: string, signal: AbortSignal | undefined): Promise<string[] | undefined> {
+    const match =
+      /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Network\/virtualNetworks\/([^/]+)$/i.exec(
+        scope,
+      );
+    const client = this.#options.client.virtualNetworks;
+    if (!client || !match || match[1]?.toLowerCase() !== this.#options.subscriptionId.toLowerCase()) return undefined;
+    let subnets: readonly { privateEndpoints?: readonly { id?: string }[] }[];
+    try {
+      subnets = (await client.get(match[2] as string, match[3] as string, { abortSignal: signal })).subnets ?? [];
+    } catch (error) {
+      if (statusOf(error) === 404) return [];
+      if (statusOf(error) === 403) return undefined;
+      throw translateAzureError(error, `get virtual network ${scope}`);
+    }
+    const groups = (this.#options.resourceGroups ?? []).map((group) => group.toLowerCase());
+    return subnets
+      .flatMap((subnet) => subnet.privateEndpoints ?? [])
+      .map((reference) => reference.id ?? '')
+      .filter((id) => id !== '')
+      .filter((id) => groups.length === 0 || groups.includes((id.split('/')[4] ?? '').toLowerCase()));
+  }
+
+  /** One private endpoint as listed, by id; undefined once it is gone. */
+  async #getListed(id: string, signal: AbortSignal | undefined): Promise<PrivateEndpoint | undefined> {
+    const { resourceGroup, name } = parsePrivateEndpointId(id);
+    try {
+      return await this.#options.client.privateEndpoints.get(resourceGroup, name, { abortSignal: signal });
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw translateAzureError(error, `get private endpoint ${id}`);
+    }
+  }
+
+  /** The endpoints of several VNets from one pass over the listings; NICs are read only for endpoints in them. */
+  async #listInScopes(
+    scopes: readonly string[],
+    signal: AbortSignal | undefined,
   ): Promise<Map<string, ObservedEndpoint[]>> {
     const byScope = new Map(scopes.map((scope) => [scope, [] as ObservedEndpoint[]]));
     const prefixes = scopes.map((scope) => ({ scope, subnets: `${scope.toLowerCase()}/subnets/` }));

@@ -27,9 +27,9 @@ export interface EndpointSource {
    */
   listEndpointPages?(scope?: string, signal?: AbortSignal, from?: string): AsyncIterable<EndpointPage>;
   /**
-   * Optional: the endpoints of several scopes from one listing, keyed by the scopes as given. Offered by sources whose
-   * scoped listing is the whole listing filtered here (ARM cannot filter private endpoints by network), so a repair
-   * batch of many scopes costs one listing instead of one per scope.
+   * Optional: the endpoints of several scopes, keyed by the scopes as given, at a cost that follows their endpoints.
+   * Offered by sources whose {@link listEndpoints} with a scope is the whole listing filtered here (ARM cannot filter
+   * private endpoints by network): a repair batch then costs what its own networks hold, not the subscription.
    */
   listEndpointsInScopes?(scopes: readonly string[], signal?: AbortSignal): Promise<Map<string, ObservedEndpoint[]>>;
   /**

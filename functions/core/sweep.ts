@@ -492,7 +492,7 @@ export async function runSweepBatch(
   const endpointsByScope = new Map<string, readonly ObservedEndpoint[]>();
   const scopes = [...new Set(ordered.map((target) => target.scope))];
   // A failed listing is left to reconcileDomain, which lists the scope again and reports a failure of its own.
-  if (run.endpoints.listEndpointsInScopes && scopes.length > 1) {
+  if (run.endpoints.listEndpointsInScopes && scopes.length > 0) {
     try {
       for (const [scope, endpoints] of await run.endpoints.listEndpointsInScopes(scopes, options.signal)) {
         endpointsByScope.set(scope, endpoints);

@@ -271,6 +271,10 @@ function routeOf(method: string, path: string): Route | undefined {
     return undefined;
   }
   const resourceGroup = segments[3];
+  if (lower[6] === 'virtualnetworks' && segments.length === 8 && method === 'GET') {
+    const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/virtualNetworks/${segments[7]}`;
+    return { operation: 'virtualNetworks.get', handle: (context) => virtualNetworkView(context.store, id) };
+  }
   const collection = collectionOf(lower[6]);
   if (!collection) return undefined;
   const group = OPERATION_GROUP[collection];
@@ -712,6 +716,43 @@ function checkIfMatch(request: IncomingMessage, existing: ArmResource | undefine
       `The condition '${ifMatch}' in the If-Match header was not satisfied for ${id}; current ETag ${existing?.etag ?? '(none)'}.`,
     );
   }
+}
+
+/**
+ * Virtual Networks - Get, read only: the local ARM keeps no VNets of their own, so it answers for a VNet that private
+ * endpoints' subnets name, with each of those subnets and its `privateEndpoints` references (SubnetPropertiesFormat:
+ * "An array of references to private endpoints"), and 404 `ResourceNotFound` for any other.
+ */
+function virtualNetworkView(store: ArmStore, id: string): RouteResult {
+  const prefix = `${id.toLowerCase()}/subnets/`;
+  const subnets = new Map<string, string[]>();
+  for (const resource of store.all()) {
+    const subnet = (resource.properties as { subnet?: { id?: string } }).subnet?.id;
+    if (resource.type.toLowerCase() !== 'microsoft.network/privateendpoints' || !subnet) continue;
+    if (!subnet.toLowerCase().startsWith(prefix)) continue;
+    subnets.set(subnet, [...(subnets.get(subnet) ?? []), resource.id]);
+  }
+  if (subnets.size === 0) throw notFound(id);
+  return {
+    status: 200,
+    body: {
+      id,
+      name: id.split('/').at(-1),
+      type: 'Microsoft.Network/virtualNetworks',
+      location: 'centralus',
+      properties: {
+        provisioningState: 'Succeeded',
+        subnets: [...subnets].map(([subnet, endpoints]) => ({
+          id: subnet,
+          name: subnet.split('/').at(-1),
+          properties: {
+            provisioningState: 'Succeeded',
+            privateEndpoints: endpoints.map((endpoint) => ({ id: endpoint })),
+          },
+        })),
+      },
+    },
+  };
 }
 
 function required(resource: ArmResource | undefined, id: string): ArmResource {

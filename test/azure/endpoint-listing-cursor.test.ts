@@ -66,7 +66,7 @@ afterEach(async () => {
 });
 
 describe('the Azure endpoint listing, one ARM page at a time', () => {
-  it('lists several VNets in one pass, with what one listing per VNet returns, and reads only their endpoints’ NICs', async () => {
+  it('reads several VNets through their subnets’ endpoint references, as one listing per VNet would return them', async () => {
     // Prepare: 3 + 2 endpoints on two VNets, and 2 on a third that is not asked for; pages of 2
     seedEndpoints('rg-a', 3, 31);
     seedEndpoints('rg-b', 2, 32);
@@ -79,14 +79,57 @@ describe('the Azure endpoint listing, one ARM page at a time', () => {
     // Act
     const together = await endpoints.listEndpointsInScopes([vnetOf('rg-a'), vnetOf('rg-b')]);
 
-    // Assess: the same endpoints per VNet; the subscription listed once (4 pages of 2), not once per VNet, and no NIC
-    // of rg-c's endpoints read
+    // Assess: the same endpoints per VNet; no listing of the subscription, one GET per VNet and per endpoint, and no
+    // request about rg-c's endpoints
     expect(ids(together.get(vnetOf('rg-a')) ?? [])).toEqual(ids(one));
     expect(ids(together.get(vnetOf('rg-b')) ?? [])).toEqual(ids(other));
-    expect(listRequests()).toBe(4);
+    const operations = azure.requests.entries.map((entry) => entry.operation);
+    expect(listRequests()).toBe(0);
+    expect(operations.filter((operation) => operation === 'virtualNetworks.get')).toHaveLength(2);
+    expect(operations.filter((operation) => operation === 'privateEndpoints.get')).toHaveLength(5);
     expect(
       azure.requests.entries.filter((entry) => entry.path.toLowerCase().includes('/resourcegroups/rg-c/')),
     ).toEqual([]);
+  });
+
+  it('leaves out endpoints outside the configured resource groups, and a VNet that is gone has none', async () => {
+    // Prepare: rg-a's VNet also holds an endpoint of rg-other, which the configuration does not list
+    seedEndpoints('rg-a', 2, 31);
+    seedPrivateEndpoint(azure.state, {
+      subscriptionId: SUBSCRIPTION,
+      resourceGroup: 'rg-other',
+      name: 'pe-other',
+      subnetId: `${vnetOf('rg-a')}/subnets/snet-private-endpoints`,
+      service: 's-other-privatelink.5f2c1e0a-7b3d-4c8e-9a6f-1d2e3b4c5a6f.centralus.azure.privatelinkservice',
+      ip: '10.31.0.99',
+    });
+    const endpoints = source(['rg-a']);
+
+    // Act
+    const together = await endpoints.listEndpointsInScopes([vnetOf('rg-a'), vnetOf('rg-gone')]);
+
+    // Assess
+    expect(ids(together.get(vnetOf('rg-a')) ?? [])).toEqual(ids(await endpoints.listEndpoints(vnetOf('rg-a'))));
+    expect(ids(together.get(vnetOf('rg-a')) ?? [])).not.toContain('pe-other');
+    expect(together.get(vnetOf('rg-gone'))).toEqual([]);
+  });
+
+  it('falls back to one pass over the listing for VNets it may not read (403)', async () => {
+    // Prepare: reading rg-b's VNet is denied
+    seedEndpoints('rg-a', 3, 31);
+    seedEndpoints('rg-b', 2, 32);
+    const endpoints = source();
+    const other = await endpoints.listEndpoints(vnetOf('rg-b'));
+    azure.faults.add({ operation: 'virtualNetworks.get', path: /rg-b/i, status: 403, code: 'AuthorizationFailed' });
+    azure.requests.clear();
+
+    // Act
+    const together = await endpoints.listEndpointsInScopes([vnetOf('rg-a'), vnetOf('rg-b')]);
+
+    // Assess: rg-a through its VNet; rg-b from one pass over the subscription listing (3 pages of 2)
+    expect(ids(together.get(vnetOf('rg-a')) ?? [])).toHaveLength(3);
+    expect(ids(together.get(vnetOf('rg-b')) ?? [])).toEqual(ids(other));
+    expect(listRequests()).toBe(3);
   });
 
   it('pages the subscription listing; the pages are what listEndpoints returns, and the first page’s next gives the rest', async () => {

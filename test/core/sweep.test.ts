@@ -272,7 +272,7 @@ describe('runSweepBatch', () => {
     expect(report.zones.map((zone) => zone.outcome)).toEqual(['changed', 'not-checked', 'not-checked']);
   });
 
-  it('lists the endpoints of a batch of several scopes once when the source offers it', async () => {
+  it('lists the endpoints of a batch’s scopes in one call when the source offers it', async () => {
     // Prepare: a source that can list several scopes in one pass, and refuses the per-scope listing
     const endpoints = [0, 1, 2].map((vpc) => vpce(`vpce-${vpc}`, `vpc-${vpc}`, `${SERVICE}0`));
     const calls: (readonly string[])[] = [];
