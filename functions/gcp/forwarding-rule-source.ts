@@ -108,14 +108,31 @@ function safeNetworkUrl(network: string | undefined): string {
 }
 
 /**
+ * Compute's `filter` keeping the rules of one VPC network: an AIP-160 equality on `network` ("your expression must
+ * specify the field name, an operator, and the value … The value must be a string"), with the network as Compute
+ * writes it in a rule, the full v1 URL, whichever spelling the scope used. The value is quoted because the URL holds
+ * `:` and `/`; a name holding a quote or backslash is no Google network name and could not be quoted, so it is refused.
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules/list#query-parameters
+ * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules/aggregatedList#query-parameters
+ * @throws InvalidInputError for a scope that is no VPC network
+ */
+export function networkFilter(scope: string): string {
+  const url = networkUrl(scope);
+  if (/["\\]/.test(url)) throw new InvalidInputError(`"${scope}" is not a VPC network name Compute can filter on`);
+  return `network = "${url}"`;
+}
+
+/**
  * PSC endpoints (forwarding rules whose `target` is a service attachment) read from the Compute Engine v1 API, as the
  * core's {@link EndpointSource}. Other forwarding rules (load balancers, PSC for Google APIs) are not endpoints here.
  *
  * - `getEndpoint` takes a self link or a relative name (`projects/P/regions/R/forwardingRules/N`, as audit logs
  *   carry it); a rule that is gone (404) is `undefined`, one that is no PSC endpoint comes back as listed (no IP).
- * - `listEndpoints` lists the configured regions (or the aggregated list) of every configured project and keeps the
- *   rules of `scope`'s network. A listing that could not reach every region (`unreachables`) is refused with a
- *   {@link TransientCloudError}: an endpoint missing from an incomplete listing must never be read as deleted.
+ * - `listEndpoints` lists the configured regions (or the aggregated list) of every configured project; with a
+ *   `scope`, Compute filters them by that network ({@link networkFilter}) and the rules are checked against it here
+ *   too; `listEndpointsInScopes` is one such filtered listing per network. A listing that could not reach every
+ *   region (`unreachables`) is refused with a {@link TransientCloudError}: an endpoint missing from an incomplete
+ *   listing must never be read as deleted.
  * - `listEndpointPages` is the same listing a Compute page at a time, resumable from the cursor a page hands out.
  *
  * @see https://cloud.google.com/compute/docs/reference/rest/v1/forwardingRules
@@ -153,8 +170,40 @@ export class ForwardingRuleSource implements EndpointSource {
   }
 
   async listEndpoints(scope?: string, signal?: AbortSignal): Promise<ObservedEndpoint[]> {
+    if (scope !== undefined) return this.#listNetwork(scope, signal);
     const endpoints: ObservedEndpoint[] = [];
     for await (const page of this.listEndpointPages(scope, signal)) endpoints.push(...page.endpoints);
+    return endpoints;
+  }
+
+  /**
+   * The endpoints of several networks, one filtered listing per network (Compute filters by network, so a listing
+   * costs what the network holds, not what the project holds), keyed by the scopes as given.
+   */
+  async listEndpointsInScopes(
+    scopes: readonly string[],
+    signal?: AbortSignal,
+  ): Promise<Map<string, ObservedEndpoint[]>> {
+    const byScope = new Map<string, ObservedEndpoint[]>();
+    for (const scope of scopes) {
+      if (!byScope.has(scope)) byScope.set(scope, await this.#listNetwork(scope, signal));
+    }
+    return byScope;
+  }
+
+  /**
+   * Every part of the listing with Compute's `filter` on the rule's `network`, so a repair batch's listing grows with
+   * its own network's rules and not with the project's load balancers. The local network check stays: a rule of
+   * another network must never become a target, whatever a filter let through.
+   */
+  async #listNetwork(scope: string, signal: AbortSignal | undefined): Promise<ObservedEndpoint[]> {
+    const filter = networkFilter(scope);
+    const endpoints: ObservedEndpoint[] = [];
+    for (const part of this.#listingParts()) {
+      for await (const page of this.#rulePages(part, undefined, signal, filter)) {
+        endpoints.push(...this.#pscEndpoints(page.rules, scope));
+      }
+    }
     return endpoints;
   }
 
@@ -240,18 +289,19 @@ export class ForwardingRuleSource implements EndpointSource {
     return { part, pageToken };
   }
 
-  /** One Compute list request per page of a part, from `pageToken` on. */
+  /** One Compute list request per page of a part, from `pageToken` on, with `filter` when given. */
   async *#rulePages(
     part: ListingPart,
     pageToken: string | undefined,
     signal: AbortSignal | undefined,
+    filter?: string,
   ): AsyncGenerator<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
     let token = pageToken;
     do {
       const page =
         part.region === undefined
-          ? await this.#aggregatedPage(part.project, token, signal)
-          : await this.#regionalPage(part.project, part.region, token, signal);
+          ? await this.#aggregatedPage(part.project, token, signal, filter)
+          : await this.#regionalPage(part.project, part.region, token, signal, filter);
       token = page.nextPageToken;
       yield page;
     } while (token);
@@ -275,10 +325,12 @@ export class ForwardingRuleSource implements EndpointSource {
     region: string,
     pageToken: string | undefined,
     signal: AbortSignal | undefined,
+    filter: string | undefined,
   ): Promise<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
     const url = new URL(
       `${this.#computeBase()}/projects/${encodeURIComponent(project)}/regions/${encodeURIComponent(region)}/forwardingRules`,
     );
+    if (filter) url.searchParams.set('filter', filter);
     if (pageToken) url.searchParams.set('pageToken', pageToken);
     const page = await this.#options.client.call<ForwardingRuleList>(
       'forwardingRules.list',
@@ -294,8 +346,10 @@ export class ForwardingRuleSource implements EndpointSource {
     project: string,
     pageToken: string | undefined,
     signal: AbortSignal | undefined,
+    filter: string | undefined,
   ): Promise<{ rules: ForwardingRuleDescription[]; nextPageToken: string | undefined }> {
     const url = new URL(`${this.#computeBase()}/projects/${encodeURIComponent(project)}/aggregated/forwardingRules`);
+    if (filter) url.searchParams.set('filter', filter);
     if (pageToken) url.searchParams.set('pageToken', pageToken);
     const page = await this.#options.client.call<ForwardingRuleAggregatedList>(
       'forwardingRules.aggregatedList',

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EndpointPage } from '../../functions/core/ports.ts';
 import { ForwardingRuleSource } from '../../functions/gcp/forwarding-rule-source.ts';
+import { networkPath } from '../../functions/gcp/gcp-resource-names.ts';
 import {
   fetchTransport,
   GoogleApiClient,
@@ -97,7 +98,8 @@ describe('listEndpoints', () => {
       ruleSelfLink('confluent-psc-us-central1-b'),
       ruleSelfLink('confluent-psc-us-central1-c'),
     ]);
-    expect(local.requests.counts()).toEqual({ 'forwardingRules.list': 4 });
+    // Compute filters by network: the four rules of the scope's network fill two pages of us-central1, one of us-east4.
+    expect(local.requests.counts()).toEqual({ 'forwardingRules.list': 3 });
   });
 
   it('uses the aggregated list when no region is configured', async () => {
@@ -330,3 +332,152 @@ describe('a project with load balancers, Google-APIs PSC and other producers bes
     expect(byName['psc-to-mongodb']?.unreadable).toBeUndefined();
   });
 });
+
+describe('a scoped listing filtered by Compute (a repair batch costs its networks, not the project)', () => {
+  const SHORT_NETWORK = networkPath(NETWORK);
+  const OTHER_LB_RULES = 40;
+
+  /**
+   * The scenario's rules, a PSC endpoint in us-east4, and on another network many load balancers and a PSC endpoint;
+   * the client records the network of every rule Compute sends back.
+   */
+  async function startCrowded(regions: string[]) {
+    const local = await startLocalGcp({ pageSize: 10 });
+    gcp = local;
+    seedForwardingRules(local.state, [
+      ...fixtureRules(),
+      LB_RULE,
+      pscRule(PROJECT, 'us-east4', 'psc-east', '10.2.0.40'),
+      { ...fixtureRules()[0], name: 'psc-analytics', selfLink: ruleSelfLink('psc-analytics'), network: OTHER_NETWORK },
+      ...Array.from({ length: OTHER_LB_RULES }, (_, index) => ({
+        ...LB_RULE,
+        name: `analytics-lb-${index}`,
+        selfLink: ruleSelfLink(`analytics-lb-${index}`),
+        network: OTHER_NETWORK,
+      })),
+    ]);
+    const received: string[] = [];
+    const fetching = fetchTransport(staticToken('local'));
+    const transport: GoogleApiTransport = {
+      request: async (method, url, body, signal) => {
+        const response = await fetching.request(method, url, body, signal);
+        received.push(...receivedNetworks(response.body));
+        return response;
+      },
+    };
+    const client = new GoogleApiClient({ transport, roots: { dns: local.baseUrl, compute: local.baseUrl } });
+    return { local, received, source: new ForwardingRuleSource({ client, projects: [PROJECT], regions }) };
+  }
+
+  const filtersSent = (local: LocalGcp) =>
+    local.requests.entries.map((entry) => new URLSearchParams(entry.query).get('filter'));
+
+  it.each([
+    { listing: 'regional lists', regions: ['us-central1', 'us-east4'], scope: SHORT_NETWORK },
+    { listing: 'regional lists', regions: ['us-central1', 'us-east4'], scope: NETWORK },
+    { listing: 'the aggregated list', regions: [], scope: SHORT_NETWORK },
+    { listing: 'the aggregated list', regions: [], scope: NETWORK },
+  ])(
+    '$listing, scope $scope: sends the network filter, receives only that network’s rules, finds what the unfiltered listing found',
+    async ({ regions, scope }) => {
+      // Prepare: the unfiltered listing (listEndpointPages, unchanged) filtered here, as every scoped listing was.
+      const { local, received, source } = await startCrowded(regions);
+      const unfiltered = idsOf(await pagesOf(source.listEndpointPages(scope)));
+      expect(filtersSent(local).every((filter) => filter === null)).toBe(true);
+      expect(received.filter((network) => network === OTHER_NETWORK)).toHaveLength(OTHER_LB_RULES + 1);
+      local.requests.clear();
+      received.length = 0;
+
+      // Act
+      const endpoints = await source.listEndpoints(scope);
+
+      // Assess
+      expect(unfiltered).toHaveLength(4);
+      expect(endpoints.map((endpoint) => endpoint.id)).toEqual(unfiltered);
+      expect(filtersSent(local)).toEqual(
+        regions.length === 0 ? [`network = "${NETWORK}"`] : regions.map(() => `network = "${NETWORK}"`),
+      );
+      // The scope's network holds five rules (four PSC endpoints and a load balancer): nothing of the other network came.
+      expect(received).toEqual(Array(5).fill(NETWORK));
+    },
+  );
+
+  it('lists several networks as one filtered listing per network, as listEndpoints lists each, keyed as given', async () => {
+    // Prepare
+    const { local, source } = await startCrowded(['us-central1', 'us-east4']);
+    const scopes = [SHORT_NETWORK, OTHER_NETWORK];
+    const oneByOne = new Map([
+      [SHORT_NETWORK, await source.listEndpoints(SHORT_NETWORK)],
+      [OTHER_NETWORK, await source.listEndpoints(OTHER_NETWORK)],
+    ]);
+    local.requests.clear();
+
+    // Act
+    const byScope = await source.listEndpointsInScopes(scopes);
+
+    // Assess
+    expect(byScope).toEqual(oneByOne);
+    expect([...byScope.keys()]).toEqual(scopes);
+    expect(byScope.get(SHORT_NETWORK)).toHaveLength(4);
+    expect(byScope.get(OTHER_NETWORK)?.map((endpoint) => endpoint.id)).toEqual([ruleSelfLink('psc-analytics')]);
+    // Each network costs its own pages: the other network's 41 rules take five of us-central1, the scope's one.
+    expect(filtersSent(local)).toEqual([
+      `network = "${NETWORK}"`,
+      `network = "${NETWORK}"`,
+      ...Array(5).fill(`network = "${OTHER_NETWORK}"`),
+      `network = "${OTHER_NETWORK}"`,
+    ]);
+  });
+
+  it('keeps a rule of another network out even when Compute lets it through the filter', async () => {
+    // Prepare: a narrow fake, a Compute that ignores `filter` (the local cloud applies it).
+    const transport: GoogleApiTransport = {
+      request: async () => ({
+        status: 200,
+        headers: new Headers(),
+        body: {
+          items: [
+            fixtureRules()[0],
+            {
+              ...fixtureRules()[0],
+              name: 'psc-analytics',
+              selfLink: ruleSelfLink('psc-analytics'),
+              network: OTHER_NETWORK,
+            },
+          ],
+        },
+      }),
+    };
+    const client = new GoogleApiClient({ transport });
+    const source = new ForwardingRuleSource({ client, projects: [PROJECT], regions: ['us-central1'] });
+
+    // Act
+    const endpoints = await source.listEndpoints(SHORT_NETWORK);
+
+    // Assess
+    expect(endpoints.map((endpoint) => endpoint.scope)).toEqual([NETWORK]);
+  });
+
+  it('refuses a scope that is no VPC network before sending anything', async () => {
+    // Prepare
+    const { local, source } = await startCrowded([]);
+
+    // Act
+    const listing = source.listEndpoints('projects/acme-prod/regions/us-central1/subnetworks/default');
+
+    // Assess
+    await expect(listing).rejects.toMatchObject({ name: 'InvalidInputError' });
+    expect(local.requests.entries).toHaveLength(0);
+  });
+});
+
+/** The `network` of every rule in a Compute list or aggregated list response. */
+function receivedNetworks(body: unknown): string[] {
+  const items = (body as { items?: unknown } | undefined)?.items;
+  const rules = Array.isArray(items)
+    ? items
+    : Object.values((items ?? {}) as Record<string, { forwardingRules?: unknown[] }>).flatMap(
+        (scoped) => scoped.forwardingRules ?? [],
+      );
+  return rules.map((rule) => String((rule as { network?: unknown }).network));
+}
