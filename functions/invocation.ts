@@ -24,6 +24,16 @@ export function reconciled(report: RunReport): InvocationResult {
   return { outcome: 'reconciled', report };
 }
 
+/** What a sweep message's worker did, as its invocation's result: a batch reconciled, or what a listing queued. */
+export function sweepMessageResult(done: RunReport | SweepQueued): InvocationResult | SweepQueued {
+  return 'outcome' in done ? done : reconciled(done);
+}
+
+/** The time after which a sweep invocation starts no zone and lists no page: its share (default half) of the timeout. */
+export function invocationShareMs(share: number | undefined, timeoutSeconds: number): number {
+  return (share ?? 0.5) * timeoutSeconds * 1000;
+}
+
 /** A run finished with failures a retry may fix: thrown so the platform retries (and, after that, dead-letters). */
 export class RetryableRunError extends TransientCloudError {}
 

@@ -13,7 +13,15 @@ import {
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { runSweepMessage, type SweepQueue, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import { type InvocationResult, ignored, reconciled, type SweepQueued, settleInvocation } from '../invocation.ts';
+import {
+  type InvocationResult,
+  ignored,
+  invocationShareMs,
+  reconciled,
+  type SweepQueued,
+  settleInvocation,
+  sweepMessageResult,
+} from '../invocation.ts';
 import { endpointEventMismatch, isCaller, parseResourceEvent, recordSetChange } from './event-grid-events.ts';
 import { parsePrivateEndpointId } from './private-endpoint-source.ts';
 import { type AzureSettings, FUNCTION_TIMEOUT_SECONDS } from './settings.ts';
@@ -129,7 +137,7 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
           // Nothing is listed after the share of the timeout; a worker carries the zone listing on from there.
           return (await startSweep(reconcile, queue, { signal, before })).queued;
         },
-        { startZonesWithinMs: invocationShareMs(deps.settings) },
+        { startZonesWithinMs: invocationShareMs(deps.settings.invocationShare, FUNCTION_TIMEOUT_SECONDS) },
       ),
 
     repairWorker: (message, context) =>
@@ -145,9 +153,12 @@ export function createAzureHandlers(deps: AzureHandlerDeps): AzureHandlers {
           };
           const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
           const done = await runSweepMessage(message, delivery, reconcile, sweepQueueOf(deps, context), options);
-          return 'outcome' in done ? done : reconciled(done);
+          return sweepMessageResult(done);
         },
-        { retryUnchecked: true, startZonesWithinMs: invocationShareMs(deps.settings) },
+        {
+          retryUnchecked: true,
+          startZonesWithinMs: invocationShareMs(deps.settings.invocationShare, FUNCTION_TIMEOUT_SECONDS),
+        },
       ),
   };
 }
@@ -164,11 +175,6 @@ function sweepQueueOf(deps: AzureHandlerDeps, context: InvocationContext): Sweep
     batchSize: sweepBatchSize(deps.settings),
     send: async (bodies) => context.extraOutputs.set(output, bodies),
   };
-}
-
-/** The share of the function timeout after which an invocation starts no zone and lists no page. */
-function invocationShareMs(settings: AzureHandlerDeps['settings']): number {
-  return (settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000;
 }
 
 /**

@@ -12,7 +12,15 @@ import {
 } from '../core/reconcile.ts';
 import type { Trigger } from '../core/report.ts';
 import { runSweepMessage, type SweepQueue, startSweep, zonesPerInvocation } from '../core/sweep.ts';
-import { type InvocationResult, ignored, reconciled, type SweepQueued, settleInvocation } from '../invocation.ts';
+import {
+  type InvocationResult,
+  ignored,
+  invocationShareMs,
+  reconciled,
+  type SweepQueued,
+  settleInvocation,
+  sweepMessageResult,
+} from '../invocation.ts';
 import { forwardingRuleOf, isCaller, parseAuditLogEvent, recordChangeOf } from './audit-log-events.ts';
 import type { SubscriptionBacklog } from './pubsub-backlog.ts';
 import { FUNCTION_TIMEOUT_SECONDS, type GcpSettings } from './settings.ts';
@@ -162,7 +170,7 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           // Nothing is listed after the share of the timeout; a worker carries the zone listing on from there.
           return (await startSweep(reconcile, queue, { signal, before })).queued;
         },
-        { startZonesWithinMs: invocationShareMs(deps.settings) },
+        { startZonesWithinMs: invocationShareMs(deps.settings.invocationShare, FUNCTION_TIMEOUT_SECONDS) },
       ),
 
     repairWorker: (raw) =>
@@ -177,9 +185,12 @@ export function createGcpHandlers(deps: GcpHandlerDeps): GcpHandlers {
           const delivery = { id: message.messageId ?? parsed.data.id, attempt: `delivery ${deliveryAttempt ?? 1}` };
           const options = { signal, startZonesBefore, dryRun: deps.settings.repairDetectOnly };
           const done = await runSweepMessage(body, delivery, reconcile, sweepQueueOf(deps, signal), options);
-          return 'outcome' in done ? done : reconciled(done);
+          return sweepMessageResult(done);
         },
-        { retryUnchecked: true, startZonesWithinMs: invocationShareMs(deps.settings) },
+        {
+          retryUnchecked: true,
+          startZonesWithinMs: invocationShareMs(deps.settings.invocationShare, FUNCTION_TIMEOUT_SECONDS),
+        },
       ),
   };
 }
@@ -192,11 +203,6 @@ function sweepQueueOf(deps: GcpHandlerDeps, signal: AbortSignal): SweepQueue | u
     batchSize: sweepBatchSize(deps.settings),
     send: (bodies) => topic.publish(bodies, { linkdnsSweep: '1' }, signal),
   };
-}
-
-/** The share of the function timeout after which an invocation starts no zone and lists no page. */
-function invocationShareMs(settings: GcpHandlerDeps['settings']): number {
-  return (settings.invocationShare ?? 0.5) * FUNCTION_TIMEOUT_SECONDS * 1000;
 }
 
 /**
