@@ -25,7 +25,7 @@ export interface WorkerResult {
   readonly reports: readonly RunReport[];
   /** Zones not started within the share that were sent back to the sweep queue (none were reported failed). */
   readonly handedBack: number;
-  /** What messages carrying the zone listing on queued (their batches and the next continuation). */
+  /** What messages carrying a listing on queued (their batches and the next continuation). */
   readonly listed: readonly SweepQueued[];
 }
 
@@ -131,8 +131,8 @@ async function handBack(
 }
 
 /**
- * Carries the sweep's zone or endpoint listing on from its cursor until the invocation's share of its timeout, and queues what it
- * listed ({@link continueSweep}). `redeliver` when SQS should deliver the message again (then dead-letter it, with the
+ * Carries the sweep's zone or endpoint listing on from its cursor until the invocation's share of its timeout, and
+ * queues what it listed ({@link continueSweep}). `redeliver` when SQS should deliver the message again (then dead-letter it, with the
  * alarm): the listing is idempotent, and batches queued twice are checked twice at worst. A cursor the provider refuses
  * is logged and dropped (undefined) like any malformed message: the next sweep lists those zones again.
  */
